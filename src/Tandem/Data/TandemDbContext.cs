@@ -1,0 +1,101 @@
+using System.Reflection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Features.Accounts;
+using Tandem.Features.Practices;
+using Tandem.Infrastructure.Tenancy;
+
+namespace Tandem.Data;
+
+/// <summary>
+/// One model for both providers. Each provider has its own subclass only so that each keeps
+/// its own migrations set (see <see cref="SqliteTandemDbContext"/>, <see cref="PostgresTandemDbContext"/>).
+/// </summary>
+public abstract class TandemDbContext
+    : IdentityUserContext<TandemUser, Guid, IdentityUserClaim<Guid>, IdentityUserLogin<Guid>, IdentityUserToken<Guid>, IdentityUserPasskey<Guid>>,
+      IDataProtectionKeyContext
+{
+    private readonly TenantContext _tenant;
+
+    protected TandemDbContext(DbContextOptions options, TenantContext tenant)
+        : base(options)
+    {
+        _tenant = tenant;
+    }
+
+    public DbSet<Practice> Practices => Set<Practice>();
+
+    /// <summary>Installation-wide, so cookies and tokens survive restarts and work across web nodes.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public TenantContext Tenant => _tenant;
+
+    // Read by the global query filters at query time (EF parameterises instance members).
+    internal Guid TenantPracticeId => _tenant.PracticeId ?? Guid.Empty;
+
+    internal bool TenantBypass => _tenant.IsSystem;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(TandemDbContext).Assembly);
+
+        builder.Entity<TandemUser>().ToTable("Users");
+        builder.Entity<IdentityUserClaim<Guid>>().ToTable("UserClaims");
+        builder.Entity<IdentityUserLogin<Guid>>().ToTable("UserLogins");
+        builder.Entity<IdentityUserToken<Guid>>().ToTable("UserTokens");
+        builder.Entity<IdentityUserPasskey<Guid>>().ToTable("UserPasskeys");
+
+        builder.Entity<Practice>().HasQueryFilter(p => TenantBypass || p.Id == TenantPracticeId);
+        var apply = typeof(TandemDbContext).GetMethod(nameof(ApplyTenantFilter), BindingFlags.NonPublic | BindingFlags.Instance)!;
+        foreach (var entity in builder.Model.GetEntityTypes().Where(e => typeof(IPracticeScoped).IsAssignableFrom(e.ClrType) && e.BaseType is null))
+        {
+            apply.MakeGenericMethod(entity.ClrType).Invoke(this, [builder]);
+        }
+    }
+
+    private void ApplyTenantFilter<T>(ModelBuilder builder)
+        where T : class, IPracticeScoped
+    {
+        builder.Entity<T>().HasQueryFilter(e => TenantBypass || e.PracticeId == TenantPracticeId);
+        builder.Entity<T>().HasIndex(e => e.PracticeId);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        GuardTenant();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        GuardTenant();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>Writes never cross practices either: a row can only be saved inside its own practice.</summary>
+    private void GuardTenant()
+    {
+        if (_tenant.IsSystem)
+        {
+            return;
+        }
+
+        var practice = _tenant.PracticeId;
+        foreach (var entry in ChangeTracker.Entries<IPracticeScoped>())
+        {
+            if (entry.State is EntityState.Unchanged or EntityState.Detached)
+            {
+                continue;
+            }
+
+            if (practice is null || entry.Entity.PracticeId != practice)
+            {
+                throw new InvalidOperationException(
+                    $"Refused to save a {entry.Metadata.ClrType.Name} outside the current practice.");
+            }
+        }
+    }
+}

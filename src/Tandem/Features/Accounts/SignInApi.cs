@@ -1,0 +1,155 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Security;
+using Tandem.Infrastructure.Tenancy;
+
+namespace Tandem.Features.Accounts;
+
+public sealed record LoginRequest(
+    [property: Required, MaxLength(254)] string Email,
+    [property: Required, MaxLength(256)] string Password,
+    [property: MaxLength(16)] string? TwoFactorCode);
+
+public sealed record RefreshRequest([property: Required, MaxLength(4096)] string RefreshToken);
+
+public sealed record MeResponse(Guid Id, string Email, string DisplayName, string? Pronouns, string Role, Guid PracticeId, string TimeZone);
+
+/// <summary>Bearer tokens for outside clients (API.md, Auth). Pages use the cookie.</summary>
+public static class SignInApi
+{
+    private const string FailedTitle = "Sign-in failed.";
+    private const string FailedDetail = "The email or password is not right, or the account is locked for a few minutes after 5 failed attempts.";
+
+    public static IEndpointRouteBuilder MapSignInApi(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/api/auth").WithTags("Auth");
+        auth.MapPost("/login", LoginAsync).AllowAnonymous()
+            .WithSummary("Exchange email and password (and a two-factor code when enabled) for a bearer and refresh token.");
+        auth.MapPost("/refresh", RefreshAsync).AllowAnonymous()
+            .WithSummary("Exchange a refresh token for new tokens. Fails once the account is deactivated or the 12-hour limit has passed.");
+        app.MapGet("/api/me", MeAsync).RequireAuthorization(Policies.SignedIn).WithTags("Auth")
+            .WithSummary("The signed-in person.");
+        return app;
+    }
+
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult, ValidationProblem>> LoginAsync(
+        [FromBody] LoginRequest request,
+        HttpContext http,
+        TandemSignInManager signIn,
+        UserManager<TandemUser> users,
+        IPasswordHasher<TandemUser> hasher,
+        TenantContext tenant)
+    {
+        if (Validation.Check(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        TandemUser? user;
+        using (tenant.AsSystem())
+        {
+            user = await users.FindByEmailAsync(request.Email.Trim());
+        }
+
+        if (user is null)
+        {
+            // Spend the same time as a real check so the answer does not reveal who has an account.
+            hasher.VerifyHashedPassword(DummyUser, DummyHash.Value, request.Password);
+            return Failed();
+        }
+
+        var result = await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
+        if (!result.Succeeded)
+        {
+            return Failed();
+        }
+
+        if (user.TwoFactorEnabled)
+        {
+            if (string.IsNullOrWhiteSpace(request.TwoFactorCode))
+            {
+                return TypedResults.Problem(title: "A two-factor code is needed.", detail: "Send twoFactorCode from your authenticator app.",
+                    statusCode: StatusCodes.Status401Unauthorized);
+            }
+
+            bool valid;
+            using (tenant.AsSystem())
+            {
+                valid = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider,
+                    request.TwoFactorCode.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal));
+                if (!valid)
+                {
+                    await users.AccessFailedAsync(user);
+                }
+            }
+
+            if (!valid)
+            {
+                return Failed();
+            }
+        }
+
+        ClaimsPrincipal principal;
+        using (tenant.AsSystem())
+        {
+            principal = await signIn.CreateUserPrincipalAsync(user);
+        }
+
+        // The bearer handler writes {tokenType, accessToken, expiresIn, refreshToken}.
+        await http.SignInAsync(IdentityConstants.BearerScheme, principal);
+        return TypedResults.Empty;
+    }
+
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult, ValidationProblem>> RefreshAsync(
+        [FromBody] RefreshRequest request,
+        HttpContext http,
+        IOptionsMonitor<BearerTokenOptions> bearer,
+        TimeProvider time,
+        AccountStatusCache accounts,
+        IOptions<SecurityOptions> security,
+        IOptions<IdentityOptions> identity)
+    {
+        if (Validation.Check(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var ticket = bearer.Get(IdentityConstants.BearerScheme).RefreshTokenProtector.Unprotect(request.RefreshToken);
+        if (ticket?.Properties.ExpiresUtc is not { } expires || time.GetUtcNow() >= expires
+            || !await SessionValidationMiddleware.IsValidAsync(ticket.Principal, accounts, security.Value, identity.Value, time, http.RequestAborted))
+        {
+            return TypedResults.Problem(title: "The refresh token is no longer valid.", detail: "Sign in again.", statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        // Same identity and the same original sign-in time: refreshing never extends the 12-hour limit.
+        await http.SignInAsync(IdentityConstants.BearerScheme, new ClaimsPrincipal(ticket.Principal.Identities));
+        return TypedResults.Empty;
+    }
+
+    private static async Task<Results<Ok<MeResponse>, NotFound>> MeAsync(ClaimsPrincipal principal, UserManager<TandemUser> users)
+    {
+        var user = await users.GetUserAsync(principal);
+        if (user is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.Ok(new MeResponse(user.Id, user.Email!, user.DisplayName, user.Pronouns, user.Role.ToString(), user.PracticeId, user.TimeZone));
+    }
+
+    private static ProblemHttpResult Failed() =>
+        TypedResults.Problem(title: FailedTitle, detail: FailedDetail, statusCode: StatusCodes.Status401Unauthorized);
+
+    private static readonly TandemUser DummyUser = new();
+
+    private static readonly Lazy<string> DummyHash = new(() =>
+        new PasswordHasher<TandemUser>(Options.Create(new PasswordHasherOptions { IterationCount = 210_000 }))
+            .HashPassword(DummyUser, Guid.NewGuid().ToString()));
+}

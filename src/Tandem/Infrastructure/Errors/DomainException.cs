@@ -1,0 +1,57 @@
+namespace Tandem.Infrastructure.Errors;
+
+/// <summary>
+/// The one way a domain rule fails. Mapped once to RFC 9457 problem details
+/// (see <see cref="DomainExceptionHandler"/>); pages show <see cref="Exception.Message"/>.
+/// The message is written for the person using Tandem and never contains clinical text.
+/// </summary>
+public class DomainException : Exception
+{
+    public DomainException(string message, DomainError kind = DomainError.Invalid, IReadOnlyDictionary<string, string[]>? errors = null)
+        : base(message)
+    {
+        Kind = kind;
+        Errors = errors;
+    }
+
+    public DomainException()
+        : this("The request could not be completed.")
+    {
+    }
+
+    public DomainException(string message)
+        : this(message, DomainError.Invalid)
+    {
+    }
+
+    public DomainException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public DomainError Kind { get; }
+
+    public IReadOnlyDictionary<string, string[]>? Errors { get; }
+
+    public int StatusCode => Kind switch
+    {
+        DomainError.NotFound => StatusCodes.Status404NotFound,
+        DomainError.Conflict => StatusCodes.Status409Conflict,
+        DomainError.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+        DomainError.PreconditionRequired => StatusCodes.Status428PreconditionRequired,
+        DomainError.BadRequest => StatusCodes.Status400BadRequest,
+        _ => StatusCodes.Status422UnprocessableEntity,
+    };
+
+    public static DomainException NotFound() => new("Not found.", DomainError.NotFound);
+}
+
+public enum DomainError
+{
+    Invalid,
+    BadRequest,
+    NotFound,
+    Conflict,
+    PreconditionFailed,
+    PreconditionRequired,
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Tandem.Infrastructure.Errors;
+
+/// <summary>Maps domain failures and malformed requests to problem details, once, for every endpoint.</summary>
+internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails? details = exception switch
+        {
+            DomainException domain => ToProblem(domain),
+            BadHttpRequestException bad => new ProblemDetails
+            {
+                Status = bad.StatusCode,
+                Title = "The request could not be read.",
+                Detail = "Check that the body is valid JSON of the documented shape and size.",
+            },
+            _ => null,
+        };
+        if (details is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = details.Status ?? StatusCodes.Status400BadRequest;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = details,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails ToProblem(DomainException domain)
+    {
+        if (domain.Errors is { Count: > 0 } errors)
+        {
+            return new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))
+            {
+                Status = domain.StatusCode,
+                Title = domain.Message,
+            };
+        }
+
+        return new ProblemDetails { Status = domain.StatusCode, Title = domain.Message };
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Tandem.Data;
+using Tandem.Features.Demo;
+
+namespace Tandem.Infrastructure.Hosting;
+
+/// <summary>
+/// Before the server takes requests: apply migrations, then seed the demo practices when
+/// asked (Development on an empty database, or Demo:Seed=true). Prints the demo accounts.
+/// </summary>
+internal sealed class DatabaseInitializer(
+    IServiceProvider services,
+    IConfiguration config,
+    IHostEnvironment env,
+    IHostApplicationLifetime lifetime,
+    ILogger<DatabaseInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await services.MigrateTandemDatabaseAsync(cancellationToken);
+        if (!ShouldSeedDemo(config, env))
+        {
+            return;
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var seeder = scope.ServiceProvider.GetRequiredService<DemoSeeder>();
+        await seeder.SeedIfEmptyAsync(cancellationToken);
+        var password = seeder.Password;
+        lifetime.ApplicationStarted.Register(() => PrintDemoAccounts(password));
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public static bool ShouldSeedDemo(IConfiguration config, IHostEnvironment env) =>
+        config.GetValue<bool?>("Demo:Seed") ?? env.IsDevelopment();
+
+    private void PrintDemoAccounts(string password)
+    {
+        var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var lines = new List<string> { "", "Tandem is running (demo data).", $"  Open: {string.Join(", ", addresses)}", $"  Demo password for every account: {password}" };
+        lines.AddRange(DemoAccounts.People.Select(p => $"  {p.Email,-24} {p.Practice,-10} {p.Description}"));
+        lines.Add("");
+#pragma warning disable CA2254 // a one-off banner for the person who started the app
+        logger.LogInformation(string.Join(Environment.NewLine, lines));
+#pragma warning restore CA2254
+    }
+}

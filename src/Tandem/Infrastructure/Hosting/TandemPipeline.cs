@@ -1,0 +1,54 @@
+using Scalar.AspNetCore;
+using Tandem.Components;
+using Tandem.Data;
+using Tandem.Features.Accounts;
+using Tandem.Features.Practices;
+using Tandem.Infrastructure.Security;
+
+namespace Tandem.Infrastructure.Hosting;
+
+public static class TandemPipeline
+{
+    public static WebApplication MapTandem(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        else
+        {
+            app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = _ => StatusCodes.Status500InternalServerError });
+            app.UseHsts();
+        }
+
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        if (app.Configuration.GetValue("Security:RequireHttps", !app.Environment.IsDevelopment()))
+        {
+            app.UseHttpsRedirection();
+        }
+
+        app.UseWhen(AuthSetup.IsApiRequest, api => api.UseStatusCodePages());
+        app.UseWhen(ctx => !AuthSetup.IsApiRequest(ctx), pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+
+        app.UseMiddleware<SetupGateMiddleware>();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseMiddleware<SessionValidationMiddleware>();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+
+        app.MapSignInApi();
+        app.MapPeopleApi();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(o => o.WithTitle("Tandem API")).AllowAnonymous();
+        app.MapGet("/health", async (TandemDbContext db, CancellationToken ct) =>
+                await db.Database.CanConnectAsync(ct) ? Results.Text("ok") : Results.StatusCode(StatusCodes.Status503ServiceUnavailable))
+            .AllowAnonymous().WithTags("Health").WithSummary("200 when the database answers.");
+        return app;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Tandem.Data;
+using Tandem.Features.Accounts;
+
+namespace Tandem.Infrastructure.Security;
+
+public static class AuthSetup
+{
+    public const string CookieOrBearer = "CookieOrBearer";
+    public const string SignInLimiter = "sign-in";
+
+    /// <summary>Paths where a password, code or token is tried: rate limited per client address.</summary>
+    private static readonly string[] SignInPaths =
+    [
+        "/api/auth/login", "/api/auth/refresh", "/Account/Login", "/Account/LoginWith2fa",
+        "/Account/LoginWithRecoveryCode", "/setup", "/invitations",
+    ];
+
+    public static bool HasBearerToken(HttpContext context) =>
+        context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
+
+    public static IServiceCollection AddTandemAuth(this IServiceCollection services, IConfiguration config, IHostEnvironment env)
+    {
+        services.AddOptions<SecurityOptions>().Bind(config.GetSection("Security"));
+        services.AddMemoryCache();
+        services.AddSingleton<AccountStatusCache>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, NotFoundForForbidden>();
+
+        // PBKDF2-HMAC-SHA512 (Identity v3 format) at the OWASP 2023 iteration count.
+        services.Configure<PasswordHasherOptions>(o =>
+        {
+            o.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
+            o.IterationCount = 210_000;
+        });
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = CookieOrBearer;
+                o.DefaultChallengeScheme = CookieOrBearer;
+                o.DefaultForbidScheme = CookieOrBearer;
+            })
+            .AddPolicyScheme(CookieOrBearer, "Cookie or bearer token", o =>
+                o.ForwardDefaultSelector = ctx => HasBearerToken(ctx) ? IdentityConstants.BearerScheme : IdentityConstants.ApplicationScheme)
+            .AddBearerToken(IdentityConstants.BearerScheme)
+            .AddIdentityCookies();
+
+        services.AddOptions<BearerTokenOptions>(IdentityConstants.BearerScheme)
+            .Configure<IOptions<SecurityOptions>>((o, security) =>
+            {
+                o.BearerTokenExpiration = security.Value.AccessTokenLifetime;
+                o.RefreshTokenExpiration = security.Value.AbsoluteTimeout;
+            });
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = env.IsDevelopment() ? "tandem.session" : "__Host-tandem.session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = env.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
+            o.SlidingExpiration = true;
+            o.LoginPath = "/Account/Login";
+            o.LogoutPath = "/Account/Logout";
+            o.AccessDeniedPath = "/not-found";
+            o.Events.OnRedirectToLogin = ctx => ApiAware(ctx.HttpContext, StatusCodes.Status401Unauthorized, ctx.RedirectUri);
+            o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx.HttpContext, StatusCodes.Status404NotFound, ctx.RedirectUri);
+            // Session validity (active account, security stamp, absolute limit) is checked on
+            // every request by SessionValidationMiddleware, for cookies and tokens alike.
+            o.Events.OnValidatePrincipal = _ => Task.CompletedTask;
+        });
+        services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IOptions<SecurityOptions>>((o, security) => o.ExpireTimeSpan = security.Value.IdleTimeout);
+
+        services.AddIdentityCore<TandemUser>(o =>
+            {
+                o.SignIn.RequireConfirmedAccount = false;
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 12;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 4;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                o.Lockout.AllowedForNewUsers = true;
+                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+            })
+            .AddEntityFrameworkStores<TandemDbContext>()
+            .AddSignInManager<TandemSignInManager>()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<TandemClaimsFactory>()
+            .AddPasswordValidator<CommonPasswordValidator>();
+
+        services.AddTandemPolicies();
+        services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+            {
+                if (!HttpMethods.IsPost(ctx.Request.Method) || !SignInPaths.Any(p => ctx.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+                {
+                    return RateLimitPartition.GetNoLimiter("none");
+                }
+
+                var security = ctx.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
+                var address = ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                return RateLimitPartition.GetFixedWindowLimiter($"{SignInLimiter}:{address}", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = security.SignInPermitLimit,
+                    Window = security.SignInWindow,
+                    QueueLimit = 0,
+                });
+            });
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (ctx, ct) =>
+            {
+                ctx.HttpContext.Response.Headers.RetryAfter = "10";
+                var problems = ctx.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = ctx.HttpContext,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = 429,
+                        Title = "Too many attempts.",
+                        Detail = "Please wait a few seconds and try again.",
+                    },
+                });
+            };
+        });
+        return services;
+    }
+
+    private static Task ApiAware(HttpContext context, int apiStatus, string redirectUri)
+    {
+        if (IsApiRequest(context) || HasBearerToken(context))
+        {
+            context.Response.StatusCode = apiStatus;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(redirectUri);
+        return Task.CompletedTask;
+    }
+}

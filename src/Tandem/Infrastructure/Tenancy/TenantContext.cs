@@ -1,0 +1,62 @@
+using System.Security.Claims;
+
+namespace Tandem.Infrastructure.Tenancy;
+
+/// <summary>
+/// The practice the current unit of work runs in. Normally it comes from the signed-in
+/// person's claims; sign-in, invitation acceptance, seeding and background work set it
+/// explicitly. "System" scope lifts the filter and must only wrap code that is itself
+/// practice-safe (e.g. looking a person up by email to sign them in).
+/// </summary>
+public sealed class TenantContext(IHttpContextAccessor? accessor)
+{
+    private Guid? _explicitPractice;
+    private int _systemDepth;
+    private ClaimsPrincipal? _circuitUser;
+
+    public static TenantContext ForSystem()
+    {
+        var context = new TenantContext(null);
+        context._systemDepth = 1;
+        return context;
+    }
+
+    public ClaimsPrincipal? User => _circuitUser ?? accessor?.HttpContext?.User;
+
+    public Guid? PracticeId => _explicitPractice ?? PracticeOf(User);
+
+    public bool IsSystem => _systemDepth > 0;
+
+    public IDisposable AsSystem()
+    {
+        _systemDepth++;
+        return new Restore(() => _systemDepth--);
+    }
+
+    public IDisposable Use(Guid practiceId)
+    {
+        var previous = _explicitPractice;
+        _explicitPractice = practiceId;
+        return new Restore(() => _explicitPractice = previous);
+    }
+
+    /// <summary>Interactive circuits have no HttpContext; the circuit handler supplies the user.</summary>
+    public void SetCircuitUser(ClaimsPrincipal user) => _circuitUser = user;
+
+    public static Guid? PracticeOf(ClaimsPrincipal? user)
+    {
+        var value = user?.FindFirst(TandemClaims.PracticeId)?.Value;
+        return Guid.TryParse(value, out var id) ? id : null;
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        private Action? _undo = undo;
+
+        public void Dispose()
+        {
+            _undo?.Invoke();
+            _undo = null;
+        }
+    }
+}
