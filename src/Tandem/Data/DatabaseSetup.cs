@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Tandem.Infrastructure.Security;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Data;
@@ -56,16 +57,19 @@ public static class DatabaseSetup
         services.AddSingleton(settings);
         services.AddHttpContextAccessor();
         services.AddScoped(sp => new TenantContext(sp.GetService<IHttpContextAccessor>()));
+        services.AddSingleton<AccountStatusInvalidator>();
 
         if (settings.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContext<TandemDbContext, PostgresTandemDbContext>(o => o.UseNpgsql(settings.ConnectionString));
+            services.AddDbContext<TandemDbContext, PostgresTandemDbContext>((sp, o) => o
+                .UseNpgsql(settings.ConnectionString)
+                .AddInterceptors(sp.GetRequiredService<AccountStatusInvalidator>()));
         }
         else
         {
-            services.AddDbContext<TandemDbContext, SqliteTandemDbContext>(o => o
+            services.AddDbContext<TandemDbContext, SqliteTandemDbContext>((sp, o) => o
                 .UseSqlite(settings.ConnectionString)
-                .AddInterceptors(SqliteDurability.Instance));
+                .AddInterceptors(SqliteDurability.Instance, sp.GetRequiredService<AccountStatusInvalidator>()));
         }
 
         // Migrations must run before anything else touches the database (hosted services

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Infrastructure.Errors;
-using Tandem.Infrastructure.Security;
 
 namespace Tandem.Features.Accounts;
 
@@ -11,7 +10,7 @@ namespace Tandem.Features.Accounts;
 /// stamp ends every cookie and token of that person at once on this node, and within the
 /// account cache window on any other.
 /// </summary>
-public sealed class DeactivateAccount(TandemDbContext db, UserManager<TandemUser> users, AccountStatusCache accounts, TimeProvider time)
+public sealed class DeactivateAccount(TandemDbContext db, UserManager<TandemUser> users, TimeProvider time)
 {
     public async Task HandleAsync(Guid adminId, Guid userId, bool active, CancellationToken ct = default)
     {
@@ -31,8 +30,6 @@ public sealed class DeactivateAccount(TandemDbContext db, UserManager<TandemUser
         {
             throw new DomainException("The account could not be changed. Try again.", DomainError.Conflict);
         }
-
-        accounts.Invalidate(user.Id);
     }
 }
 

@@ -28,12 +28,18 @@ public sealed class SetupState(IServiceScopeFactory scopes)
     public void MarkComplete() => _complete = true;
 }
 
-/// <summary>Until the first practice exists, the home and sign-in pages lead to /setup.</summary>
+/// <summary>Until the first practice exists, the home and sign-in pages lead to /setup; afterwards /setup is gone.</summary>
 internal sealed class SetupGateMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context, SetupState state)
     {
         var path = context.Request.Path;
+        if (path.StartsWithSegments("/setup", StringComparison.OrdinalIgnoreCase) && await state.IsCompleteAsync(context.RequestAborted))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
         if (HttpMethods.IsGet(context.Request.Method)
             && (path == "/" || path.StartsWithSegments("/Account/Login", StringComparison.OrdinalIgnoreCase))
             && !await state.IsCompleteAsync(context.RequestAborted))

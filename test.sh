@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Runs every Tandem test suite: unit, integration on SQLite and on PostgreSQL, browser.
+# Works on a fresh Debian machine as root: installs Chromium and PostgreSQL when missing,
+# starts a throwaway PostgreSQL cluster on 127.0.0.1 and stops it afterwards.
+# The last line is "N passed, N failed"; the exit code is non-zero on any failure.
+#
+#   ./test.sh            every suite
+#   ./test.sh unit       one suite: unit | sqlite | postgres | browser (several allowed)
+set -uo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+CONFIG=${TANDEM_TEST_CONFIGURATION:-Release}
+LOGS="$ROOT/.tmp/test-logs"
+mkdir -p "$LOGS"
+SUITES=("$@")
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit sqlite postgres browser)
+wants() { local s; for s in "${SUITES[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
+
+say() { printf '\n==> %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_install() {
+  say "Installing $* from Debian"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1 \
+    || { as_root apt-get update -q >/dev/null 2>&1 && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null; }
+}
+
+ensure_chromium() {
+  if ! command -v chromium >/dev/null 2>&1; then apt_install chromium; fi
+  export TANDEM_CHROMIUM="$(command -v chromium)"
+}
+
+PGDATA_DIR=""
+PG_BIN=""
+start_postgres() {
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  if [ -z "$PG_BIN" ]; then apt_install postgresql; PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1); fi
+  PGDATA_DIR=$(mktemp -d /tmp/tandem-pg.XXXXXX)
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  local run=()
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql postgres
+    chown postgres "$PGDATA_DIR"
+    run=(runuser -u postgres --)
+  fi
+  say "Starting a throwaway PostgreSQL cluster on 127.0.0.1:$port ($PG_BIN)"
+  "${run[@]}" "$PG_BIN/initdb" -D "$PGDATA_DIR/data" -U postgres --auth=trust -E UTF8 --no-sync >"$LOGS/initdb.log" 2>&1 \
+    || { cat "$LOGS/initdb.log"; return 1; }
+  # Throwaway and test-only: fsync off for speed; the app's own durability is tested on SQLite files and by R1.
+  "${run[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA_DIR/data" -l "$PGDATA_DIR/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $PGDATA_DIR -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=400" \
+    start >/dev/null || { cat "$PGDATA_DIR/server.log"; return 1; }
+  export TANDEM_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Include Error Detail=true"
+}
+
+stop_postgres() {
+  if [ -n "$PGDATA_DIR" ] && [ -d "$PGDATA_DIR/data" ]; then
+    local run=()
+    [ "$(id -u)" -eq 0 ] && run=(runuser -u postgres --)
+    "${run[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$PGDATA_DIR"
+  fi
+}
+trap stop_postgres EXIT
+
+TOTAL_PASSED=0
+TOTAL_FAILED=0
+SUMMARY=()
+run_suite() {
+  local name=$1 project=$2; shift 2
+  say "Suite: $name"
+  local log="$LOGS/$name.log"
+  env "$@" dotnet run --project "$project" -c "$CONFIG" --no-build -- -noColor -failSkips 2>&1 | tee "$log" \
+    | grep -E --line-buffered '\[FAIL\]|Total: |^\s+(Assert|Expected|Actual|System\.)|figure:' || true
+  local line total errors failed skipped notrun
+  line=$(grep -E 'Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+' "$log" | tail -1)
+  if [ -z "$line" ]; then
+    echo "!! $name did not report a result (see $log)"; tail -30 "$log"
+    TOTAL_FAILED=$((TOTAL_FAILED + 1)); SUMMARY+=("$name: did not finish"); return
+  fi
+  total=$(sed -E 's/.*Total: ([0-9]+).*/\1/' <<<"$line")
+  errors=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$line")
+  failed=$(sed -E 's/.*Failed: ([0-9]+).*/\1/' <<<"$line")
+  skipped=$(sed -E 's/.*Skipped: ([0-9]+).*/\1/' <<<"$line")
+  notrun=$(sed -E 's/.*Not Run: ([0-9]+).*/\1/' <<<"$line")
+  local bad=$((failed + errors + skipped + notrun))
+  local good=$((total - failed - skipped - notrun))
+  [ "$good" -lt 0 ] && good=0
+  TOTAL_PASSED=$((TOTAL_PASSED + good))
+  TOTAL_FAILED=$((TOTAL_FAILED + bad))
+  SUMMARY+=("$name: $good passed, $bad failed")
+}
+
+START=$(date +%s)
+say "Building ($CONFIG)"
+dotnet tool restore >/dev/null
+if ! dotnet build Tandem.slnx -c "$CONFIG" -nologo -clp:ErrorsOnly 2>&1 | tee "$LOGS/build.log" | tail -20; then :; fi
+if ! grep -q "Build succeeded" "$LOGS/build.log" && grep -qE "error" "$LOGS/build.log"; then
+  echo "Build failed"; echo "0 passed, 1 failed"; exit 1
+fi
+
+wants unit && run_suite unit tests/Tandem.UnitTests
+wants sqlite && run_suite integration-sqlite tests/Tandem.IntegrationTests TANDEM_TEST_PROVIDER=Sqlite
+if wants postgres; then
+  if start_postgres; then
+    run_suite integration-postgres tests/Tandem.IntegrationTests TANDEM_TEST_PROVIDER=Postgres
+  else
+    TOTAL_FAILED=$((TOTAL_FAILED + 1)); SUMMARY+=("integration-postgres: cluster did not start")
+  fi
+fi
+if wants browser; then
+  ensure_chromium
+  run_suite browser tests/Tandem.BrowserTests
+fi
+stop_postgres
+
+say "Summary ($(( $(date +%s) - START )) s)"
+for s in "${SUMMARY[@]}"; do echo "  $s"; done
+echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
+[ "$TOTAL_FAILED" -eq 0 ]

@@ -1,0 +1,145 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Tandem.Data;
+using Tandem.Features.Demo;
+
+namespace Tandem.IntegrationTests.Support;
+
+/// <summary>
+/// The whole app in memory (or on real Kestrel for browser tests) over its own database,
+/// with a clock the test can move.
+/// </summary>
+public sealed class TandemApp : WebApplicationFactory<Program>
+{
+    public const string DemoPassword = DemoAccounts.DefaultPassword;
+
+    private readonly TestDatabase _database;
+    private readonly bool _seeded;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly bool _ownsDatabase;
+
+    internal TandemApp(TestDatabase database, bool seeded, IReadOnlyDictionary<string, string?> settings, bool ownsDatabase = false, bool kestrel = false)
+    {
+        _database = database;
+        _seeded = seeded;
+        _settings = settings;
+        _ownsDatabase = ownsDatabase;
+        if (kestrel)
+        {
+            UseKestrel(0);
+        }
+    }
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public TestDatabase Database => _database;
+
+    public string DataFolder { get; } = Path.Combine(TestEnvironment.RunFolder, "data-" + Guid.NewGuid().ToString("N")[..12]);
+
+    /// <summary>A new app over a fresh copy of the demo database (or an empty one).</summary>
+    public static async Task<TandemApp> StartAsync(bool seeded = true, Dictionary<string, string?>? settings = null, bool kestrel = false)
+    {
+        var database = await TestDatabase.CreateAsync(seeded);
+        var app = new TandemApp(database, seeded, settings ?? [], ownsDatabase: true, kestrel: kestrel);
+        if (kestrel)
+        {
+            app.StartServer();
+        }
+        else
+        {
+            _ = app.Server;
+        }
+
+        return app;
+    }
+
+    /// <summary>The base address a browser uses (Kestrel mode only).</summary>
+    public Uri RootUri => ClientOptions.BaseAddress;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Test");
+        // Outside Development the framework serves only published assets; tests run from the build output.
+        builder.UseStaticWebAssets();
+        foreach (var (key, value) in _database.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.UseSetting("Demo:Seed", _seeded ? "true" : "false");
+        builder.UseSetting("Security:RequireHttps", "false");
+        builder.UseSetting("Tandem:DataFolder", DataFolder);
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime", "Warning");
+        // Tests sign in many times from one address; the rate-limit test sets the real limit.
+        builder.UseSetting("Security:SignInPermitLimit", "10000");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    /// <summary>Over https, as in production: the session cookie is Secure and __Host- prefixed.</summary>
+    public HttpClient CreateAnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost/") });
+
+    /// <summary>An API client signed in with a bearer token.</summary>
+    public async Task<HttpClient> ClientForAsync(string email, string password = DemoPassword)
+    {
+        var tokens = await LoginAsync(email, password);
+        var client = CreateAnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+        return client;
+    }
+
+    public async Task<TokenResponse> LoginAsync(string email, string password = DemoPassword)
+    {
+        using var client = CreateAnonymousClient();
+        using var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password });
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Login of {email} failed: {(int)response.StatusCode} {body}");
+        }
+
+        return JsonSerializer.Deserialize<TokenResponse>(body, Json.Options)!;
+    }
+
+    public T Service<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    public async Task WithDbAsync(Func<TandemDbContext, Task> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+        using var system = db.Tenant.AsSystem();
+        await work(db);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
+
+public sealed record TokenResponse(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);
+
+public static class Json
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}
