@@ -47,7 +47,7 @@ public static class TandemPipeline
         app.MapPeopleApi();
 
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference(o => o.WithTitle("Tandem API")).AllowAnonymous();
+        app.MapScalarApiReference(o => o.WithTitle("Tandem API").DisableDefaultFonts()).AllowAnonymous();
         app.MapGet("/health", async (TandemDbContext db, CancellationToken ct) =>
                 await db.Database.CanConnectAsync(ct) ? Results.Text("ok") : Results.StatusCode(StatusCodes.Status503ServiceUnavailable))
             .AllowAnonymous().WithTags("Health").WithSummary("200 when the database answers.");

@@ -1,0 +1,102 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Tandem.IntegrationTests.Support;
+
+namespace Tandem.BrowserTests.Support;
+
+/// <summary>Helpers every browser test uses: the app on real Kestrel, signed-in pages, axe and screenshots.</summary>
+public static class BrowserSession
+{
+    public static readonly ViewportSize Desktop = new() { Width = 1280, Height = 900 };
+    public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+    public static readonly ViewportSize Narrow = new() { Width = 360, Height = 740 };
+
+    public static async Task<TandemApp> StartAppAsync(bool seeded = true) =>
+        await TandemApp.StartAsync(seeded: seeded, kestrel: true);
+
+    public static string BaseUrl(TandemApp app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+    }
+
+    public static async Task<IPage> NewPageAsync(BrowserFixture browser, TandemApp app, ViewportSize? viewport = null, ColorScheme scheme = ColorScheme.Light, string? baseUrl = null)
+    {
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseUrl ?? BaseUrl(app),
+            ViewportSize = viewport ?? Desktop,
+            ColorScheme = scheme,
+            Locale = "en-GB",
+        });
+        context.SetDefaultTimeout(15_000);
+        // Tandem never calls out to the internet: every request that leaves the loopback
+        // host is refused and remembered, and tests can assert there were none.
+        var outside = new List<string>();
+        await context.RouteAsync("**/*", async route =>
+        {
+            var host = new Uri(route.Request.Url).Host;
+            if (host is "127.0.0.1" or "localhost" || route.Request.Url.StartsWith("data:", StringComparison.Ordinal))
+            {
+                await route.ContinueAsync();
+                return;
+            }
+
+            lock (outside)
+            {
+                outside.Add(route.Request.Url);
+            }
+
+            await route.AbortAsync();
+        });
+        var page = await context.NewPageAsync();
+        OutsideRequests.AddOrUpdate(page, outside);
+        return page;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> OutsideRequests = [];
+
+    public static IReadOnlyList<string> RequestsOutsideTandem(IPage page)
+    {
+        if (!OutsideRequests.TryGetValue(page, out var list))
+        {
+            return [];
+        }
+
+        lock (list)
+        {
+            return list.ToArray();
+        }
+    }
+
+    public static async Task SignInAsync(IPage page, string email, string password = TandemApp.DemoPassword)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+    }
+
+    /// <summary>Fails on any serious or critical axe violation, naming each.</summary>
+    public static async Task AssertAccessibleAsync(IPage page)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")
+            .ToList();
+        Assert.True(serious.Count == 0, $"axe on {page.Url}:{Environment.NewLine}{string.Join(Environment.NewLine, serious)}");
+    }
+
+    public static async Task<string> ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(BrowserFixture.ScreenshotFolder, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        return path;
+    }
+}
