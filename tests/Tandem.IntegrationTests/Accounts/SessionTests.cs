@@ -79,6 +79,21 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public async Task Session_cookie_is_host_only_secure_http_only_and_same_site()
+    {
+        await using var app = await TandemApp.StartAsync();
+        using var browser = app.CreateAnonymousClient();
+        using var signIn = await PageForms.SignInAsync(browser, "alex@riverside.test");
+
+        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("__Host-tandem.session=", StringComparison.Ordinal));
+        Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("domain=", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Cookie_session_ends_after_30_idle_minutes()
     {
         await using var app = await TandemApp.StartAsync();
