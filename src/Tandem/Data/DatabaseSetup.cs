@@ -58,6 +58,9 @@ public static class DatabaseSetup
         services.AddHttpContextAccessor();
         services.AddScoped(sp => new TenantContext(sp.GetService<IHttpContextAccessor>()));
         services.AddSingleton<AccountStatusInvalidator>();
+        services.AddScoped<Features.Audit.AuditTrail>();
+        services.AddSingleton<Features.Audit.AuditWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<Features.Audit.AuditWriter>());
 
         if (settings.Provider == DatabaseProvider.Postgres)
         {

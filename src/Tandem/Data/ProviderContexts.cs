@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Tandem.Features.Audit;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Data;
 
-public sealed class SqliteTandemDbContext(DbContextOptions<SqliteTandemDbContext> options, TenantContext tenant)
-    : TandemDbContext(options, tenant)
+public sealed class SqliteTandemDbContext(DbContextOptions<SqliteTandemDbContext> options, TenantContext tenant, AuditTrail? audit = null)
+    : TandemDbContext(options, tenant, audit)
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -17,8 +18,8 @@ public sealed class SqliteTandemDbContext(DbContextOptions<SqliteTandemDbContext
     }
 }
 
-public sealed class PostgresTandemDbContext(DbContextOptions<PostgresTandemDbContext> options, TenantContext tenant)
-    : TandemDbContext(options, tenant);
+public sealed class PostgresTandemDbContext(DbContextOptions<PostgresTandemDbContext> options, TenantContext tenant, AuditTrail? audit = null)
+    : TandemDbContext(options, tenant, audit);
 
 /// <summary>Used only by `dotnet ef` to build the SQLite migrations.</summary>
 internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteTandemDbContext>

@@ -4,6 +4,11 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Features.Accounts;
+using Tandem.Features.Agreements;
+using Tandem.Features.Audit;
+using Tandem.Features.Engagements;
+using Tandem.Features.Invitations;
+using Tandem.Features.Proposals;
 using Tandem.Features.Practices;
 using Tandem.Infrastructure.Tenancy;
 
@@ -18,14 +23,32 @@ public abstract class TandemDbContext
       IDataProtectionKeyContext
 {
     private readonly TenantContext _tenant;
+    private readonly AuditTrail? _audit;
 
-    protected TandemDbContext(DbContextOptions options, TenantContext tenant)
+    protected TandemDbContext(DbContextOptions options, TenantContext tenant, AuditTrail? audit)
         : base(options)
     {
         _tenant = tenant;
+        _audit = audit;
     }
 
     public DbSet<Practice> Practices => Set<Practice>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<Engagement> Engagements => Set<Engagement>();
+
+    public DbSet<Participant> Participants => Set<Participant>();
+
+    public DbSet<AgreementVersion> AgreementVersions => Set<AgreementVersion>();
+
+    public DbSet<AgreementSignature> AgreementSignatures => Set<AgreementSignature>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<Proposal> Proposals => Set<Proposal>();
+
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
 
     /// <summary>Installation-wide, so cookies and tokens survive restarts and work across web nodes.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -66,13 +89,37 @@ public abstract class TandemDbContext
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardTenant();
+        if (_audit?.HasStaged == true)
+        {
+            throw new InvalidOperationException("Audited changes are saved with SaveChangesAsync.");
+        }
+
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    /// <summary>Saves the change and its staged audit entries in one transaction.</summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         GuardTenant();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (_audit?.HasStaged != true)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        var staged = _audit.TakeStaged();
+        var ownsTransaction = Database.CurrentTransaction is null;
+        await using var transaction = ownsTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        using (_tenant.AsSystem())
+        {
+            await AuditChain.AppendAsync(this, staged, cancellationToken);
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            return written;
+        }
     }
 
     /// <summary>Writes never cross practices either: a row can only be saved inside its own practice.</summary>

@@ -88,6 +88,8 @@ public sealed class TandemApp : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            // The in-memory server has no client address; give requests the loopback one, as Kestrel would.
+            services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, LoopbackAddressFilter>();
         });
     }
 
@@ -135,6 +137,19 @@ public sealed class TandemApp : WebApplicationFactory<Program>
             await _database.DisposeAsync();
         }
     }
+}
+
+internal sealed class LoopbackAddressFilter : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+    {
+        app.Use(nextMiddleware => context =>
+        {
+            context.Connection.RemoteIpAddress ??= System.Net.IPAddress.Loopback;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }
 
 public sealed record TokenResponse(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);

@@ -24,6 +24,9 @@ public sealed class DemoContext(TandemDbContext db, IReadOnlyDictionary<string, 
     public IReadOnlyDictionary<string, TandemUser> People { get; } = people;
 
     public DateTimeOffset Now { get; } = now;
+
+    /// <summary>Demo engagements by key (sam, jordan, casey, couple, kim), for later steps.</summary>
+    public Dictionary<string, Guid> EngagementIds { get; } = [];
 }
 
 public sealed class DemoSeeder(

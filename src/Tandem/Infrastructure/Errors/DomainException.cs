@@ -40,6 +40,7 @@ public class DomainException : Exception
         DomainError.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
         DomainError.PreconditionRequired => StatusCodes.Status428PreconditionRequired,
         DomainError.BadRequest => StatusCodes.Status400BadRequest,
+        DomainError.Gone => StatusCodes.Status410Gone,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
 
@@ -54,4 +55,5 @@ public enum DomainError
     Conflict,
     PreconditionFailed,
     PreconditionRequired,
+    Gone,
 }

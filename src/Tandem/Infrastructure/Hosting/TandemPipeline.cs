@@ -2,6 +2,7 @@ using Scalar.AspNetCore;
 using Tandem.Components;
 using Tandem.Data;
 using Tandem.Features.Accounts;
+using Tandem.Features.Engagements;
 using Tandem.Features.Practices;
 using Tandem.Infrastructure.Security;
 
@@ -45,6 +46,7 @@ public static class TandemPipeline
 
         app.MapSignInApi();
         app.MapPeopleApi();
+        app.MapEngagementsApi();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(o => o.WithTitle("Tandem API").DisableDefaultFonts()).AllowAnonymous();

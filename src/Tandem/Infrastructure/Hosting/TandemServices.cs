@@ -51,6 +51,33 @@ public static class TandemServices
             k.Limits.MaxRequestBodySize = 2 * 1024 * 1024;
         });
 
+        services.AddOptions<Mail.MailSettings>().Bind(config.GetSection("Mail"))
+            .PostConfigure(m =>
+            {
+                // Development and tests write mail to the data folder unless told otherwise.
+                if (config["Mail:Transport"] is null && !builder.Environment.IsProduction())
+                {
+                    m.Transport = "Folder";
+                }
+            });
+        services.AddSingleton<Mail.MailDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Mail.MailDispatcher>());
+        services.AddScoped<Mail.MailOutbox>();
+        services.AddScoped<Mail.LinkBuilder>();
+        services.AddScoped<Mail.IMailTransport>(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Mail.MailSettings>>().Value.UsesFolder
+            ? ActivatorUtilities.CreateInstance<Mail.FolderMailTransport>(sp)
+            : ActivatorUtilities.CreateInstance<Mail.SmtpMailTransport>(sp));
+        services.AddSingleton<Text.SafeMarkdown>();
+        services.AddScoped<CurrentUser>();
+
+        services.AddScoped<Features.Engagements.EngagementAccess>();
+        services.AddScoped<Features.Engagements.EngagementQueries>();
+        services.AddScoped<Features.Engagements.EngagementCommands>();
+        services.AddScoped<Features.Agreements.AgreementUseCases>();
+        services.AddScoped<Features.Invitations.InvitationUseCases>();
+        services.AddScoped<Features.Proposals.ProposalUseCases>();
+        services.AddScoped<IDemoSeedStep, Features.Engagements.EngagementsDemoStep>();
+
         services.AddSingleton<SetupState>();
         services.AddScoped<SetupPractice>();
         services.AddScoped<DemoSeeder>();

@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+
+namespace Tandem.Features.Audit;
+
+/// <summary>
+/// Extends each practice's hash chain inside the caller's open transaction. PostgreSQL locks
+/// the practice's chain head row (SELECT ... FOR UPDATE), so several web nodes extend one
+/// chain in order; SQLite transactions are already serialised (BEGIN IMMEDIATE).
+/// </summary>
+internal static class AuditChain
+{
+    public static async Task AppendAsync(TandemDbContext db, IReadOnlyList<AuditEvent> events, CancellationToken ct)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Audit entries are chained inside the transaction of the change they record.");
+        }
+
+        var postgres = db.Database.IsNpgsql();
+        foreach (var group in events.GroupBy(e => e.PracticeId ?? Guid.Empty))
+        {
+            var practiceId = group.Key;
+            if (postgres)
+            {
+                await db.Database.ExecuteSqlAsync($"""INSERT INTO "AuditChainHeads" ("PracticeId", "LastSequence", "LastHash") VALUES ({practiceId}, 0, {AuditEntry.Genesis}) ON CONFLICT DO NOTHING""", ct);
+            }
+            else
+            {
+                await db.Database.ExecuteSqlAsync($"""INSERT OR IGNORE INTO "AuditChainHeads" ("PracticeId", "LastSequence", "LastHash") VALUES ({practiceId}, 0, {AuditEntry.Genesis})""", ct);
+            }
+
+            var head = postgres
+                ? await db.AuditChainHeads.FromSql($"""SELECT * FROM "AuditChainHeads" WHERE "PracticeId" = {practiceId} FOR UPDATE""").AsTracking().SingleAsync(ct)
+                : await db.AuditChainHeads.AsTracking().SingleAsync(h => h.PracticeId == practiceId, ct);
+
+            var sequence = head.LastSequence;
+            var previous = head.LastHash;
+            foreach (var e in group)
+            {
+                var entry = AuditEntry.Chain(e, practiceId, ++sequence, previous);
+                db.AuditEntries.Add(entry);
+                previous = entry.Hash;
+            }
+
+            head.LastSequence = sequence;
+            head.LastHash = previous;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Tandem.Features.Audit;
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.ToTable("AuditEntries");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Id).ValueGeneratedOnAdd();
+        builder.Property(e => e.Role).HasMaxLength(32);
+        builder.Property(e => e.Action).HasConversion<string>().HasMaxLength(16);
+        builder.Property(e => e.Outcome).HasConversion<string>().HasMaxLength(16);
+        builder.Property(e => e.ObjectType).HasMaxLength(64);
+        builder.Property(e => e.ObjectId).HasMaxLength(128);
+        builder.Property(e => e.DataCategory).HasMaxLength(64);
+        builder.Property(e => e.SourceAddress).HasMaxLength(64);
+        builder.Property(e => e.Purpose).HasMaxLength(64);
+        builder.Property(e => e.PreviousHash).HasMaxLength(64).IsFixedLength();
+        builder.Property(e => e.Hash).HasMaxLength(64).IsFixedLength();
+        builder.HasIndex(e => new { e.PracticeId, e.Sequence }).IsUnique();
+        builder.HasIndex(e => new { e.PracticeId, e.EngagementId, e.At });
+        builder.HasIndex(e => new { e.PracticeId, e.DataCategory, e.At });
+    }
+}
+
+internal sealed class AuditChainHeadConfiguration : IEntityTypeConfiguration<AuditChainHead>
+{
+    public void Configure(EntityTypeBuilder<AuditChainHead> builder)
+    {
+        builder.ToTable("AuditChainHeads");
+        builder.HasKey(h => h.PracticeId);
+        builder.Property(h => h.PracticeId).ValueGeneratedNever();
+        builder.Property(h => h.LastHash).HasMaxLength(64).IsFixedLength();
+    }
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Tandem.Infrastructure.Tenancy;
+
+namespace Tandem.Features.Audit;
+
+public enum AuditAction
+{
+    Create,
+    Read,
+    Update,
+    Delete,
+    Execute,
+}
+
+public enum AuditOutcome
+{
+    Success,
+    Failure,
+    Refused,
+}
+
+/// <summary>
+/// One line of the tamper-evident audit (ASTM E2147 / FHIR AuditEvent fields). Never holds
+/// clinical text: only who, when, what kind of record and which id. Each entry carries the
+/// SHA-256 of its canonical form and the previous entry's hash, per practice, in sequence.
+/// The database refuses updates and deletes of these rows.
+/// </summary>
+public sealed class AuditEntry : IPracticeScoped
+{
+    public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    private AuditEntry()
+    {
+    }
+
+    public long Id { get; private set; }
+
+    public Guid PracticeId { get; private set; }
+
+    public long Sequence { get; private set; }
+
+    public DateTimeOffset At { get; private set; }
+
+    public Guid? UserId { get; private set; }
+
+    public string? Role { get; private set; }
+
+    public Guid? EngagementId { get; private set; }
+
+    /// <summary>The client whose record this is, where there is one.</summary>
+    public Guid? SubjectUserId { get; private set; }
+
+    public AuditAction Action { get; private set; }
+
+    public string ObjectType { get; private set; } = "";
+
+    public string? ObjectId { get; private set; }
+
+    public string DataCategory { get; private set; } = "";
+
+    public AuditOutcome Outcome { get; private set; }
+
+    public string? SourceAddress { get; private set; }
+
+    public string Purpose { get; private set; } = "";
+
+    public string PreviousHash { get; private set; } = Genesis;
+
+    public string Hash { get; private set; } = "";
+
+    internal static AuditEntry Chain(AuditEvent e, Guid practiceId, long sequence, string previousHash)
+    {
+        var entry = new AuditEntry
+        {
+            PracticeId = practiceId,
+            Sequence = sequence,
+            // Whole milliseconds: both databases store them exactly (SQLite keeps 0.1 ms,
+            // PostgreSQL 1 µs), so the hash recomputed from a stored row stays the same.
+            At = new DateTimeOffset(e.At.UtcTicks - (e.At.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero),
+            UserId = e.UserId,
+            Role = Trim(e.Role, 32),
+            EngagementId = e.EngagementId,
+            SubjectUserId = e.SubjectUserId,
+            Action = e.Action,
+            ObjectType = Trim(e.ObjectType, 64) ?? "",
+            ObjectId = Trim(e.ObjectId, 128),
+            DataCategory = Trim(e.DataCategory, 64) ?? "",
+            Outcome = e.Outcome,
+            SourceAddress = Trim(e.SourceAddress, 64),
+            Purpose = Trim(e.Purpose, 64) ?? "",
+            PreviousHash = previousHash,
+        };
+        entry.Hash = entry.ComputeHash();
+        return entry;
+    }
+
+    /// <summary>The canonical form: every field in a fixed order, invariant formatting.</summary>
+    public string CanonicalForm() => string.Join('|',
+        PracticeId.ToString("N"),
+        Sequence.ToString(CultureInfo.InvariantCulture),
+        At.UtcTicks.ToString(CultureInfo.InvariantCulture),
+        UserId?.ToString("N") ?? "",
+        Role ?? "",
+        EngagementId?.ToString("N") ?? "",
+        SubjectUserId?.ToString("N") ?? "",
+        Action.ToString(),
+        ObjectType,
+        ObjectId ?? "",
+        DataCategory,
+        Outcome.ToString(),
+        SourceAddress ?? "",
+        Purpose,
+        PreviousHash);
+
+    public string ComputeHash() =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalForm())));
+
+    private static string? Trim(string? value, int max) =>
+        value is null ? null : value.Length <= max ? value : value[..max];
+}
+
+/// <summary>The newest entry of one practice's chain; locked while the chain is extended.</summary>
+public sealed class AuditChainHead
+{
+    public Guid PracticeId { get; set; }
+
+    public long LastSequence { get; set; }
+
+    public string LastHash { get; set; } = AuditEntry.Genesis;
+}

@@ -1,0 +1,54 @@
+namespace Tandem.Features.Audit;
+
+/// <summary>
+/// What happened, before it is chained. The audit trail fills in the actor, practice, time
+/// and source address from the request when they are not given.
+/// </summary>
+public sealed record AuditEvent
+{
+    public required AuditAction Action { get; init; }
+
+    /// <summary>The kind of record, e.g. "Engagement", "SharedNote", "SignIn".</summary>
+    public required string ObjectType { get; init; }
+
+    public string? ObjectId { get; init; }
+
+    /// <summary>e.g. "clinical", "personal", "security", "administrative".</summary>
+    public required string DataCategory { get; init; }
+
+    public AuditOutcome Outcome { get; init; } = AuditOutcome.Success;
+
+    /// <summary>Why: "treatment" for care, "access-control", "administration", "break-glass", "export"...</summary>
+    public string Purpose { get; init; } = AuditPurposes.Treatment;
+
+    public Guid? EngagementId { get; init; }
+
+    public Guid? SubjectUserId { get; init; }
+
+    public Guid? PracticeId { get; init; }
+
+    public Guid? UserId { get; init; }
+
+    public string? Role { get; init; }
+
+    public string? SourceAddress { get; init; }
+
+    public DateTimeOffset At { get; init; }
+}
+
+public static class AuditCategories
+{
+    public const string Clinical = "clinical";
+    public const string Personal = "personal";
+    public const string Security = "security";
+    public const string Administrative = "administrative";
+}
+
+public static class AuditPurposes
+{
+    public const string Treatment = "treatment";
+    public const string AccessControl = "access-control";
+    public const string Administration = "administration";
+    public const string BreakGlass = "break-glass";
+    public const string Export = "export";
+}

@@ -1,0 +1,133 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Tandem.Features.Agreements;
+using Tandem.Features.Invitations;
+using Tandem.Features.Proposals;
+using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Security;
+
+namespace Tandem.Features.Engagements;
+
+public sealed record StartEngagementRequest([property: Required, MaxLength(Engagement.TitleMaxLength)] string Title, [property: Required] EngagementFormat? Format);
+
+public sealed record InviteRequest([property: Required, MaxLength(254)] string Email, ParticipantRole? Role);
+
+public sealed record AcceptInvitationRequest([property: Required, MaxLength(80)] string DisplayName, [property: Required, MaxLength(256)] string Password);
+
+public sealed record FormatRequest([property: Required] EngagementFormat? Format, [property: MaxLength(Proposal.ReasonMaxLength)] string? Reason);
+
+public sealed record ProposalAnswerRequest([property: MaxLength(Proposal.ReasonMaxLength)] string? Comment);
+
+/// <summary>Engagements, invitations, the collaboration agreement and format proposals (API.md).</summary>
+public static class EngagementsApi
+{
+    public static IEndpointRouteBuilder MapEngagementsApi(this IEndpointRouteBuilder app)
+    {
+        var engagements = app.MapGroup("/api/engagements").WithTags("Engagements").RequireAuthorization(Policies.Clinician);
+        engagements.MapGet("", async (EngagementQueries q, CancellationToken ct) => TypedResults.Ok(await q.MineAsync(ct)))
+            .WithSummary("The caller's engagements with their participants.");
+        engagements.MapPost("", StartAsync).RequireAuthorization(Policies.Therapist)
+            .WithSummary("Start an engagement (therapist); the therapist is its first participant.");
+        engagements.MapGet("/{id:guid}", async (Guid id, EngagementQueries q, CancellationToken ct) => TypedResults.Ok(await q.GetAsync(id, ct)))
+            .WithSummary("One engagement; participants only, everyone else 404.");
+        engagements.MapPost("/{id:guid}/pause", async (Guid id, EngagementCommands c, CancellationToken ct) => TypedResults.Ok(await c.PauseAsync(id, ct)))
+            .WithSummary("Pause the work (therapist).");
+        engagements.MapPost("/{id:guid}/resume", async (Guid id, EngagementCommands c, CancellationToken ct) => TypedResults.Ok(await c.ResumeAsync(id, ct)))
+            .WithSummary("Resume paused work once every client has signed (therapist).");
+        engagements.MapPost("/{id:guid}/end", async (Guid id, EngagementCommands c, CancellationToken ct) => TypedResults.Ok(await c.EndAsync(id, ct)))
+            .WithSummary("End the engagement (therapist). The record stays readable and takes no new content.");
+        engagements.MapPost("/{id:guid}/invitations", InviteAsync)
+            .WithSummary("Invite a client (or, with role Therapist, a co-therapist) by email (therapists of the engagement). Single use, 7 days.");
+        engagements.MapGet("/{id:guid}/agreement", async (Guid id, AgreementUseCases a, CancellationToken ct) => TypedResults.Ok(await a.GetAsync(id, ct)))
+            .WithSummary("The collaboration agreement in force and who has signed it.");
+        engagements.MapPost("/{id:guid}/agreement/sign", async (Guid id, AgreementUseCases a, CancellationToken ct) => TypedResults.Ok(await a.SignAsync(id, ct)))
+            .WithSummary("Sign the agreement version in force (time, version hash and source address are recorded).");
+        engagements.MapPost("/{id:guid}/agreement/withdraw", async (Guid id, AgreementUseCases a, CancellationToken ct) => TypedResults.Ok(await a.WithdrawAsync(id, ct)))
+            .WithSummary("Withdraw your signature: the engagement pauses and the therapists are told.");
+        engagements.MapPost("/{id:guid}/format", ProposeFormatAsync)
+            .WithSummary("Propose a format change; it applies when every other participant accepts.");
+        engagements.MapGet("/{id:guid}/proposals", async (Guid id, ProposalUseCases p, CancellationToken ct) => TypedResults.Ok(await p.ListAsync(id, ct)))
+            .WithSummary("Every proposal of the engagement, decided ones included.");
+
+        var proposals = app.MapGroup("/api/proposals").WithTags("Engagements").RequireAuthorization(Policies.Clinician);
+        proposals.MapPost("/{id:guid}/accept", (Guid id, [FromBody] ProposalAnswerRequest? body, ProposalUseCases p, CancellationToken ct) => AnswerAsync(id, true, body, p, ct))
+            .WithSummary("Accept a proposal (with an optional comment).");
+        proposals.MapPost("/{id:guid}/decline", (Guid id, [FromBody] ProposalAnswerRequest? body, ProposalUseCases p, CancellationToken ct) => AnswerAsync(id, false, body, p, ct))
+            .WithSummary("Decline a proposal (with an optional comment). It stays in the history.");
+
+        app.MapPost("/api/invitations/{token}/accept", AcceptAsync).AllowAnonymous().WithTags("Engagements")
+            .WithSummary("Accept an invitation: creates the account for the invited address and joins the engagement.");
+
+        var practice = app.MapGroup("/api/practice").WithTags("Practice").RequireAuthorization(Policies.PracticeAdmin);
+        practice.MapGet("/engagements", async (EngagementQueries q, CancellationToken ct) => TypedResults.Ok(await q.ForPracticeAdminAsync(ct)))
+            .WithSummary("Who is in which engagement and its status. No titles, no clinical content.");
+        practice.MapPost("/invitations", InviteTherapistAsync)
+            .WithSummary("Invite a therapist to the practice by email.");
+        return app;
+    }
+
+    private static async Task<Results<Created<EngagementView>, ValidationProblem>> StartAsync([FromBody] StartEngagementRequest request, EngagementCommands commands, CancellationToken ct)
+    {
+        if (Validation.Check(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var view = await commands.StartAsync(new StartEngagementCommand(request.Title, request.Format!.Value), ct);
+        return TypedResults.Created($"/api/engagements/{view.Id}", view);
+    }
+
+    private static async Task<Results<Created<InviteResult>, ValidationProblem>> InviteAsync(Guid id, [FromBody] InviteRequest request, InvitationUseCases invitations, CancellationToken ct)
+    {
+        if (Validation.Check(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var result = await invitations.InviteToEngagementAsync(id, request.Email, request.Role ?? ParticipantRole.Client, ct);
+        return TypedResults.Created($"/api/engagements/{id}", result);
+    }
+
+    private static async Task<Results<Created<InviteResult>, ValidationProblem>> InviteTherapistAsync([FromBody] InviteRequest request, InvitationUseCases invitations, CancellationToken ct)
+    {
+        if (Validation.Check(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return TypedResults.Created("/api/practice/people", await invitations.InviteTherapistAsync(request.Email, ct));
+    }
+
+    private static async Task<Results<Created<AcceptResult>, ValidationProblem>> AcceptAsync(string token, [FromBody] AcceptInvitationRequest request, InvitationUseCases invitations, CancellationToken ct)
+    {
+        if (Validation.Check(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var result = await invitations.AcceptAsync(token, new AcceptInvitationCommand(request.DisplayName, request.Password), ct);
+        return TypedResults.Created(result.EngagementId is { } e ? $"/api/engagements/{e}" : "/api/me", result);
+    }
+
+    private static async Task<Results<Created<ProposalView>, ValidationProblem>> ProposeFormatAsync(Guid id, [FromBody] FormatRequest request, ProposalUseCases proposals, CancellationToken ct)
+    {
+        if (Validation.Check(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var view = await proposals.ProposeFormatAsync(id, request.Format!.Value, request.Reason, ct);
+        return TypedResults.Created($"/api/engagements/{id}/proposals", view);
+    }
+
+    private static async Task<Results<Ok<ProposalView>, ValidationProblem>> AnswerAsync(Guid id, bool accept, ProposalAnswerRequest? body, ProposalUseCases proposals, CancellationToken ct)
+    {
+        if (body is not null && Validation.Check(body) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return TypedResults.Ok(await proposals.RespondAsync(id, accept, body?.Comment, ct));
+    }
+}

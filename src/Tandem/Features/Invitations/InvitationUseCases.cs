@@ -1,0 +1,221 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Accounts;
+using Tandem.Features.Audit;
+using Tandem.Features.Engagements;
+using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Mail;
+using Tandem.Infrastructure.Security;
+
+namespace Tandem.Features.Invitations;
+
+public sealed record InviteResult(Guid InvitationId, string InviteUrl, DateTimeOffset ExpiresAt);
+
+public sealed record AcceptInvitationCommand(string DisplayName, string Password);
+
+public sealed record AcceptResult(Guid UserId, Guid? EngagementId, bool CreatedAccount);
+
+/// <summary>What the person holding an invitation link sees before accepting.</summary>
+public sealed record InvitationPreview(string Email, string Role, string PracticeName, string? InvitedByName, bool AccountExists, DateTimeOffset ExpiresAt);
+
+public sealed class InvitationUseCases(
+    TandemDbContext db,
+    EngagementAccess access,
+    CurrentUser me,
+    AuditTrail audit,
+    TimeProvider time,
+    MailOutbox mail,
+    LinkBuilder links,
+    UserManager<TandemUser> users)
+{
+    /// <summary>A therapist of the engagement invites a client (or a co-therapist) by email.</summary>
+    public async Task<InviteResult> InviteToEngagementAsync(Guid engagementId, string email, ParticipantRole role, CancellationToken ct = default)
+    {
+        var engagement = await access.RequireTherapistAsync(engagementId, "Invitation", ct);
+        engagement.EnsureNotEnded();
+        var (invitation, token) = Invitation.Create(engagement.PracticeId, engagement.Id, email, role, me.Id, time.GetUtcNow());
+        var normalised = users.NormalizeEmail(invitation.Email);
+        if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalised && u.Role == PersonRole.PracticeAdmin, ct))
+        {
+            throw new DomainException("That address belongs to the practice admin account, which cannot join an engagement.", DomainError.Conflict);
+        }
+
+        return await SaveAsync(invitation, token, role == ParticipantRole.Therapist ? "to work with you in Tandem" : "to start working together in Tandem", ct);
+    }
+
+    /// <summary>The practice admin invites a therapist to the practice (no engagement).</summary>
+    public async Task<InviteResult> InviteTherapistAsync(string email, CancellationToken ct = default)
+    {
+        if (!me.IsAdmin)
+        {
+            throw DomainException.NotFound();
+        }
+
+        var (invitation, token) = Invitation.Create(me.PracticeId, null, email, ParticipantRole.Therapist, me.Id, time.GetUtcNow());
+        return await SaveAsync(invitation, token, "to join your practice in Tandem as a therapist", ct);
+    }
+
+    public async Task<(Invitation Invitation, InvitationPreview Preview)> PreviewAsync(string token, CancellationToken ct = default)
+    {
+        var invitation = await FindAsync(token, ct);
+        using var practice = db.Tenant.Use(invitation.PracticeId);
+        if (invitation.Problem(time.GetUtcNow()) is { } problem)
+        {
+            throw new DomainException(problem, DomainError.Gone);
+        }
+
+        var practiceName = await db.Practices.Where(p => p.Id == invitation.PracticeId).Select(p => p.Name).FirstAsync(ct);
+        var inviter = await db.Users.Where(u => u.Id == invitation.InvitedBy).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+        bool exists;
+        using (db.Tenant.AsSystem())
+        {
+            var normalised = users.NormalizeEmail(invitation.Email);
+            exists = await db.Users.AnyAsync(u => u.NormalizedEmail == normalised, ct);
+        }
+
+        return (invitation, new InvitationPreview(invitation.Email, invitation.Role.ToString(), practiceName, inviter, exists, invitation.ExpiresAt));
+    }
+
+    /// <summary>
+    /// Accepting creates the account (for an address new to Tandem) or, for someone already
+    /// signed in with the invited address, joins them. Anything else changes nothing.
+    /// </summary>
+    public async Task<AcceptResult> AcceptAsync(string token, AcceptInvitationCommand? command, CancellationToken ct = default)
+    {
+        var invitation = await FindAsync(token, ct);
+        var now = time.GetUtcNow();
+        if (invitation.Problem(now) is { } problem)
+        {
+            await RecordRefusalAsync(invitation, ct);
+            throw new DomainException(problem, DomainError.Gone);
+        }
+
+        TandemUser? existing;
+        using (db.Tenant.AsSystem())
+        {
+            existing = await users.FindByEmailAsync(invitation.Email);
+        }
+
+        // Every refusal is decided (and audited) before the write transaction opens: the audit
+        // writer needs the database too.
+        if (existing is not null && (!me.IsSignedIn || me.Id != existing.Id))
+        {
+            await RecordRefusalAsync(invitation, ct);
+            throw new DomainException(me.IsSignedIn
+                ? "This invitation is for a different email address than the one you are signed in with. Nothing was changed."
+                : "You already have a Tandem account with this email address. Sign in first, then open the invitation link again.", DomainError.Conflict);
+        }
+
+        if (existing is not null && (existing.PracticeId != invitation.PracticeId || !IsCompatible(existing.Role, invitation.Role)))
+        {
+            await RecordRefusalAsync(invitation, ct);
+            throw new DomainException("This invitation cannot be used with your account. Ask whoever invited you to get in touch.", DomainError.Conflict);
+        }
+
+        if (existing is null && me.IsSignedIn)
+        {
+            await RecordRefusalAsync(invitation, ct);
+            throw new DomainException("This invitation is for a different email address than the one you are signed in with. Sign out first. Nothing was changed.", DomainError.Conflict);
+        }
+
+        using var practice = db.Tenant.Use(invitation.PracticeId);
+        var timeZone = await PracticeTimeZoneAsync(invitation.PracticeId, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        TandemUser user;
+        var created = false;
+        if (existing is not null)
+        {
+            user = existing;
+        }
+        else
+        {
+            user = TandemUser.Create(invitation.PracticeId, invitation.Email, command?.DisplayName ?? "",
+                invitation.Role == ParticipantRole.Therapist ? PersonRole.Therapist : PersonRole.Client, timeZone, now);
+            var result = await users.CreateAsync(user, command?.Password ?? "");
+            if (!result.Succeeded)
+            {
+                throw new DomainException("The account could not be created.", DomainError.Invalid,
+                    new Dictionary<string, string[]> { ["password"] = result.Errors.Select(e => e.Description).ToArray() });
+            }
+
+            created = true;
+        }
+
+        invitation.Accept(user.Id, now);
+        if (invitation.EngagementId is { } engagementId)
+        {
+            var engagement = await db.Engagements.Include(e => e.Participants).FirstAsync(e => e.Id == engagementId, ct);
+            engagement.Add(user.Id, invitation.Role, now);
+        }
+
+        audit.Stage(new AuditEvent
+        {
+            Action = AuditAction.Update,
+            ObjectType = "Invitation",
+            ObjectId = invitation.Id.ToString(),
+            EngagementId = invitation.EngagementId,
+            SubjectUserId = user.Id,
+            UserId = user.Id,
+            Role = user.Role.ToString(),
+            PracticeId = invitation.PracticeId,
+            DataCategory = AuditCategories.Clinical,
+        });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new AcceptResult(user.Id, invitation.EngagementId, created);
+    }
+
+    private static bool IsCompatible(PersonRole account, ParticipantRole invited) =>
+        invited == ParticipantRole.Therapist ? account == PersonRole.Therapist : account == PersonRole.Client;
+
+    private async Task<string> PracticeTimeZoneAsync(Guid practiceId, CancellationToken ct) =>
+        await db.Practices.Where(p => p.Id == practiceId).Select(p => p.TimeZone).FirstAsync(ct);
+
+    private async Task<Invitation> FindAsync(string token, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 100)
+        {
+            throw new DomainException("This invitation link is not valid. Check that you copied all of it.", DomainError.NotFound);
+        }
+
+        var hash = Invitation.HashToken(token);
+        using (db.Tenant.AsSystem())
+        {
+            return await db.Invitations.FirstOrDefaultAsync(i => i.TokenHash == hash, ct)
+                ?? throw new DomainException("This invitation link is not valid. Check that you copied all of it.", DomainError.NotFound);
+        }
+    }
+
+    private async Task<InviteResult> SaveAsync(Invitation invitation, string token, string purpose, CancellationToken ct)
+    {
+        db.Invitations.Add(invitation);
+        var url = links.Invitation(token);
+        mail.Enqueue(invitation.PracticeId, invitation.Email, "You're invited to Tandem",
+            $"Hello,\n\nYou have been invited {purpose}.\n\nOpen this link to accept (it works once and for 7 days):\n{url}\n\nIf you did not expect this, you can ignore this email.\n",
+            "invitation");
+        audit.Stage(new AuditEvent
+        {
+            Action = AuditAction.Create,
+            ObjectType = "Invitation",
+            ObjectId = invitation.Id.ToString(),
+            EngagementId = invitation.EngagementId,
+            DataCategory = invitation.EngagementId is null ? AuditCategories.Administrative : AuditCategories.Clinical,
+            Purpose = invitation.EngagementId is null ? AuditPurposes.Administration : AuditPurposes.Treatment,
+        });
+        await db.SaveChangesAsync(ct);
+        return new InviteResult(invitation.Id, url, invitation.ExpiresAt);
+    }
+
+    private Task RecordRefusalAsync(Invitation invitation, CancellationToken ct) => audit.RecordAsync(new AuditEvent
+    {
+        Action = AuditAction.Update,
+        ObjectType = "Invitation",
+        ObjectId = invitation.Id.ToString(),
+        EngagementId = invitation.EngagementId,
+        PracticeId = invitation.PracticeId,
+        DataCategory = AuditCategories.Security,
+        Outcome = AuditOutcome.Refused,
+        Purpose = AuditPurposes.AccessControl,
+    }, ct);
+}

@@ -1,0 +1,83 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tandem.Infrastructure.Tenancy;
+
+namespace Tandem.Infrastructure.Mail;
+
+/// <summary>
+/// An email waiting to be sent. Written in the same transaction as the change that causes it,
+/// sent by <see cref="MailDispatcher"/> with retries, so a mail server outage loses nothing.
+/// Never holds clinical content: only "there is something for you in Tandem" and a link.
+/// </summary>
+public sealed class OutboxMessage : IPracticeScoped
+{
+    private OutboxMessage()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid PracticeId { get; private set; }
+
+    public string To { get; private set; } = "";
+
+    public string Subject { get; private set; } = "";
+
+    public string TextBody { get; private set; } = "";
+
+    /// <summary>What kind of notification, for preferences and tests (e.g. "invitation").</summary>
+    public string Kind { get; private set; } = "";
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset NextAttemptAt { get; private set; }
+
+    public int Attempts { get; private set; }
+
+    public DateTimeOffset? SentAt { get; private set; }
+
+    public string? LastError { get; private set; }
+
+    public static OutboxMessage Create(Guid practiceId, string to, string subject, string textBody, string kind, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        PracticeId = practiceId,
+        To = to,
+        Subject = subject,
+        TextBody = textBody,
+        Kind = kind,
+        CreatedAt = now,
+        NextAttemptAt = now,
+    };
+
+    public void MarkSent(DateTimeOffset now)
+    {
+        SentAt = now;
+        LastError = null;
+    }
+
+    /// <summary>Backs off 10 s, 20 s, 40 s ... up to 15 minutes between tries; never gives up.</summary>
+    public void MarkFailed(string error, DateTimeOffset now)
+    {
+        Attempts++;
+        LastError = error.Length > 500 ? error[..500] : error;
+        var delay = TimeSpan.FromSeconds(Math.Min(900, 10 * Math.Pow(2, Math.Min(Attempts - 1, 10))));
+        NextAttemptAt = now + delay;
+    }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> builder)
+    {
+        builder.ToTable("OutboxMessages");
+        builder.HasKey(m => m.Id);
+        builder.Property(m => m.Id).ValueGeneratedNever();
+        builder.Property(m => m.To).HasMaxLength(254);
+        builder.Property(m => m.Subject).HasMaxLength(200);
+        builder.Property(m => m.TextBody).HasMaxLength(4000);
+        builder.Property(m => m.Kind).HasMaxLength(40);
+        builder.Property(m => m.LastError).HasMaxLength(500);
+        builder.HasIndex(m => new { m.SentAt, m.NextAttemptAt });
+    }
+}

@@ -1,0 +1,48 @@
+using Ganss.Xss;
+using Markdig;
+
+namespace Tandem.Infrastructure.Text;
+
+/// <summary>
+/// Everything a person writes that is shown as rich text goes through here: Markdown to HTML
+/// (Markdig, raw HTML disabled), then an allow-list sanitiser (HtmlSanitizer). Links open
+/// safely; scripts, styles, event handlers and foreign schemes never survive.
+/// </summary>
+public sealed class SafeMarkdown
+{
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+        .DisableHtml()
+        .UseEmphasisExtras()
+        .UseAutoLinks()
+        .UseListExtras()
+        .UseSoftlineBreakAsHardlineBreak()
+        .Build();
+
+    private readonly HtmlSanitizer _sanitizer;
+
+    public SafeMarkdown()
+    {
+        _sanitizer = new HtmlSanitizer(new HtmlSanitizerOptions
+        {
+            AllowedTags = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+            {
+                "p", "br", "strong", "em", "b", "i", "u", "s", "del", "ins", "mark", "blockquote", "code", "pre",
+                "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "a", "table", "thead", "tbody", "tr", "th", "td",
+            },
+            AllowedAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "title", "start" },
+            AllowedSchemes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "https", "http", "mailto" },
+            UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href" },
+        });
+        _sanitizer.PostProcessNode += (_, e) =>
+        {
+            if (e.Node is AngleSharp.Html.Dom.IHtmlAnchorElement anchor)
+            {
+                anchor.SetAttribute("rel", "noopener noreferrer nofollow");
+            }
+        };
+        _sanitizer.AllowedAttributes.Add("rel");
+    }
+
+    public string ToHtml(string? markdown) =>
+        string.IsNullOrWhiteSpace(markdown) ? "" : _sanitizer.Sanitize(Markdown.ToHtml(markdown, Pipeline));
+}
