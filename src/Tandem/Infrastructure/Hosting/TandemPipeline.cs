@@ -2,7 +2,6 @@ using Scalar.AspNetCore;
 using Tandem.Components;
 using Tandem.Data;
 using Tandem.Features.Accounts;
-using Tandem.Features.Engagements;
 using Tandem.Features.Practices;
 using Tandem.Infrastructure.Security;
 
@@ -46,7 +45,10 @@ public static class TandemPipeline
 
         app.MapSignInApi();
         app.MapPeopleApi();
-        app.MapEngagementsApi();
+        foreach (var module in TandemModules.All)
+        {
+            module.MapEndpoints(app);
+        }
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(o => o.WithTitle("Tandem API").DisableDefaultFonts()).AllowAnonymous();

@@ -70,13 +70,10 @@ public static class TandemServices
         services.AddSingleton<Text.SafeMarkdown>();
         services.AddScoped<CurrentUser>();
 
-        services.AddScoped<Features.Engagements.EngagementAccess>();
-        services.AddScoped<Features.Engagements.EngagementQueries>();
-        services.AddScoped<Features.Engagements.EngagementCommands>();
-        services.AddScoped<Features.Agreements.AgreementUseCases>();
-        services.AddScoped<Features.Invitations.InvitationUseCases>();
-        services.AddScoped<Features.Proposals.ProposalUseCases>();
-        services.AddScoped<IDemoSeedStep, Features.Engagements.EngagementsDemoStep>();
+        foreach (var module in TandemModules.All)
+        {
+            module.AddServices(services, config);
+        }
 
         services.AddSingleton<SetupState>();
         services.AddScoped<SetupPractice>();
