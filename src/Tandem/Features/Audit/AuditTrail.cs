@@ -37,7 +37,7 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
             UserId = e.UserId ?? userId,
             Role = e.Role ?? user?.FindFirstValue(ClaimTypes.Role) ?? (userId is null ? "Anonymous" : null),
             PracticeId = e.PracticeId ?? tenant.PracticeId,
-            SourceAddress = e.SourceAddress ?? http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
+            SourceAddress = e.SourceAddress ?? tenant.SourceAddress?.ToString() ?? http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
         };
     }
 }

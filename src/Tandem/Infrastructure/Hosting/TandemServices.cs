@@ -69,6 +69,7 @@ public static class TandemServices
             : ActivatorUtilities.CreateInstance<Mail.SmtpMailTransport>(sp));
         services.AddSingleton<Text.SafeMarkdown>();
         services.AddScoped<CurrentUser>();
+        services.AddScoped<ScopedWork>();
 
         foreach (var module in TandemModules.All)
         {

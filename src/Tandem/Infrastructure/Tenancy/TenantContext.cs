@@ -40,8 +40,15 @@ public sealed class TenantContext(IHttpContextAccessor? accessor)
         return new Restore(() => _explicitPractice = previous);
     }
 
-    /// <summary>Interactive circuits have no HttpContext; the circuit handler supplies the user.</summary>
+    /// <summary>Interactive circuits have no HttpContext; <c>ScopedWork</c> supplies the user.</summary>
     public void SetCircuitUser(ClaimsPrincipal user) => _circuitUser = user;
+
+    /// <summary>The client address for audit entries: the request's, or the one a circuit started from.</summary>
+    public System.Net.IPAddress? SourceAddress => _sourceAddress ?? accessor?.HttpContext?.Connection.RemoteIpAddress;
+
+    public void SetSourceAddress(System.Net.IPAddress? address) => _sourceAddress = address;
+
+    private System.Net.IPAddress? _sourceAddress;
 
     public static Guid? PracticeOf(ClaimsPrincipal? user)
     {
