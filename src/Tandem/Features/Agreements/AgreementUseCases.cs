@@ -164,7 +164,7 @@ public sealed class AgreementUseCases(
             version.Number,
             version.Hash,
             version.Text,
-            markdown.ToHtml(version.Text),
+            markdown.DocumentToHtml(version.Text),
             signatures.Where(s => participantIds.Contains(s.UserId))
                 .Select(s => new SignatureView(s.UserId, names.GetValueOrDefault(s.UserId, "Former member"), engagement.ParticipantFor(s.UserId)?.Role.ToString() ?? "", s.SignedAt))
                 .ToList(),

@@ -10,6 +10,8 @@ public sealed class CurrentUser(TenantContext tenant)
 {
     private ClaimsPrincipal Principal => tenant.User ?? new ClaimsPrincipal();
 
+    public TenantContext Tenant => tenant;
+
     public bool IsSignedIn => Principal.Identity?.IsAuthenticated == true && Guid.TryParse(Principal.FindFirstValue(ClaimTypes.NameIdentifier), out _);
 
     public Guid Id => Guid.TryParse(Principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id)

@@ -10,12 +10,21 @@ namespace Tandem.Infrastructure.Text;
 /// </summary>
 public sealed class SafeMarkdown
 {
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+    // What people type in a box: a line break is a line break.
+    private static readonly MarkdownPipeline Typed = new MarkdownPipelineBuilder()
         .DisableHtml()
         .UseEmphasisExtras()
         .UseAutoLinks()
         .UseListExtras()
         .UseSoftlineBreakAsHardlineBreak()
+        .Build();
+
+    // Documents written in Markdown files (the agreement): wrapped lines flow as paragraphs.
+    private static readonly MarkdownPipeline Document = new MarkdownPipelineBuilder()
+        .DisableHtml()
+        .UseEmphasisExtras()
+        .UseAutoLinks()
+        .UseListExtras()
         .Build();
 
     private readonly HtmlSanitizer _sanitizer;
@@ -44,5 +53,8 @@ public sealed class SafeMarkdown
     }
 
     public string ToHtml(string? markdown) =>
-        string.IsNullOrWhiteSpace(markdown) ? "" : _sanitizer.Sanitize(Markdown.ToHtml(markdown, Pipeline));
+        string.IsNullOrWhiteSpace(markdown) ? "" : _sanitizer.Sanitize(Markdown.ToHtml(markdown, Typed));
+
+    public string DocumentToHtml(string? markdown) =>
+        string.IsNullOrWhiteSpace(markdown) ? "" : _sanitizer.Sanitize(Markdown.ToHtml(markdown, Document));
 }
