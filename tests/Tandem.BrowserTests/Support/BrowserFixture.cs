@@ -19,6 +19,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        // CI machines are small and busy: give expectations room, they still fail when wrong.
+        Assertions.SetDefaultExpectTimeout(15_000);
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Environment.GetEnvironmentVariable("TANDEM_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium",

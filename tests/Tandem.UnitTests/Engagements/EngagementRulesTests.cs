@@ -109,34 +109,29 @@ public sealed class EngagementRulesTests
         e.Add(partner, ParticipantRole.Client, Now);
         e.AgreementStateChanged(true);
 
-        var proposal = Proposal.ChangeFormat(e, Client, EngagementFormat.TherapistLed, "more structure", Now);
+        var proposal = Proposal.Create(e, Client, ProposalKind.ChangeFormat, new ProposalPayload(Format: EngagementFormat.TherapistLed), "more structure", Now);
         Assert.Throws<DomainException>(() => proposal.Respond(e, Client, accept: true, null, Now));
-        proposal.Respond(e, Therapist, accept: true, null, Now);
+        Assert.False(proposal.Respond(e, Therapist, accept: true, null, Now));
         Assert.Equal(ProposalStatus.Pending, proposal.Status);
-        Assert.Equal(EngagementFormat.ClientLed, e.Format);
-        proposal.Respond(e, partner, accept: true, "fine", Now);
-        Assert.Equal(ProposalStatus.Applied, proposal.Status);
-        Assert.Equal(EngagementFormat.TherapistLed, e.Format);
+        Assert.True(proposal.Respond(e, partner, accept: true, "fine", Now));
         Assert.Throws<DomainException>(() => proposal.Respond(e, partner, accept: false, null, Now));
     }
 
     [Fact]
-    public void One_no_declines_a_format_change_and_nothing_changes()
+    public void One_no_declines_a_format_change()
     {
         var e = NewEngagement();
         e.AgreementStateChanged(true);
-        var proposal = Proposal.ChangeFormat(e, Therapist, EngagementFormat.TherapistLed, null, Now);
-        proposal.Respond(e, Client, accept: false, "I prefer to lead", Now);
+        var proposal = Proposal.Create(e, Therapist, ProposalKind.ChangeFormat, new ProposalPayload(Format: EngagementFormat.TherapistLed), null, Now);
+        Assert.False(proposal.Respond(e, Client, accept: false, "I prefer to lead", Now));
         Assert.Equal(ProposalStatus.Declined, proposal.Status);
-        Assert.Equal(EngagementFormat.ClientLed, e.Format);
+        Assert.Throws<DomainException>(() => proposal.Respond(e, Client, accept: true, null, Now));
     }
 
     [Fact]
-    public void Proposing_the_current_format_or_proposing_before_signing_is_refused()
+    public void Proposing_before_every_client_has_signed_is_refused()
     {
         var e = NewEngagement();
-        Assert.Throws<DomainException>(() => Proposal.ChangeFormat(e, Client, EngagementFormat.TherapistLed, null, Now));
-        e.AgreementStateChanged(true);
-        Assert.Throws<DomainException>(() => Proposal.ChangeFormat(e, Client, EngagementFormat.ClientLed, null, Now));
+        Assert.Throws<DomainException>(() => Proposal.Create(e, Client, ProposalKind.ChangeFormat, new ProposalPayload(Format: EngagementFormat.TherapistLed), null, Now));
     }
 }

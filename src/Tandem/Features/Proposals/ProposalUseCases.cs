@@ -2,12 +2,14 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Audit;
 using Tandem.Features.Engagements;
+using Tandem.Features.Plans;
 using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Mail;
 using Tandem.Infrastructure.Security;
 
 namespace Tandem.Features.Proposals;
 
-public sealed record ProposalResponseView(Guid UserId, string DisplayName, bool Accepted, string? Comment, DateTimeOffset At);
+public sealed record ProposalResponseView(Guid UserId, string DisplayName, bool? Accepted, string? Comment, DateTimeOffset At);
 
 public sealed record ProposalView(
     Guid Id,
@@ -20,42 +22,76 @@ public sealed record ProposalView(
     DateTimeOffset CreatedAt,
     DateTimeOffset? DecidedAt,
     string Summary,
+    ProposalPayload Change,
     IReadOnlyList<string> WaitingFor,
     IReadOnlyList<ProposalResponseView> Responses,
     bool CanRespond);
 
-public sealed class ProposalUseCases(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time)
+/// <summary>Making, answering and listing proposals; applying them when the format's rule is met.</summary>
+public sealed class ProposalUseCases(
+    TandemDbContext db,
+    EngagementAccess access,
+    CurrentUser me,
+    AuditTrail audit,
+    TimeProvider time,
+    PlanStore plans,
+    PlanNotifier notifier,
+    MailOutbox mail,
+    LinkBuilder links)
 {
-    public async Task<ProposalView> ProposeFormatAsync(Guid engagementId, EngagementFormat format, string? reason, CancellationToken ct = default)
-    {
-        var engagement = await access.RequireParticipantAsync(engagementId, "Proposal", ct);
-        if (await db.Proposals.AnyAsync(p => p.EngagementId == engagementId && p.Kind == ProposalKind.ChangeFormat && p.Status == ProposalStatus.Pending, ct))
-        {
-            throw new DomainException("A format change is already waiting for answers. Answer or wait for that one first.", DomainError.Conflict);
-        }
+    public Task<ProposalView> ProposeFormatAsync(Guid engagementId, EngagementFormat format, string? reason, CancellationToken ct = default) =>
+        ProposeAsync(engagementId, ProposalKind.ChangeFormat, new ProposalPayload(Format: format), reason, ct);
 
-        var proposal = Proposal.ChangeFormat(engagement, me.Id, format, reason, time.GetUtcNow());
-        db.Proposals.Add(proposal);
-        Stage(AuditAction.Create, proposal);
-        await db.SaveChangesAsync(ct);
-        return (await ViewsAsync(engagement, [proposal], ct))[0];
+    public async Task<ProposalView> ProposeAsync(Guid engagementId, ProposalKind kind, ProposalPayload change, string? reason, CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryProposeAsync(engagementId, kind, change, reason, ct);
+            }
+            catch (DbUpdateException) when (attempt < 4)
+            {
+                // A concurrent change of the same plan: start again from the new version.
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
     public async Task<ProposalView> RespondAsync(Guid proposalId, bool accept, string? comment, CancellationToken ct = default)
     {
         var proposal = await db.Proposals.Include(p => p.Responses).FirstOrDefaultAsync(p => p.Id == proposalId, ct);
         var engagement = await access.RequireParticipantAsync(proposal?.EngagementId ?? Guid.Empty, "Proposal", ct);
-        proposal!.Respond(engagement, me.Id, accept, comment, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var ready = proposal!.Respond(engagement, me.Id, accept, comment, now);
         Stage(AuditAction.Update, proposal);
+        if (ready)
+        {
+            await ApplyAsync(proposal, engagement, now, ct);
+        }
+
         try
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException)
         {
-            throw new DomainException("Someone else answered at the same moment. Reload and try again.", DomainError.Conflict);
+            throw new DomainException("Someone changed this at the same moment. Reload and try again.", DomainError.Conflict);
         }
 
+        Publish(engagement, proposal, ready ? "applied" : accept ? "accepted" : "declined");
+        return (await ViewsAsync(engagement, [proposal], ct))[0];
+    }
+
+    public async Task<ProposalView> CommentAsync(Guid proposalId, string comment, CancellationToken ct = default)
+    {
+        var proposal = await db.Proposals.Include(p => p.Responses).FirstOrDefaultAsync(p => p.Id == proposalId, ct);
+        var engagement = await access.RequireParticipantAsync(proposal?.EngagementId ?? Guid.Empty, "Proposal", ct);
+        engagement.EnsureWritable();
+        proposal!.Comment(me.Id, comment, time.GetUtcNow());
+        Stage(AuditAction.Update, proposal);
+        await db.SaveChangesAsync(ct);
+        Publish(engagement, proposal, "commented");
         return (await ViewsAsync(engagement, [proposal], ct))[0];
     }
 
@@ -65,7 +101,7 @@ public sealed class ProposalUseCases(TandemDbContext db, EngagementAccess access
         var proposals = await db.Proposals.AsNoTracking().Include(p => p.Responses)
             .Where(p => p.EngagementId == engagementId)
             .OrderByDescending(p => p.CreatedAt)
-            .Take(200)
+            .Take(500)
             .ToListAsync(ct);
         await audit.RecordAsync(new AuditEvent
         {
@@ -78,22 +114,190 @@ public sealed class ProposalUseCases(TandemDbContext db, EngagementAccess access
         return await ViewsAsync(engagement, proposals, ct);
     }
 
-    private async Task<IReadOnlyList<ProposalView>> ViewsAsync(Engagement engagement, IReadOnlyList<Proposal> proposals, CancellationToken ct)
+    /// <summary>How many proposals wait for the signed-in person, across their engagements (home page counts).</summary>
+    public async Task<int> WaitingForMeAsync(CancellationToken ct = default)
+    {
+        var myId = me.Id;
+        var mine = await db.Participants.Where(p => p.UserId == myId && p.LeftAt == null).Select(p => p.EngagementId).ToListAsync(ct);
+        var pending = await db.Proposals.AsNoTracking().Include(p => p.Responses)
+            .Where(p => mine.Contains(p.EngagementId) && p.Status == ProposalStatus.Pending)
+            .ToListAsync(ct);
+        return pending.Count(p => p.CanAnswer(myId));
+    }
+
+    private async Task<ProposalView> TryProposeAsync(Guid engagementId, ProposalKind kind, ProposalPayload change, string? reason, CancellationToken ct)
+    {
+        var engagement = await access.RequireParticipantAsync(engagementId, "Proposal", ct);
+        if (kind == ProposalKind.ChangeFormat
+            && await db.Proposals.AnyAsync(p => p.EngagementId == engagementId && p.Kind == ProposalKind.ChangeFormat && p.Status == ProposalStatus.Pending, ct))
+        {
+            throw new DomainException("A format change is already waiting for answers. Answer or wait for that one first.", DomainError.Conflict);
+        }
+
+        var plan = await plans.LoadAsync(engagement, tracking: true, ct);
+        Check(kind, change, engagement, plan);
+        var now = time.GetUtcNow();
+        var proposal = Proposal.Create(engagement, me.Id, kind, change, reason, now);
+        db.Proposals.Add(proposal);
+        Stage(AuditAction.Create, proposal);
+        if (proposal.AppliesAtOnce)
+        {
+            await ApplyAsync(proposal, engagement, now, ct, plan);
+            await TellTherapistsAsync(engagement, proposal, ct);
+        }
+        else
+        {
+            await TellRespondersAsync(engagement, proposal, ct);
+        }
+
+        await db.SaveChangesAsync(ct);
+        Publish(engagement, proposal, proposal.Status == ProposalStatus.Applied ? "changed" : "proposed");
+        return (await ViewsAsync(engagement, [proposal], ct))[0];
+    }
+
+    /// <summary>Refuses a proposal that could never apply (unknown goal, empty text, same format).</summary>
+    private static void Check(ProposalKind kind, ProposalPayload change, Engagement engagement, Plan plan)
+    {
+        switch (kind)
+        {
+            case ProposalKind.AddGoal:
+                Plan.Clean(change.Text, Plan.TextMaxLength, "A goal");
+                Plan.CleanOptional(change.WhyItMatters, Plan.WhyMaxLength, "Why it matters");
+                break;
+            case ProposalKind.EditGoal:
+                Plan.Clean(change.Text, Plan.TextMaxLength, "A goal");
+                Plan.CleanOptional(change.WhyItMatters, Plan.WhyMaxLength, "Why it matters");
+                RequireOpenGoal(plan, change.GoalId);
+                break;
+            case ProposalKind.RetireGoal:
+            case ProposalKind.AchieveGoal:
+                RequireOpenGoal(plan, change.GoalId);
+                break;
+            case ProposalKind.SetFocus:
+                Plan.Clean(change.Text, Plan.FocusMaxLength, "The focus");
+                break;
+            case ProposalKind.AddQuestion:
+                Plan.Clean(change.Text, Plan.TextMaxLength, "A question");
+                break;
+            case ProposalKind.ChangeFormat:
+                if (change.Format is not { } format || !Enum.IsDefined(format))
+                {
+                    throw new DomainException("The format is ClientLed or TherapistLed.", DomainError.Invalid,
+                        new Dictionary<string, string[]> { ["format"] = ["ClientLed or TherapistLed."] });
+                }
+
+                if (engagement.Format == format)
+                {
+                    throw new DomainException($"The engagement is already {FormatWords(format)}.", DomainError.Conflict);
+                }
+
+                break;
+        }
+    }
+
+    private static void RequireOpenGoal(Plan plan, Guid? goalId)
+    {
+        var goal = goalId is { } id ? plan.Goals.FirstOrDefault(g => g.Id == id) : null;
+        if (goal is null)
+        {
+            throw new DomainException("That goal is not in this plan.", DomainError.Invalid, new Dictionary<string, string[]> { ["goalId"] = ["Unknown goal."] });
+        }
+
+        if (goal.Status is GoalStatus.Achieved or GoalStatus.SetAside)
+        {
+            throw new DomainException("That goal is already closed.", DomainError.Conflict);
+        }
+    }
+
+    private async Task ApplyAsync(Proposal proposal, Engagement engagement, DateTimeOffset now, CancellationToken ct, Plan? loaded = null)
+    {
+        var change = proposal.Data;
+        if (proposal.Kind == ProposalKind.ChangeFormat)
+        {
+            engagement.ChangeFormat(change.Format!.Value);
+            proposal.MarkApplied(now);
+            return;
+        }
+
+        var plan = loaded ?? await plans.LoadAsync(engagement, tracking: true, ct);
+        var before = PlanSnapshot.Of(plan);
+        var agreeing = proposal.AgreeingClients(engagement);
+        var by = proposal.AuthorId;
+        switch (proposal.Kind)
+        {
+            case ProposalKind.AddGoal: plan.AddGoal(change.Text!, change.WhyItMatters, by, agreeing, engagement, now); break;
+            case ProposalKind.EditGoal: plan.EditGoal(change.GoalId!.Value, change.Text!, change.WhyItMatters, by, agreeing, engagement, now); break;
+            case ProposalKind.RetireGoal: plan.RetireGoal(change.GoalId!.Value, by, now); break;
+            case ProposalKind.AchieveGoal: plan.AchieveGoal(change.GoalId!.Value, by, now); break;
+            case ProposalKind.SetFocus: plan.SetFocus(change.Text!, by, now); break;
+            case ProposalKind.AddQuestion: plan.AddQuestion(change.Text!, by, now); break;
+        }
+
+        proposal.MarkApplied(now);
+        await PlanHistory.RecordAsync(db, plan, before, by, proposal.Id, now, ct);
+    }
+
+    private async Task TellTherapistsAsync(Engagement engagement, Proposal proposal, CancellationToken ct)
+    {
+        var therapistIds = engagement.Therapists.Select(t => t.UserId).Where(id => id != proposal.AuthorId).ToList();
+        await MailAsync(engagement, therapistIds, "A plan changed in Tandem", "A change was made to a shared plan in Tandem. You can comment on it or propose something else.", "plan-changed", ct);
+    }
+
+    private async Task TellRespondersAsync(Engagement engagement, Proposal proposal, CancellationToken ct) =>
+        await MailAsync(engagement, proposal.AskedOf, "A proposal is waiting for you in Tandem", "Someone proposed a change in Tandem and would like your answer.", "proposal-waiting", ct);
+
+    private async Task MailAsync(Engagement engagement, IReadOnlyList<Guid> userIds, string subject, string text, string kind, CancellationToken ct)
+    {
+        if (userIds.Count == 0)
+        {
+            return;
+        }
+
+        var emails = await db.Users.Where(u => userIds.Contains(u.Id) && u.IsActive).Select(u => u.Email!).ToListAsync(ct);
+        foreach (var email in emails)
+        {
+            mail.Enqueue(engagement.PracticeId, email, subject, $"{text}\n\nOpen Tandem: {links.Engagement(engagement.Id)}/plan\n", kind);
+        }
+    }
+
+    private void Publish(Engagement engagement, Proposal proposal, string what) =>
+        notifier.Publish(new PlanChanged(engagement.Id, me.Id, me.DisplayName, what));
+
+    internal async Task<IReadOnlyList<ProposalView>> ViewsAsync(Engagement engagement, IReadOnlyList<Proposal> proposals, CancellationToken ct)
     {
         var ids = engagement.Participants.Select(p => p.UserId).Concat(proposals.Select(p => p.AuthorId)).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var goalIds = proposals.Select(p => p.Data.GoalId).OfType<Guid>().Distinct().ToList();
+        var goals = goalIds.Count == 0 ? [] : await db.Set<Goal>().AsNoTracking().Where(g => goalIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Text, ct);
         string Name(Guid id) => names.GetValueOrDefault(id, "Former member");
-        return proposals.Select(p =>
-        {
-            var waiting = p.Status == ProposalStatus.Pending ? p.StillWaitingFor(engagement) : [];
-            return new ProposalView(
-                p.Id, p.EngagementId, p.Kind.ToString(), p.Status.ToString(), p.AuthorId, Name(p.AuthorId), p.Reason, p.CreatedAt, p.DecidedAt,
-                p.Kind == ProposalKind.ChangeFormat ? $"Change the format to {Proposal.Describe(p.ProposedFormat)}" : p.Kind.ToString(),
-                waiting.Select(Name).ToList(),
-                p.Responses.OrderBy(r => r.At).Select(r => new ProposalResponseView(r.UserId, Name(r.UserId), r.Accepted, r.Comment, r.At)).ToList(),
-                waiting.Contains(me.Id));
-        }).ToList();
+        var myId = me.Id;
+        return proposals.Select(p => new ProposalView(
+            p.Id, p.EngagementId, p.Kind.ToString(), p.Status.ToString(), p.AuthorId, Name(p.AuthorId), p.Reason, p.CreatedAt, p.DecidedAt,
+            Describe(p, goals),
+            p.Data,
+            p.StillWaitingFor().Select(Name).ToList(),
+            p.Responses.OrderBy(r => r.At).Select(r => new ProposalResponseView(r.UserId, Name(r.UserId), r.Accepted, r.Comment, r.At)).ToList(),
+            p.CanAnswer(myId))).ToList();
     }
+
+    private static string Describe(Proposal p, Dictionary<Guid, string> goals)
+    {
+        var d = p.Data;
+        var goal = d.GoalId is { } id ? goals.GetValueOrDefault(id, "a goal") : "a goal";
+        return p.Kind switch
+        {
+            ProposalKind.AddGoal => $"Add the goal “{d.Text}”",
+            ProposalKind.EditGoal => $"Reword “{goal}” as “{d.Text}”",
+            ProposalKind.RetireGoal => $"Set aside the goal “{goal}”",
+            ProposalKind.AchieveGoal => $"Mark “{goal}” as achieved",
+            ProposalKind.SetFocus => $"Change the focus to “{d.Text}”",
+            ProposalKind.AddQuestion => $"Add the question “{d.Text}”",
+            ProposalKind.ChangeFormat => $"Change the format to {FormatWords(d.Format!.Value)}",
+            _ => p.Kind.ToString(),
+        };
+    }
+
+    private static string FormatWords(EngagementFormat format) => format == EngagementFormat.ClientLed ? "client-led" : "therapist-led";
 
     private void Stage(AuditAction action, Proposal proposal) => audit.Stage(new AuditEvent
     {

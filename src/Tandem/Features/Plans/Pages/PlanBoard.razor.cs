@@ -1,0 +1,216 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components;
+using Tandem.Features.Engagements;
+using Tandem.Features.Proposals;
+using Tandem.Infrastructure.Errors;
+
+namespace Tandem.Features.Plans.Pages;
+
+/// <summary>
+/// The plan page is live: when anyone in the engagement changes the plan or answers a
+/// proposal, every open copy reloads its data and says who changed what. Work in progress
+/// (a draft focus, a half-typed goal) stays in the form.
+/// </summary>
+public sealed partial class PlanBoard
+{
+    private PlanView? plan;
+    private EngagementView? engagement;
+    private IReadOnlyList<ProposalView> waiting = [];
+    private IReadOnlyList<ProposalView> others = [];
+    private bool notFound;
+    private bool isClient;
+    private bool decidesAlone;
+    private bool writable;
+    private Guid myId;
+    private string myName = "";
+    private string? message;
+    private bool failed;
+    private string? liveNote;
+    private IDisposable? subscription;
+
+    private string focusDraft = "";
+    private string goalText = "";
+    private string goalWhy = "";
+    private string goalReason = "";
+    private string questionText = "";
+    private string commitmentText = "";
+    private Guid commitmentOwner;
+    private DateOnly? commitmentDue;
+    private readonly Dictionary<Guid, string> comments = new();
+    private readonly Dictionary<Guid, int?> ratings = new();
+
+    [Parameter]
+    public Guid Id { get; set; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        var user = await Work.UserAsync();
+        myId = Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
+        myName = user.FindFirstValue(Infrastructure.Tenancy.TandemClaims.DisplayName) ?? "";
+        try
+        {
+            await LoadAsync();
+            focusDraft = plan!.Focus;
+            commitmentOwner = myId;
+        }
+        catch (DomainException ex) when (ex.Kind == DomainError.NotFound)
+        {
+            notFound = true;
+            return;
+        }
+
+        subscription = Notifier.Subscribe(Id, OnPlanChanged);
+    }
+
+    private void OnPlanChanged(PlanChanged change)
+    {
+        if (change.ByUserId == myId)
+        {
+            return;
+        }
+
+        _ = InvokeAsync(async () =>
+        {
+            await LoadAsync();
+            liveNote = $"{change.ByName} {change.What} just now. The plan below is up to date.";
+            StateHasChanged();
+        });
+    }
+
+    private async Task LoadAsync()
+    {
+        (engagement, plan, var proposals) = await Work.RunAsync(async sp =>
+        {
+            var e = await sp.GetRequiredService<EngagementQueries>().GetAsync(Id);
+            var p = await sp.GetRequiredService<PlanUseCases>().GetAsync(Id);
+            var list = await sp.GetRequiredService<ProposalUseCases>().ListAsync(Id);
+            return (e, p, list);
+        });
+        var me = engagement.Participants.First(p => p.UserId == myId);
+        isClient = me.Role == nameof(ParticipantRole.Client);
+        writable = engagement.AllClientsSigned && engagement.Status == EngagementStatus.Active;
+        decidesAlone = isClient && engagement.Format == EngagementFormat.ClientLed;
+        var pending = proposals.Where(p => p.Status == nameof(ProposalStatus.Pending)).ToList();
+        waiting = pending.Where(p => p.CanRespond).ToList();
+        others = pending.Where(p => !p.CanRespond).ToList();
+        foreach (var p in waiting)
+        {
+            comments.TryAdd(p.Id, "");
+        }
+
+        foreach (var g in plan.Goals)
+        {
+            ratings.TryAdd(g.Id, null);
+        }
+    }
+
+    private Task SaveFocusAsync() => RunAsync(async sp =>
+    {
+        if (decidesAlone)
+        {
+            await sp.GetRequiredService<PlanUseCases>().SetFocusAsync(Id, focusDraft, plan!.Version);
+            return "The focus is saved.";
+        }
+
+        await sp.GetRequiredService<ProposalUseCases>().ProposeAsync(Id, ProposalKind.SetFocus, new ProposalPayload(Text: focusDraft), null);
+        return "Your proposal is waiting for the others.";
+    }, keepDrafts: true);
+
+    private Task AddGoalAsync() => RunAsync(async sp =>
+    {
+        var result = await sp.GetRequiredService<ProposalUseCases>().ProposeAsync(Id, ProposalKind.AddGoal, new ProposalPayload(goalText, goalWhy), goalReason);
+        goalText = goalWhy = goalReason = "";
+        return result.Status == nameof(ProposalStatus.Applied) ? "The goal is in the plan." : "Your goal is proposed and waiting for the others.";
+    });
+
+    private Task AddQuestionAsync() => RunAsync(async sp =>
+    {
+        var result = await sp.GetRequiredService<ProposalUseCases>().ProposeAsync(Id, ProposalKind.AddQuestion, new ProposalPayload(questionText), null);
+        questionText = "";
+        return result.Status == nameof(ProposalStatus.Applied) ? "The question is in the plan." : "Your question is proposed.";
+    });
+
+    private Task ProposeAsync(ProposalKind kind, ProposalPayload change) => RunAsync(async sp =>
+    {
+        var result = await sp.GetRequiredService<ProposalUseCases>().ProposeAsync(Id, kind, change, null);
+        return result.Status == nameof(ProposalStatus.Applied) ? "Done." : "Proposed: waiting for the others.";
+    });
+
+    private Task AnswerAsync(ProposalView proposal, bool accept) => RunAsync(async sp =>
+    {
+        var result = await sp.GetRequiredService<ProposalUseCases>().RespondAsync(proposal.Id, accept, comments.GetValueOrDefault(proposal.Id));
+        return result.Status switch
+        {
+            nameof(ProposalStatus.Applied) => "Agreed: the plan is updated.",
+            nameof(ProposalStatus.Declined) => "You declined. It stays in the history.",
+            _ => "Thank you. Waiting for the others.",
+        };
+    });
+
+    private Task AgreeAsync(Guid goalId) => RunAsync(async sp =>
+    {
+        await sp.GetRequiredService<PlanUseCases>().AgreeToGoalAsync(Id, goalId);
+        return "You agreed to the goal.";
+    });
+
+    private Task RateAsync(Guid goalId) => RunAsync(async sp =>
+    {
+        if (ratings.GetValueOrDefault(goalId) is not { } value)
+        {
+            throw new DomainException("Choose a rating from 0 to 10 first.");
+        }
+
+        await sp.GetRequiredService<PlanUseCases>().RateGoalAsync(Id, goalId, value, null);
+        ratings[goalId] = null;
+        return "Your rating is saved.";
+    });
+
+    private Task AddCommitmentAsync() => RunAsync(async sp =>
+    {
+        await sp.GetRequiredService<PlanUseCases>().AddCommitmentAsync(Id, commitmentText, commitmentOwner, commitmentDue);
+        commitmentText = "";
+        commitmentDue = null;
+        return "The commitment is added.";
+    });
+
+    private Task CompleteAsync(Guid commitmentId) => RunAsync(async sp =>
+    {
+        await sp.GetRequiredService<PlanUseCases>().CompleteCommitmentAsync(commitmentId);
+        return "Marked done.";
+    });
+
+    private async Task RunAsync(Func<IServiceProvider, Task<string>> action, bool keepDrafts = false)
+    {
+        liveNote = null;
+        try
+        {
+            message = await Work.RunAsync(action);
+            failed = false;
+            var draft = focusDraft;
+            await LoadAsync();
+            focusDraft = keepDrafts && !decidesAlone ? draft : plan!.Focus;
+        }
+        catch (DomainException ex)
+        {
+            // Nothing is lost: the form keeps what was typed, and the page says why.
+            message = ex.Errors is { Count: > 0 } errors ? string.Join(" ", errors.SelectMany(e => e.Value)) : ex.Message;
+            failed = true;
+            if (ex.Kind == DomainError.PreconditionFailed)
+            {
+                var draft = focusDraft;
+                await LoadAsync();
+                focusDraft = draft;
+            }
+        }
+    }
+
+    private static string StatusLabel(GoalView goal) => goal.Status switch
+    {
+        "Agreed" => "Agreed",
+        "Achieved" => "Achieved",
+        "SetAside" => "Set aside",
+        _ => "Waiting for agreement",
+    };
+
+    public void Dispose() => subscription?.Dispose();
+}
