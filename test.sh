@@ -72,7 +72,7 @@ run_suite() {
   say "Suite: $name"
   local log="$LOGS/$name.log"
   env "$@" dotnet run --project "$project" -c "$CONFIG" --no-build -- -noColor -failSkips 2>&1 | tee "$log" \
-    | grep -E --line-buffered '\[FAIL\]|Total: |^\s+(Assert|Expected|Actual|System\.)|figure:' || true
+    | awk '/\[FAIL\]/ { print; n = 8; fflush(); next } n > 0 { print; n--; fflush(); next } /Total: |figure:/ { print; fflush() }' || true
   local line total errors failed skipped notrun
   line=$(grep -E 'Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+' "$log" | tail -1)
   if [ -z "$line" ]; then

@@ -101,6 +101,11 @@ public abstract class TandemDbContext
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         GuardTenant();
+        if (_audit is not null)
+        {
+            AccountAudit.StageChanges(ChangeTracker, _audit);
+        }
+
         if (_audit?.HasStaged != true)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);

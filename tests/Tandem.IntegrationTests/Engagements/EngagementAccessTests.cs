@@ -31,7 +31,12 @@ public sealed class EngagementAccessTests
                 using var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), endpoint.PathWith(sams.ToString()));
                 if (endpoint.Method != "GET")
                 {
-                    request.Content = JsonContent.Create(new { email = "x@example.test", format = "TherapistLed", title = "x" });
+                    // A body valid for every endpoint, so only access can refuse it.
+                    request.Content = JsonContent.Create(new
+                    {
+                        email = "x@example.test", format = "TherapistLed", title = "x", text = "x", focus = "x", value = 5,
+                        ownerId = Guid.NewGuid(), kind = "AddQuestion", comment = "x", reason = "x", body = "x",
+                    });
                 }
 
                 using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);

@@ -62,6 +62,7 @@ public static class SignInApi
         {
             // Spend the same time as a real check so the answer does not reveal who has an account.
             hasher.VerifyHashedPassword(DummyUser, DummyHash.Value, request.Password);
+            await signIn.RecordApiFailureAsync(null, "api-password");
             return Failed();
         }
 
@@ -92,6 +93,7 @@ public static class SignInApi
 
             if (!valid)
             {
+                await signIn.RecordApiFailureAsync(user, "api-totp");
                 return Failed();
             }
         }
@@ -103,6 +105,7 @@ public static class SignInApi
         }
 
         // The bearer handler writes {tokenType, accessToken, expiresIn, refreshToken}.
+        await signIn.RecordApiSuccessAsync(user);
         await http.SignInAsync(IdentityConstants.BearerScheme, principal);
         return TypedResults.Empty;
     }

@@ -36,7 +36,7 @@ public sealed class AgreementUseCases(
 {
     public async Task<AgreementView> GetAsync(Guid engagementId, CancellationToken ct = default)
     {
-        var engagement = await access.RequireParticipantAsync(engagementId, "Agreement", ct);
+        var engagement = await access.RequireReaderAsync(engagementId, "Agreement", ct);
         var view = await ViewAsync(engagement, ct);
         await audit.RecordAsync(new AuditEvent
         {

@@ -10,7 +10,7 @@ namespace Tandem.Features.Audit;
 /// <see cref="RecordAsync"/> hands the entry to the process's group-commit writer and returns
 /// once it is durable, so nothing acknowledged is unaudited.
 /// </summary>
-public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, AuditWriter writer, TenantContext tenant)
+public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, AuditWriter writer, TenantContext tenant, BreakGlassContext breakGlass)
 {
     private readonly List<AuditEvent> _staged = [];
 
@@ -38,6 +38,7 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
             Role = e.Role ?? user?.FindFirstValue(ClaimTypes.Role) ?? (userId is null ? "Anonymous" : null),
             PracticeId = e.PracticeId ?? tenant.PracticeId,
             SourceAddress = e.SourceAddress ?? tenant.SourceAddress?.ToString() ?? http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
+            Purpose = breakGlass.EngagementId is { } glass && e.EngagementId == glass ? AuditPurposes.BreakGlass : e.Purpose,
         };
     }
 }

@@ -13,7 +13,7 @@ namespace Tandem.Features.Engagements;
 /// Shared records (plan, agenda, shared notes, messages) are for every participant; personal
 /// records (questionnaire responses, private reflections) for their author and the therapists.
 /// </summary>
-public sealed class EngagementAccess(TandemDbContext db, CurrentUser me, AuditTrail audit)
+public sealed class EngagementAccess(TandemDbContext db, CurrentUser me, AuditTrail audit, BreakGlassContext breakGlass, TimeProvider time)
 {
     public async Task<Engagement> RequireParticipantAsync(Guid engagementId, string purposeObject = "Engagement", CancellationToken ct = default)
     {
@@ -24,6 +24,30 @@ public sealed class EngagementAccess(TandemDbContext db, CurrentUser me, AuditTr
         }
 
         return engagement!;
+    }
+
+    /// <summary>
+    /// For reads only: participants, or a practice admin during an active break-glass window
+    /// for this engagement (then every audit entry of the request says break-glass).
+    /// </summary>
+    public async Task<Engagement> RequireReaderAsync(Guid engagementId, string purposeObject = "Engagement", CancellationToken ct = default)
+    {
+        if (me.IsSignedIn && me.IsAdmin)
+        {
+            var now = time.GetUtcNow();
+            var adminId = me.Id;
+            var granted = await db.Set<BreakGlassGrant>().AnyAsync(g => g.EngagementId == engagementId && g.AdminId == adminId && g.StartsAt <= now && g.ExpiresAt > now, ct);
+            var engagement = granted ? await db.Engagements.Include(e => e.Participants).FirstOrDefaultAsync(e => e.Id == engagementId, ct) : null;
+            if (engagement is null)
+            {
+                await RefuseAsync(engagementId, purposeObject, ct);
+            }
+
+            breakGlass.EngagementId = engagementId;
+            return engagement!;
+        }
+
+        return await RequireParticipantAsync(engagementId, purposeObject, ct);
     }
 
     public async Task<Engagement> RequireTherapistAsync(Guid engagementId, string purposeObject = "Engagement", CancellationToken ct = default)
@@ -43,11 +67,15 @@ public sealed class EngagementAccess(TandemDbContext db, CurrentUser me, AuditTr
 
     private async Task RefuseAsync(Guid engagementId, string objectType, CancellationToken ct)
     {
+        // Within the practice, the refusal is filed under the engagement, so its participants
+        // see that someone without access tried (not who). Other practices' ids stay unknown.
+        var known = await db.Engagements.AnyAsync(e => e.Id == engagementId, ct);
         await audit.RecordAsync(new AuditEvent
         {
             Action = AuditAction.Read,
             ObjectType = objectType,
             ObjectId = engagementId.ToString(),
+            EngagementId = known ? engagementId : null,
             DataCategory = AuditCategories.Clinical,
             Outcome = AuditOutcome.Refused,
             Purpose = AuditPurposes.AccessControl,

@@ -38,7 +38,7 @@ public sealed class EngagementQueries(TandemDbContext db, CurrentUser me, Engage
 
     public async Task<EngagementView> GetAsync(Guid id, CancellationToken ct = default)
     {
-        var engagement = await access.RequireParticipantAsync(id, ct: ct);
+        var engagement = await access.RequireReaderAsync(id, ct: ct);
         var view = (await ToViewsAsync([engagement], ct))[0];
         await audit.RecordAsync(new AuditEvent
         {

@@ -24,28 +24,30 @@ public static class EngagementsApi
 {
     public static IEndpointRouteBuilder MapEngagementsApi(this IEndpointRouteBuilder app)
     {
-        var engagements = app.MapGroup("/api/engagements").WithTags("Engagements").RequireAuthorization(Policies.Clinician);
-        engagements.MapGet("", async (EngagementQueries q, CancellationToken ct) => TypedResults.Ok(await q.MineAsync(ct)))
+        // Reads are open to any signed-in person at the door; EngagementAccess then decides
+        // (participants, or an admin under break-glass). Writes are for clients and therapists.
+        var engagements = app.MapGroup("/api/engagements").WithTags("Engagements").RequireAuthorization(Policies.SignedIn);
+        engagements.MapGet("", async (EngagementQueries q, CancellationToken ct) => TypedResults.Ok(await q.MineAsync(ct))).RequireAuthorization(Policies.Clinician)
             .WithSummary("The caller's engagements with their participants.");
         engagements.MapPost("", StartAsync).RequireAuthorization(Policies.Therapist)
             .WithSummary("Start an engagement (therapist); the therapist is its first participant.");
         engagements.MapGet("/{id:guid}", async (Guid id, EngagementQueries q, CancellationToken ct) => TypedResults.Ok(await q.GetAsync(id, ct)))
             .WithSummary("One engagement; participants only, everyone else 404.");
-        engagements.MapPost("/{id:guid}/pause", async (Guid id, EngagementCommands c, CancellationToken ct) => TypedResults.Ok(await c.PauseAsync(id, ct)))
+        engagements.MapPost("/{id:guid}/pause", async (Guid id, EngagementCommands c, CancellationToken ct) => TypedResults.Ok(await c.PauseAsync(id, ct))).RequireAuthorization(Policies.Clinician)
             .WithSummary("Pause the work (therapist).");
-        engagements.MapPost("/{id:guid}/resume", async (Guid id, EngagementCommands c, CancellationToken ct) => TypedResults.Ok(await c.ResumeAsync(id, ct)))
+        engagements.MapPost("/{id:guid}/resume", async (Guid id, EngagementCommands c, CancellationToken ct) => TypedResults.Ok(await c.ResumeAsync(id, ct))).RequireAuthorization(Policies.Clinician)
             .WithSummary("Resume paused work once every client has signed (therapist).");
-        engagements.MapPost("/{id:guid}/end", async (Guid id, EngagementCommands c, CancellationToken ct) => TypedResults.Ok(await c.EndAsync(id, ct)))
+        engagements.MapPost("/{id:guid}/end", async (Guid id, EngagementCommands c, CancellationToken ct) => TypedResults.Ok(await c.EndAsync(id, ct))).RequireAuthorization(Policies.Clinician)
             .WithSummary("End the engagement (therapist). The record stays readable and takes no new content.");
-        engagements.MapPost("/{id:guid}/invitations", InviteAsync)
+        engagements.MapPost("/{id:guid}/invitations", InviteAsync).RequireAuthorization(Policies.Clinician)
             .WithSummary("Invite a client (or, with role Therapist, a co-therapist) by email (therapists of the engagement). Single use, 7 days.");
         engagements.MapGet("/{id:guid}/agreement", async (Guid id, AgreementUseCases a, CancellationToken ct) => TypedResults.Ok(await a.GetAsync(id, ct)))
             .WithSummary("The collaboration agreement in force and who has signed it.");
-        engagements.MapPost("/{id:guid}/agreement/sign", async (Guid id, AgreementUseCases a, CancellationToken ct) => TypedResults.Ok(await a.SignAsync(id, ct)))
+        engagements.MapPost("/{id:guid}/agreement/sign", async (Guid id, AgreementUseCases a, CancellationToken ct) => TypedResults.Ok(await a.SignAsync(id, ct))).RequireAuthorization(Policies.Clinician)
             .WithSummary("Sign the agreement version in force (time, version hash and source address are recorded).");
-        engagements.MapPost("/{id:guid}/agreement/withdraw", async (Guid id, AgreementUseCases a, CancellationToken ct) => TypedResults.Ok(await a.WithdrawAsync(id, ct)))
+        engagements.MapPost("/{id:guid}/agreement/withdraw", async (Guid id, AgreementUseCases a, CancellationToken ct) => TypedResults.Ok(await a.WithdrawAsync(id, ct))).RequireAuthorization(Policies.Clinician)
             .WithSummary("Withdraw your signature: the engagement pauses and the therapists are told.");
-        engagements.MapPost("/{id:guid}/format", ProposeFormatAsync)
+        engagements.MapPost("/{id:guid}/format", ProposeFormatAsync).RequireAuthorization(Policies.Clinician)
             .WithSummary("Propose a format change; it applies when every other participant accepts.");
         engagements.MapGet("/{id:guid}/proposals", async (Guid id, ProposalUseCases p, CancellationToken ct) => TypedResults.Ok(await p.ListAsync(id, ct)))
             .WithSummary("Every proposal of the engagement, decided ones included.");

@@ -29,18 +29,19 @@ public static class PlanApi
 {
     public static IEndpointRouteBuilder MapPlanApi(this IEndpointRouteBuilder app)
     {
-        var engagement = app.MapGroup("/api/engagements/{id:guid}").WithTags("Plans").RequireAuthorization(Policies.Clinician);
+        // Reads: any signed-in person at the door, EngagementAccess decides (participants, or break-glass). Writes: clients and therapists.
+        var engagement = app.MapGroup("/api/engagements/{id:guid}").WithTags("Plans").RequireAuthorization(Policies.SignedIn);
         engagement.MapGet("/plan", GetAsync).WithSummary("The shared plan, with an ETag (its version).");
-        engagement.MapPut("/plan", PutFocusAsync)
+        engagement.MapPut("/plan", PutFocusAsync).RequireAuthorization(Policies.Clinician)
             .WithSummary("Edit the focus directly (only for someone the format lets decide alone). Needs If-Match: 428 without it, 412 when stale.");
-        engagement.MapPost("/proposals", ProposeAsync)
+        engagement.MapPost("/proposals", ProposeAsync).RequireAuthorization(Policies.Clinician)
             .WithSummary("Propose a change (AddGoal, EditGoal, RetireGoal, AchieveGoal, SetFocus, AddQuestion, ChangeFormat). Applied at once when the format lets the proposer decide alone.");
         engagement.MapGet("/plan/history", async (Guid id, int? before, int? take, PlanUseCases plans, CancellationToken ct) => TypedResults.Ok(await plans.HistoryAsync(id, before, take ?? 100, ct)))
             .WithSummary("Every version of the plan with author, time, the proposal that made it and what changed; newest first, paged with ?before=<number>&take=<n>.");
-        engagement.MapPost("/goals/{goalId:guid}/ratings", RateAsync).WithSummary("Rate progress toward a goal, 0 to 10 (optionally a GAS level -2..+2).");
-        engagement.MapPost("/goals/{goalId:guid}/agree", async (Guid id, Guid goalId, PlanUseCases plans, CancellationToken ct) => TypedResults.Ok(await plans.AgreeToGoalAsync(id, goalId, ct)))
+        engagement.MapPost("/goals/{goalId:guid}/ratings", RateAsync).RequireAuthorization(Policies.Clinician).WithSummary("Rate progress toward a goal, 0 to 10 (optionally a GAS level -2..+2).");
+        engagement.MapPost("/goals/{goalId:guid}/agree", async (Guid id, Guid goalId, PlanUseCases plans, CancellationToken ct) => TypedResults.Ok(await plans.AgreeToGoalAsync(id, goalId, ct))).RequireAuthorization(Policies.Clinician)
             .WithSummary("A client agrees to a goal; it is Agreed when every client has.");
-        engagement.MapPost("/commitments", AddCommitmentAsync).WithSummary("Add a commitment for any participant, the therapist included.");
+        engagement.MapPost("/commitments", AddCommitmentAsync).RequireAuthorization(Policies.Clinician).WithSummary("Add a commitment for any participant, the therapist included.");
 
         app.MapPost("/api/commitments/{id:guid}/complete", async (Guid id, PlanUseCases plans, CancellationToken ct) => TypedResults.Ok(await plans.CompleteCommitmentAsync(id, ct)))
             .RequireAuthorization(Policies.Clinician).WithTags("Plans").WithSummary("Mark a commitment done (its owner or a therapist).");

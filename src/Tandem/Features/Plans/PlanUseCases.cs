@@ -21,7 +21,7 @@ public sealed class PlanUseCases(
 {
     public async Task<PlanView> GetAsync(Guid engagementId, CancellationToken ct = default)
     {
-        var engagement = await access.RequireParticipantAsync(engagementId, "Plan", ct);
+        var engagement = await access.RequireReaderAsync(engagementId, "Plan", ct);
         var plan = await plans.LoadAsync(engagement, tracking: false, ct);
         var view = await ViewAsync(engagement, plan, ct);
         await RecordReadAsync("Plan", engagementId, ct);
@@ -35,12 +35,12 @@ public sealed class PlanUseCases(
     /// </summary>
     public async Task<PlanView> SetFocusAsync(Guid engagementId, string focus, int? ifMatchVersion, CancellationToken ct = default)
     {
+        var engagement = await access.RequireParticipantAsync(engagementId, "Plan", ct);
         if (ifMatchVersion is null)
         {
             throw new DomainException("Send If-Match with the plan's ETag, so a change made meanwhile is never overwritten.", DomainError.PreconditionRequired);
         }
 
-        var engagement = await access.RequireParticipantAsync(engagementId, "Plan", ct);
         engagement.EnsureWritable();
         if (!PlanRules.For(engagement, me.Id, isFormatChange: false).AppliesAtOnce)
         {
@@ -117,7 +117,7 @@ public sealed class PlanUseCases(
     /// <summary>Newest first, a page at a time: <paramref name="before"/> is the oldest number already shown.</summary>
     public async Task<IReadOnlyList<PlanVersionView>> HistoryAsync(Guid engagementId, int? before = null, int take = 100, CancellationToken ct = default)
     {
-        var engagement = await access.RequireParticipantAsync(engagementId, "PlanHistory", ct);
+        var engagement = await access.RequireReaderAsync(engagementId, "PlanHistory", ct);
         take = Math.Clamp(take, 1, 500);
         var versions = await db.Set<PlanVersion>().AsNoTracking()
             .Where(v => v.EngagementId == engagementId && (before == null || v.Number < before))

@@ -97,7 +97,7 @@ public sealed class ProposalUseCases(
 
     public async Task<IReadOnlyList<ProposalView>> ListAsync(Guid engagementId, CancellationToken ct = default)
     {
-        var engagement = await access.RequireParticipantAsync(engagementId, "Proposal", ct);
+        var engagement = await access.RequireReaderAsync(engagementId, "Proposal", ct);
         var proposals = await db.Proposals.AsNoTracking().Include(p => p.Responses)
             .Where(p => p.EngagementId == engagementId)
             .OrderByDescending(p => p.CreatedAt)

@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Tandem.Features.Accounts;
+using Tandem.Features.Audit;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Infrastructure.Security;
@@ -9,7 +11,8 @@ namespace Tandem.Infrastructure.Security;
 /// <summary>
 /// Signing in happens before anyone's practice is known, so the account lookups run in
 /// system scope (email is unique across the installation). Deactivated accounts cannot sign
-/// in, and every path counts failures toward the per-account lockout.
+/// in, every path counts failures toward the per-account lockout, and every attempt, its
+/// outcome and its method is audited (success, failure, lockout, refusal).
 /// </summary>
 internal sealed class TandemSignInManager(
     UserManager<TandemUser> userManager,
@@ -19,34 +22,79 @@ internal sealed class TandemSignInManager(
     ILogger<SignInManager<TandemUser>> logger,
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<TandemUser> confirmation,
-    TenantContext tenant)
+    TenantContext tenant,
+    AuditTrail audit)
     : SignInManager<TandemUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
+    private string _method = "password";
+    private bool _refreshing;
+
     public override async Task<bool> CanSignInAsync(TandemUser user) =>
         user.IsActive && await base.CanSignInAsync(user);
 
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
     {
-        using var _ = tenant.AsSystem();
-        return await base.PasswordSignInAsync(userName, password, isPersistent, lockoutOnFailure: true);
+        TandemUser? user;
+        using (tenant.AsSystem())
+        {
+            user = await UserManager.FindByNameAsync(userName);
+        }
+
+        if (user is null)
+        {
+            await RecordAsync(null, AuditOutcome.Failure, "password");
+            return SignInResult.Failed;
+        }
+
+        _method = "password";
+        SignInResult result;
+        using (tenant.AsSystem())
+        {
+            result = await base.PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure: true);
+        }
+
+        await RecordFailureAsync(user, result, "password");
+        return result;
     }
 
     public override async Task<SignInResult> CheckPasswordSignInAsync(TandemUser user, string password, bool lockoutOnFailure)
     {
-        using var _ = tenant.AsSystem();
-        return await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        SignInResult result;
+        using (tenant.AsSystem())
+        {
+            result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        }
+
+        await RecordFailureAsync(user, result, "api-password");
+        return result;
     }
 
     public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient)
     {
-        using var _ = tenant.AsSystem();
-        return await base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient);
+        _method = "totp";
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        SignInResult result;
+        using (tenant.AsSystem())
+        {
+            result = await base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient);
+        }
+
+        await RecordFailureAsync(user, result, "totp");
+        return result;
     }
 
     public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
     {
-        using var _ = tenant.AsSystem();
-        return await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+        _method = "recovery-code";
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        SignInResult result;
+        using (tenant.AsSystem())
+        {
+            result = await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+        }
+
+        await RecordFailureAsync(user, result, "recovery-code");
+        return result;
     }
 
     public override async Task<TandemUser?> GetTwoFactorAuthenticationUserAsync()
@@ -57,8 +105,19 @@ internal sealed class TandemSignInManager(
 
     public override async Task<SignInResult> PasskeySignInAsync(string credentialJson)
     {
-        using var _ = tenant.AsSystem();
-        return await base.PasskeySignInAsync(credentialJson);
+        _method = "passkey";
+        SignInResult result;
+        using (tenant.AsSystem())
+        {
+            result = await base.PasskeySignInAsync(credentialJson);
+        }
+
+        if (!result.Succeeded)
+        {
+            await RecordAsync(null, AuditOutcome.Failure, "passkey");
+        }
+
+        return result;
     }
 
     public override async Task<string> MakePasskeyRequestOptionsAsync(TandemUser? user)
@@ -66,4 +125,57 @@ internal sealed class TandemSignInManager(
         using var _ = tenant.AsSystem();
         return await base.MakePasskeyRequestOptionsAsync(user);
     }
+
+    public override async Task RefreshSignInAsync(TandemUser user)
+    {
+        _refreshing = true;
+        try
+        {
+            await base.RefreshSignInAsync(user);
+        }
+        finally
+        {
+            _refreshing = false;
+        }
+    }
+
+    /// <summary>Every successful cookie sign-in passes here, whatever the method.</summary>
+    public override async Task SignInWithClaimsAsync(TandemUser user, AuthenticationProperties? authenticationProperties, IEnumerable<Claim> additionalClaims)
+    {
+        await base.SignInWithClaimsAsync(user, authenticationProperties, additionalClaims);
+        if (!_refreshing)
+        {
+            await RecordAsync(user, AuditOutcome.Success, _method);
+        }
+    }
+
+    /// <summary>A successful API (bearer) sign-in, which does not use the cookie path.</summary>
+    public Task RecordApiSuccessAsync(TandemUser user) => RecordAsync(user, AuditOutcome.Success, "api");
+
+    public Task RecordApiFailureAsync(TandemUser? user, string method) => RecordAsync(user, AuditOutcome.Failure, method);
+
+    private async Task RecordFailureAsync(TandemUser? user, SignInResult result, string method)
+    {
+        if (result.Succeeded || result.RequiresTwoFactor)
+        {
+            return;
+        }
+
+        // Locked out or deactivated: refused. (The lock itself is audited where it is saved, as Account.LockedOut.)
+        await RecordAsync(user, result.IsLockedOut || result.IsNotAllowed ? AuditOutcome.Refused : AuditOutcome.Failure, method);
+    }
+
+    private Task RecordAsync(TandemUser? user, AuditOutcome outcome, string method) => audit.RecordAsync(new AuditEvent
+    {
+        Action = AuditAction.Execute,
+        ObjectType = "SignIn",
+        ObjectId = method,
+        DataCategory = AuditCategories.Security,
+        Outcome = outcome,
+        Purpose = AuditPurposes.AccessControl,
+        UserId = user?.Id,
+        SubjectUserId = user?.Id,
+        Role = user?.Role.ToString() ?? "Anonymous",
+        PracticeId = user?.PracticeId ?? Guid.Empty,
+    });
 }

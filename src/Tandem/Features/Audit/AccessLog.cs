@@ -1,0 +1,121 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Engagements;
+using Tandem.Infrastructure.Security;
+
+namespace Tandem.Features.Audit;
+
+public sealed record AccessLogEntry(long Id, DateTimeOffset At, Guid? UserId, string Who, string Role, string Action, string ObjectType, string Sentence, bool BreakGlass, string? BreakGlassReason, string Outcome);
+
+/// <summary>
+/// "Who opened my record and when", in plain words, for the participants of an engagement.
+/// A client sees everything about the shared record and their own personal records, never
+/// another client's personal records; attempts by people without access show as "someone".
+/// </summary>
+public sealed class AccessLog(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit)
+{
+    public async Task<IReadOnlyList<AccessLogEntry>> ForEngagementAsync(Guid engagementId, Guid? who = null, string? kind = null, long? before = null, int take = 100, CancellationToken ct = default)
+    {
+        var engagement = await access.RequireParticipantAsync(engagementId, "AccessLog", ct);
+        var viewer = me.Id;
+        var isTherapist = engagement.IsTherapist(viewer);
+        take = Math.Clamp(take, 1, 500);
+        var query = db.AuditEntries.AsNoTracking()
+            .Where(e => e.EngagementId == engagementId && e.DataCategory == AuditCategories.Clinical)
+            .Where(e => isTherapist || e.SubjectUserId == null || e.SubjectUserId == viewer);
+        if (who is { } whoId)
+        {
+            query = query.Where(e => e.UserId == whoId);
+        }
+
+        if (kind == "read")
+        {
+            query = query.Where(e => e.Action == AuditAction.Read);
+        }
+        else if (kind == "change")
+        {
+            query = query.Where(e => e.Action != AuditAction.Read);
+        }
+
+        if (before is { } b)
+        {
+            query = query.Where(e => e.Id < b);
+        }
+
+        var entries = await query.OrderByDescending(e => e.Id).Take(take).ToListAsync(ct);
+        var participants = engagement.Participants.Select(p => p.UserId).ToHashSet();
+        var userIds = entries.Select(e => e.UserId).OfType<Guid>().Distinct().ToList();
+        var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var grants = await db.Set<BreakGlassGrant>().AsNoTracking().Where(g => g.EngagementId == engagementId).ToListAsync(ct);
+
+        await audit.RecordAsync(new AuditEvent
+        {
+            Action = AuditAction.Read,
+            ObjectType = "AccessLog",
+            ObjectId = engagementId.ToString(),
+            EngagementId = engagementId,
+            DataCategory = AuditCategories.Clinical,
+        }, ct);
+
+        return entries.Select(e =>
+        {
+            var insider = e.UserId is { } id && (participants.Contains(id) || e.Purpose == AuditPurposes.BreakGlass);
+            var name = insider && e.UserId is { } uid ? names.GetValueOrDefault(uid, "Former member") : "Someone without access";
+            var grant = e.Purpose == AuditPurposes.BreakGlass ? grants.Where(g => g.AdminId == e.UserId && g.StartsAt.AddSeconds(-1) <= e.At && e.At <= g.ExpiresAt).MaxBy(g => g.StartsAt) : null;
+            return new AccessLogEntry(e.Id, e.At, insider ? e.UserId : null, name, e.Role ?? "", e.Action.ToString(), e.ObjectType,
+                Sentence(name, e), grant is not null, grant?.Reason, e.Outcome.ToString());
+        }).ToList();
+    }
+
+    public static string Sentence(string who, AuditEntry e)
+    {
+        if (e.Outcome == AuditOutcome.Refused)
+        {
+            return $"{who} tried to open {Noun(e.ObjectType)} and was refused";
+        }
+
+        if (e.ObjectType == "BreakGlass")
+        {
+            return $"{who} started emergency (break-glass) access";
+        }
+
+        var verb = e.Action switch
+        {
+            AuditAction.Read => "opened",
+            AuditAction.Create => "added",
+            AuditAction.Update => "changed",
+            AuditAction.Delete => "removed",
+            _ => "used",
+        };
+        var suffix = e.Purpose == AuditPurposes.BreakGlass ? " under emergency (break-glass) access" : "";
+        return $"{who} {verb} {Noun(e.ObjectType)}{suffix}";
+    }
+
+    /// <summary>What the object is, in words a client recognises.</summary>
+    public static string Noun(string objectType) => objectType switch
+    {
+        "Engagement" => "the engagement",
+        "Plan" => "the plan",
+        "PlanHistory" => "the plan's history",
+        "Proposal" => "a proposal",
+        "ProposalList" => "the proposals",
+        "GoalRating" => "a goal rating",
+        "Agreement" => "the collaboration agreement",
+        "AgreementSignature" => "a signature of the agreement",
+        "Invitation" => "an invitation",
+        "AccessLog" => "the access log",
+        "Session" or "Sessions" or "SessionList" => "the sessions",
+        "AgendaItem" or "Agenda" => "the session agenda",
+        "SharedNote" or "Note" => "a session note",
+        "NoteAmendment" or "Amendment" => "an amendment to a session note",
+        "Annotation" => "a comment on a session note",
+        "Reflection" => "a reflection",
+        "Response" or "Responses" or "QuestionnaireResponse" => "a questionnaire",
+        "Progress" => "the progress charts",
+        "Alert" or "Alerts" => "an alert",
+        "Message" or "Messages" or "Conversation" => "the messages",
+        "Export" or "FhirExport" => "the record download",
+        "CalendarFeed" => "the calendar feed",
+        _ => "the " + string.Concat(objectType.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString())),
+    };
+}

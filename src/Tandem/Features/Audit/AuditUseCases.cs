@@ -1,0 +1,108 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Engagements;
+using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Mail;
+using Tandem.Infrastructure.Security;
+
+namespace Tandem.Features.Audit;
+
+public sealed record SecurityLogEntry(long Id, DateTimeOffset At, string? Who, string Role, string Event, string Detail, string Outcome, string? SourceAddress);
+
+public sealed record BreakGlassResult(Guid Id, Guid EngagementId, DateTimeOffset ExpiresAt);
+
+/// <summary>The practice admin's side of accountability: the security log, chain verification, break-glass.</summary>
+public sealed class AuditUseCases(TandemDbContext db, CurrentUser me, AuditTrail audit, AuditVerifier verifier, TimeProvider time, MailOutbox mail, LinkBuilder links)
+{
+    /// <summary>Sign-ins, failures, lockouts, permission changes and break-glass: never clinical content.</summary>
+    public async Task<IReadOnlyList<SecurityLogEntry>> SecurityLogAsync(long? before = null, int take = 100, CancellationToken ct = default)
+    {
+        RequireAdmin();
+        take = Math.Clamp(take, 1, 500);
+        var entries = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.DataCategory == AuditCategories.Security || e.Purpose == AuditPurposes.BreakGlass || e.Outcome == AuditOutcome.Refused)
+            .Where(e => before == null || e.Id < before)
+            .OrderByDescending(e => e.Id).Take(take).ToListAsync(ct);
+        var ids = entries.SelectMany(e => new[] { e.UserId, e.SubjectUserId }).OfType<Guid>().Distinct().ToList();
+        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        await audit.RecordAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "SecurityLog", DataCategory = AuditCategories.Security, Purpose = AuditPurposes.Administration }, ct);
+        return entries.Select(e => new SecurityLogEntry(
+            e.Id, e.At,
+            e.UserId is { } u ? names.GetValueOrDefault(u, "Former member") : null,
+            e.Role ?? "",
+            Describe(e),
+            e.SubjectUserId is { } s && s != e.UserId ? $"about {names.GetValueOrDefault(s, "a former member")}" : e.ObjectId ?? "",
+            e.Outcome.ToString(),
+            e.SourceAddress)).ToList();
+    }
+
+    public async Task<AuditVerification> VerifyAsync(CancellationToken ct = default)
+    {
+        RequireAdmin();
+        var result = await verifier.VerifyAsync(me.PracticeId, ct);
+        await audit.RecordAsync(new AuditEvent { Action = AuditAction.Execute, ObjectType = "AuditVerification", DataCategory = AuditCategories.Security, Purpose = AuditPurposes.Administration, Outcome = result.Ok ? AuditOutcome.Success : AuditOutcome.Failure }, ct);
+        return result;
+    }
+
+    public async Task<BreakGlassResult> BreakGlassAsync(Guid engagementId, string? reason, CancellationToken ct = default)
+    {
+        RequireAdmin();
+        var engagement = await db.Engagements.Include(e => e.Participants).FirstOrDefaultAsync(e => e.Id == engagementId, ct)
+            ?? throw DomainException.NotFound();
+        var grant = BreakGlassGrant.Open(engagement, me.Id, reason, time.GetUtcNow());
+        db.Set<BreakGlassGrant>().Add(grant);
+        audit.Stage(new AuditEvent
+        {
+            Action = AuditAction.Execute,
+            ObjectType = "BreakGlass",
+            ObjectId = grant.Id.ToString(),
+            EngagementId = engagementId,
+            DataCategory = AuditCategories.Clinical,
+            Purpose = AuditPurposes.BreakGlass,
+        });
+        var participantIds = engagement.ActiveParticipants.Select(p => p.UserId).ToList();
+        var emails = await db.Users.Where(u => participantIds.Contains(u.Id) && u.IsActive).Select(u => u.Email!).ToListAsync(ct);
+        foreach (var email in emails)
+        {
+            mail.Enqueue(engagement.PracticeId, email, "Emergency access to a record in Tandem",
+                "Someone at your practice opened a record you are part of, using emergency access. Tandem asks them for a reason and limits the access to one hour.\n\n" +
+                $"You can see who, when and why in the access log: {links.Engagement(engagement.Id)}/access-log\n", "break-glass");
+        }
+
+        await db.SaveChangesAsync(ct);
+        return new BreakGlassResult(grant.Id, engagementId, grant.ExpiresAt);
+    }
+
+    private void RequireAdmin()
+    {
+        if (!me.IsAdmin)
+        {
+            throw DomainException.NotFound();
+        }
+    }
+
+    private static string Describe(AuditEntry e) => e.ObjectType switch
+    {
+        "SignIn" => e.Outcome switch
+        {
+            AuditOutcome.Success => $"Signed in ({e.ObjectId})",
+            AuditOutcome.Refused => $"Sign-in refused ({e.ObjectId})",
+            _ => $"Sign-in failed ({e.ObjectId})",
+        },
+        "Account" => "Account created",
+        "Account.Deactivated" => "Account deactivated",
+        "Account.Reactivated" => "Account reactivated",
+        "Account.Password" => "Password changed",
+        "Account.TwoFactorOn" => "Two-factor sign-in turned on",
+        "Account.TwoFactorOff" => "Two-factor sign-in turned off",
+        "Account.Passkey" => e.Action == AuditAction.Delete ? "Passkey removed" : "Passkey added",
+        "Account.LockedOut" => "Account locked after repeated failures",
+        "Account.Role" => "Role changed",
+        "Account.Email" => "Email changed",
+        "BreakGlass" => "Emergency (break-glass) access opened",
+        "Invitation" => e.Outcome == AuditOutcome.Refused ? "Invitation link refused" : "Invitation",
+        _ when e.Purpose == AuditPurposes.BreakGlass => $"Emergency read: {AccessLog.Noun(e.ObjectType)}",
+        _ when e.Outcome == AuditOutcome.Refused => $"Refused: {AccessLog.Noun(e.ObjectType)}",
+        _ => e.ObjectType,
+    };
+}
