@@ -29,9 +29,12 @@ public sealed class MessageUseCases(
         Message? message = null;
         for (var attempt = 1; message is null; attempt++)
         {
-            // On SQLite the transaction takes the write lock first (IMMEDIATE), so writers queue
-            // and the next position is never contested; on PostgreSQL the unique index decides.
+            // Writers to one engagement queue: SQLite's transaction takes the write lock at once
+            // (IMMEDIATE); on PostgreSQL the no-op UPDATE locks the engagement's row until commit.
+            // So the next position is read after the previous writer committed; the unique index
+            // and the retry below remain the safety net.
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.Engagements.Where(e => e.Id == engagementId).ExecuteUpdateAsync(u => u.SetProperty(e => e.Version, e => e.Version), ct);
             var last = await db.Set<Message>().Where(m => m.EngagementId == engagementId && m.ThreadWith == thread)
                 .MaxAsync(m => (long?)m.Sequence, ct) ?? 0;
             var candidate = Message.Write(engagement, thread, last + 1, me.Id, text, time.GetUtcNow());
