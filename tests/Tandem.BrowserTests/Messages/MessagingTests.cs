@@ -57,7 +57,7 @@ public sealed class MessagingTests(BrowserFixture browser)
         await Assertions.Expect(mine.Locator(".receipt")).ToHaveTextAsync("Sent");
 
         // Alex opens the conversation: the message is there, and reading it reaches Sam.
-        await alex.GetByRole(AriaRole.Link, new() { Name = "Finding my footing again" }).ClickAsync();
+        await UnreadFor(alex, "Finding my footing again").ClickAsync();
         await Assertions.Expect(alex.Locator(".conversation[data-live]")).ToHaveCountAsync(1);
         await Assertions.Expect(alex.Locator(".message.theirs").Last).ToContainTextAsync("question on Thursday");
         await Assertions.Expect(mine.Locator(".receipt")).ToHaveTextAsync("Read by Alex Rivera", new() { Timeout = 3000 });
