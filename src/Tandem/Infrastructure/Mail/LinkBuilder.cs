@@ -6,6 +6,11 @@ namespace Tandem.Infrastructure.Mail;
 /// </summary>
 public sealed class LinkBuilder(IConfiguration config, IHttpContextAccessor http)
 {
+    private string? _circuitBase;
+
+    /// <summary>Live components have no request: they pass the address their page was opened at.</summary>
+    public void UseBase(string baseUri) => _circuitBase = baseUri.TrimEnd('/');
+
     public string Base
     {
         get
@@ -16,6 +21,11 @@ public sealed class LinkBuilder(IConfiguration config, IHttpContextAccessor http
             }
 
             var request = http.HttpContext?.Request;
+            if (request is null && _circuitBase is not null)
+            {
+                return _circuitBase;
+            }
+
             return request is null ? "http://127.0.0.1:5080" : $"{request.Scheme}://{request.Host}{request.PathBase}";
         }
     }

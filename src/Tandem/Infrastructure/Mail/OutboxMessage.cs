@@ -38,7 +38,23 @@ public sealed class OutboxMessage : IPracticeScoped
 
     public string? LastError { get; private set; }
 
-    public static OutboxMessage Create(Guid practiceId, string to, string subject, string textBody, string kind, DateTimeOffset now) => new()
+    /// <summary>
+    /// Notifications with the same key while one is still waiting are one email (a burst of
+    /// messages is one "you have a new message"), e.g. "new-message:{userId}".
+    /// </summary>
+    public string? CoalesceKey { get; private set; }
+
+    /// <summary>
+    /// A dispatcher (on any web node) owns the row until then: it claims the row with one
+    /// conditional UPDATE before sending, so two nodes never send the same email. A node that
+    /// dies mid-send leaves a claim that simply expires.
+    /// </summary>
+    public DateTimeOffset? ClaimedUntil { get; private set; }
+
+    public string? ClaimedBy { get; private set; }
+
+    public static OutboxMessage Create(Guid practiceId, string to, string subject, string textBody, string kind, DateTimeOffset now,
+        string? coalesceKey = null, TimeSpan delay = default) => new()
     {
         Id = Guid.CreateVersion7(now),
         PracticeId = practiceId,
@@ -47,13 +63,15 @@ public sealed class OutboxMessage : IPracticeScoped
         TextBody = textBody,
         Kind = kind,
         CreatedAt = now,
-        NextAttemptAt = now,
+        NextAttemptAt = now + delay,
+        CoalesceKey = coalesceKey,
     };
 
     public void MarkSent(DateTimeOffset now)
     {
         SentAt = now;
         LastError = null;
+        ClaimedUntil = null;
     }
 
     /// <summary>Backs off 10 s, 20 s, 40 s ... up to 15 minutes between tries; never gives up.</summary>
@@ -63,6 +81,7 @@ public sealed class OutboxMessage : IPracticeScoped
         LastError = error.Length > 500 ? error[..500] : error;
         var delay = TimeSpan.FromSeconds(Math.Min(900, 10 * Math.Pow(2, Math.Min(Attempts - 1, 10))));
         NextAttemptAt = now + delay;
+        ClaimedUntil = null;
     }
 }
 
@@ -78,6 +97,9 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.TextBody).HasMaxLength(4000);
         builder.Property(m => m.Kind).HasMaxLength(40);
         builder.Property(m => m.LastError).HasMaxLength(500);
+        builder.Property(m => m.CoalesceKey).HasMaxLength(120);
+        builder.Property(m => m.ClaimedBy).HasMaxLength(80);
         builder.HasIndex(m => new { m.SentAt, m.NextAttemptAt });
+        builder.HasIndex(m => new { m.CoalesceKey, m.SentAt });
     }
 }

@@ -590,6 +590,144 @@ namespace Tandem.Data.Migrations.Postgres
                     b.ToTable("Invitations", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Messages.EngagementMessagingSettings", b =>
+                {
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("AllowPrivateThreads")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UpdatedBy")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("EngagementId");
+
+                    b.HasIndex("PracticeId");
+
+                    b.ToTable("EngagementMessagingSettings", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Messages.Message", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AuthorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ThreadWith")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorId");
+
+                    b.HasIndex("EngagementId");
+
+                    b.HasIndex("PracticeId");
+
+                    b.HasIndex("PracticeId", "EngagementId", "CreatedAt");
+
+                    b.HasIndex("PracticeId", "EngagementId", "ThreadWith", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("Messages", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Messages.MessageReadState", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("ReadUpTo")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ThreadWith")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PracticeId");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("PracticeId", "UserId");
+
+                    b.HasIndex("EngagementId", "ThreadWith", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("MessageReadStates", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Notifications.NotificationPreferences", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Invitations")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("MeasuresDue")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("NewMessages")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("ProposalsWaiting")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("SessionReminders")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("PracticeId");
+
+                    b.ToTable("NotificationPreferences", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Plans.Commitment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -880,6 +1018,34 @@ namespace Tandem.Data.Migrations.Postgres
                     b.ToTable("Practices", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Practices.PracticeSettings", b =>
+                {
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CrisisInformation")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("ExpectedReply")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("UpdatedBy")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("PracticeId");
+
+                    b.HasIndex("PracticeId");
+
+                    b.ToTable("PracticeSettings", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Proposals.Proposal", b =>
                 {
                     b.Property<Guid>("Id")
@@ -985,6 +1151,17 @@ namespace Tandem.Data.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CoalesceKey")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1024,6 +1201,8 @@ namespace Tandem.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("PracticeId");
+
+                    b.HasIndex("CoalesceKey", "SentAt");
 
                     b.HasIndex("SentAt", "NextAttemptAt");
 
@@ -1164,6 +1343,54 @@ namespace Tandem.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Messages.EngagementMessagingSettings", b =>
+                {
+                    b.HasOne("Tandem.Features.Engagements.Engagement", null)
+                        .WithOne()
+                        .HasForeignKey("Tandem.Features.Messages.EngagementMessagingSettings", "EngagementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Messages.Message", b =>
+                {
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Tandem.Features.Engagements.Engagement", null)
+                        .WithMany()
+                        .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Messages.MessageReadState", b =>
+                {
+                    b.HasOne("Tandem.Features.Engagements.Engagement", null)
+                        .WithMany()
+                        .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Notifications.NotificationPreferences", b =>
+                {
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithOne()
+                        .HasForeignKey("Tandem.Features.Notifications.NotificationPreferences", "UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Tandem.Features.Plans.Commitment", b =>
                 {
                     b.HasOne("Tandem.Features.Plans.Plan", null)
@@ -1214,6 +1441,15 @@ namespace Tandem.Data.Migrations.Postgres
                     b.HasOne("Tandem.Features.Engagements.Engagement", null)
                         .WithMany()
                         .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Practices.PracticeSettings", b =>
+                {
+                    b.HasOne("Tandem.Features.Practices.Practice", null)
+                        .WithOne()
+                        .HasForeignKey("Tandem.Features.Practices.PracticeSettings", "PracticeId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

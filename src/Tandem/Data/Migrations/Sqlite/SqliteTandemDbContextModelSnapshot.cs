@@ -579,6 +579,144 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.ToTable("Invitations", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Messages.EngagementMessagingSettings", b =>
+                {
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AllowPrivateThreads")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UpdatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EngagementId");
+
+                    b.HasIndex("PracticeId");
+
+                    b.ToTable("EngagementMessagingSettings", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Messages.Message", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AuthorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ThreadWith")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorId");
+
+                    b.HasIndex("EngagementId");
+
+                    b.HasIndex("PracticeId");
+
+                    b.HasIndex("PracticeId", "EngagementId", "CreatedAt");
+
+                    b.HasIndex("PracticeId", "EngagementId", "ThreadWith", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("Messages", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Messages.MessageReadState", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReadAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReadUpTo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ThreadWith")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PracticeId");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("PracticeId", "UserId");
+
+                    b.HasIndex("EngagementId", "ThreadWith", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("MessageReadStates", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Notifications.NotificationPreferences", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Invitations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("MeasuresDue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("NewMessages")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ProposalsWaiting")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("SessionReminders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("PracticeId");
+
+                    b.ToTable("NotificationPreferences", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Plans.Commitment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -869,6 +1007,34 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.ToTable("Practices", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Practices.PracticeSettings", b =>
+                {
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CrisisInformation")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExpectedReply")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("UpdatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PracticeId");
+
+                    b.HasIndex("PracticeId");
+
+                    b.ToTable("PracticeSettings", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Proposals.Proposal", b =>
                 {
                     b.Property<Guid>("Id")
@@ -974,6 +1140,17 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CoalesceKey")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -1013,6 +1190,8 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("PracticeId");
+
+                    b.HasIndex("CoalesceKey", "SentAt");
 
                     b.HasIndex("SentAt", "NextAttemptAt");
 
@@ -1153,6 +1332,54 @@ namespace Tandem.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Messages.EngagementMessagingSettings", b =>
+                {
+                    b.HasOne("Tandem.Features.Engagements.Engagement", null)
+                        .WithOne()
+                        .HasForeignKey("Tandem.Features.Messages.EngagementMessagingSettings", "EngagementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Messages.Message", b =>
+                {
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Tandem.Features.Engagements.Engagement", null)
+                        .WithMany()
+                        .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Messages.MessageReadState", b =>
+                {
+                    b.HasOne("Tandem.Features.Engagements.Engagement", null)
+                        .WithMany()
+                        .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Notifications.NotificationPreferences", b =>
+                {
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithOne()
+                        .HasForeignKey("Tandem.Features.Notifications.NotificationPreferences", "UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Tandem.Features.Plans.Commitment", b =>
                 {
                     b.HasOne("Tandem.Features.Plans.Plan", null)
@@ -1203,6 +1430,15 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasOne("Tandem.Features.Engagements.Engagement", null)
                         .WithMany()
                         .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Practices.PracticeSettings", b =>
+                {
+                    b.HasOne("Tandem.Features.Practices.Practice", null)
+                        .WithOne()
+                        .HasForeignKey("Tandem.Features.Practices.PracticeSettings", "PracticeId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
