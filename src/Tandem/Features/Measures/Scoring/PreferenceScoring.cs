@@ -52,14 +52,21 @@ public static class PreferenceScoring
             throw new ArgumentOutOfRangeException(nameof(answers), "Each item runs from -3 to +3.");
         }
 
-        var dimensions = answers.GroupBy(a => a.Dimension).OrderBy(g => g.Key).Select(g =>
+        return FromMeans(answers.GroupBy(a => a.Dimension).Select(g => (g.Key, g.Average(a => (double)a.Value))).ToList());
+    }
+
+    /// <summary>The result from stored dimension means (the score observations).</summary>
+    public static PreferenceResult FromMeans(IReadOnlyList<(PreferenceDimension Dimension, double Mean)> means)
+    {
+        ArgumentNullException.ThrowIfNull(means);
+        var dimensions = means.OrderBy(m => m.Dimension).Select(m =>
         {
-            var mean = Math.Round(g.Average(a => a.Value), 2);
+            var mean = Math.Round(m.Mean, 2);
             var strong = Math.Abs(mean) >= StrongThreshold;
-            var (negative, positive) = Poles[g.Key];
+            var (negative, positive) = Poles[m.Dimension];
             var leaning = mean == 0 ? "no preference either way"
                 : $"{(strong ? "a strong preference" : "a leaning")} toward {(mean < 0 ? negative : positive)}";
-            return new DimensionResult(g.Key, mean, strong, leaning);
+            return new DimensionResult(m.Dimension, mean, strong, leaning);
         }).ToList();
 
         var direction = dimensions.FirstOrDefault(d => d.Dimension == PreferenceDimension.Directiveness);
