@@ -10,6 +10,7 @@ namespace Tandem.Features.Measures;
 
 public sealed record AnswerRequest([property: Required, MaxLength(40)] string? LinkId, JsonElement Value);
 
+/// <summary>The documented shape; the use case checks it after access (a stranger gets 404 whatever the body).</summary>
 public sealed record SubmitResponseRequest(
     [property: Required, MaxLength(40)] string? InstrumentId,
     [property: Required, MaxLength(AnswerValidation.MaxAnswers)] IReadOnlyList<AnswerRequest>? Answers,
@@ -17,6 +18,7 @@ public sealed record SubmitResponseRequest(
 
 public sealed record InstrumentView(string Id, string Title, JsonElement Questionnaire);
 
+/// <summary>The documented shape; the use case checks it after access.</summary>
 public sealed record ScheduleRequest(
     [property: Required, MaxLength(40)] string? InstrumentId,
     [property: Required] ScheduleKind? Kind,
@@ -74,15 +76,11 @@ public static class MeasuresApi
         return app;
     }
 
-    private static async Task<Results<Created<ResponseResult>, ValidationProblem>> SubmitAsync(
+    // The use case checks the body itself, after access: someone else's engagement is 404 whatever the body says.
+    private static async Task<Created<ResponseResult>> SubmitAsync(
         Guid id, [FromBody] SubmitResponseRequest request, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, SubmitResponse submit, HttpContext http, CancellationToken ct)
     {
-        if (Validation.Check(request) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var command = new SubmitResponseCommand(request.InstrumentId, request.Answers!.Select(a => new RawAnswer(a?.LinkId, a?.Value ?? default)).ToList(), request.SessionId);
+        var command = new SubmitResponseCommand(request.InstrumentId, (request.Answers ?? []).Select(a => new RawAnswer(a?.LinkId, a?.Value ?? default)).ToList(), request.SessionId);
         var result = await submit.HandleAsync(id, command, idempotencyKey, ct);
         if (result.Replayed)
         {
@@ -92,14 +90,10 @@ public static class MeasuresApi
         return TypedResults.Created($"/api/engagements/{id}/responses?instrumentId={result.InstrumentId}", result);
     }
 
-    private static async Task<Results<Created<ScheduleView>, ValidationProblem>> CreateScheduleAsync(Guid id, [FromBody] ScheduleRequest request, ScheduleUseCases schedules, CancellationToken ct)
+    // Checked by the use case after access, so a non-participant gets 404 whatever the body.
+    private static async Task<Created<ScheduleView>> CreateScheduleAsync(Guid id, [FromBody] ScheduleRequest request, ScheduleUseCases schedules, CancellationToken ct)
     {
-        if (Validation.Check(request) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var view = await schedules.CreateAsync(id, request.InstrumentId, request.Kind!.Value, request.IntervalWeeks, request.LeadHours, ct);
+        var view = await schedules.CreateAsync(id, request.InstrumentId, request.Kind ?? (ScheduleKind)(-1), request.IntervalWeeks, request.LeadHours, ct);
         return TypedResults.Created($"/api/engagements/{id}/schedules", view);
     }
 
