@@ -85,7 +85,7 @@ public sealed class MeasuresBrowserTests(BrowserFixture browser)
         await BrowserSession.ScreenshotAsync(sam, "measures-one-at-a-time-phone");
 
         await sam.GotoAsync("/");
-        await Assertions.Expect(sam.GetByRole(AriaRole.Heading, new() { Name = "Questionnaires" })).ToBeVisibleAsync();
+        await Assertions.Expect(sam.GetByRole(AriaRole.Heading, new() { Name = "Questionnaires for you" })).ToBeVisibleAsync();
         await BrowserSession.AssertAccessibleAsync(sam);
         await BrowserSession.ScreenshotAsync(sam, "measures-client-home-phone");
 
