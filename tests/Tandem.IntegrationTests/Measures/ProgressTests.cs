@@ -76,3 +76,23 @@ public sealed class ProgressTests
         Assert.Equal("Call the Riverside crisis line on 0800 000 000.", result.Str("crisisInformation"));
     }
 }
+
+public sealed class JacobsonTruaxApiTests
+{
+    [Fact]
+    public async Task The_calculator_answers_the_hand_worked_example_and_refuses_impossible_norms()
+    {
+        await using var app = await TandemApp.StartAsync();
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        var result = await alex.PostJsonAsync("/api/measures/jacobson-truax",
+            new { meanDysfunctional = 30, sdDysfunctional = 8, meanFunctional = 10, sdFunctional = 6, reliability = 0.84, first = 32, latest = 16 }, HttpStatusCode.OK);
+        Assert.Equal(-3.5355, result.GetProperty("reliableChangeIndex").GetDouble(), 4);
+        Assert.Equal(18.5714, result.GetProperty("cutOffC").GetDouble(), 4);
+        Assert.Equal("Recovered", result.Str("outcome"));
+
+        await alex.PostJsonAsync("/api/measures/jacobson-truax",
+            new { meanDysfunctional = 30, sdDysfunctional = 8, meanFunctional = 10, sdFunctional = 6, reliability = 1, first = 32, latest = 16 }, HttpStatusCode.BadRequest);
+        await alex.PostJsonAsync("/api/measures/jacobson-truax",
+            new { meanDysfunctional = 30, sdDysfunctional = 0, meanFunctional = 10, sdFunctional = 6, reliability = 0.8, first = 32, latest = 16 }, HttpStatusCode.BadRequest);
+    }
+}

@@ -25,6 +25,17 @@ public sealed record ScheduleRequest(
     [property: Range(1, MeasureSchedule.MaxWeeks)] int? IntervalWeeks,
     [property: Range(1, MeasureSchedule.MaxLeadHours)] int? LeadHours);
 
+/// <summary>Norms of an instrument and two scores, for the Jacobson-Truax calculator.</summary>
+public sealed record JacobsonTruaxRequest(
+    [property: Required, Range(-1e6, 1e6)] double? MeanDysfunctional,
+    [property: Required, Range(1e-6, 1e6)] double? SdDysfunctional,
+    [property: Required, Range(-1e6, 1e6)] double? MeanFunctional,
+    [property: Required, Range(1e-6, 1e6)] double? SdFunctional,
+    [property: Required, Range(0, 0.9999)] double? Reliability,
+    bool? LowerIsBetter,
+    [property: Required, Range(-1e6, 1e6)] double? First,
+    [property: Required, Range(-1e6, 1e6)] double? Latest);
+
 public sealed record CrisisInformationRequest([property: Required, MaxLength(CrisisInformation.TextMaxLength)] string? Text);
 
 /// <summary>Measures (API.md): instruments, responses, progress, alerts, schedules, crisis information.</summary>
@@ -69,6 +80,10 @@ public static class MeasuresApi
         alerts.MapPost("/{id:guid}/acknowledge", async (Guid id, AlertUseCases a, CancellationToken ct) => TypedResults.Ok(await a.AcknowledgeAsync(id, ct)))
             .WithSummary("Acknowledge an alert (therapists of the engagement).");
 
+        app.MapPost("/api/measures/jacobson-truax", JacobsonTruaxAsync)
+            .RequireAuthorization(Policies.Clinician).WithTags("Measures")
+            .WithSummary("Jacobson-Truax reliable change and clinical significance for any instrument with published norms (nothing is stored).");
+
         app.MapGet("/api/practice/crisis-information", async (CrisisInformationUseCases c, CancellationToken ct) => TypedResults.Ok(await c.GetAsync(ct)))
             .RequireAuthorization(Policies.SignedIn).WithTags("Practice").WithSummary("The practice's crisis information, shown at once after a risk answer.");
         app.MapPut("/api/practice/crisis-information", UpdateCrisisAsync)
@@ -95,6 +110,18 @@ public static class MeasuresApi
     {
         var view = await schedules.CreateAsync(id, request.InstrumentId, request.Kind ?? (ScheduleKind)(-1), request.IntervalWeeks, request.LeadHours, ct);
         return TypedResults.Created($"/api/engagements/{id}/schedules", view);
+    }
+
+    private static Results<Ok<Scoring.JacobsonTruaxResult>, ValidationProblem> JacobsonTruaxAsync([FromBody] JacobsonTruaxRequest request)
+    {
+        if (Validation.Check(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var norms = new Scoring.InstrumentNorms(request.MeanDysfunctional!.Value, request.SdDysfunctional!.Value, request.MeanFunctional!.Value, request.SdFunctional!.Value,
+            request.Reliability!.Value, request.LowerIsBetter ?? true);
+        return TypedResults.Ok(Scoring.JacobsonTruax.Evaluate(norms, request.First!.Value, request.Latest!.Value));
     }
 
     private static async Task<Results<Ok<CrisisInformationView>, ValidationProblem>> UpdateCrisisAsync([FromBody] CrisisInformationRequest request, CrisisInformationUseCases crisis, CancellationToken ct)
