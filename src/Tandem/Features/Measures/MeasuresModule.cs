@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tandem.Features.Demo;
+using Tandem.Features.Measures.Instruments;
+using Tandem.Infrastructure.Hosting;
+
+namespace Tandem.Features.Measures;
+
+public sealed class MeasuresModule : ITandemModule
+{
+    public void AddServices(IServiceCollection services, IConfiguration config)
+    {
+        services.AddSingleton(_ => InstrumentCatalog.FromApp());
+        services.AddSingleton<AlertNotifier>();
+        // The sessions feature registers the real one; until then "before each session" waits for a date.
+        services.TryAddScoped<IUpcomingSessions, NoUpcomingSessions>();
+        services.AddScoped<SubmitResponse>();
+        services.AddScoped<MeasureQueries>();
+        services.AddScoped<ProgressQueries>();
+        services.AddScoped<AlertUseCases>();
+        services.AddScoped<ScheduleUseCases>();
+        services.AddScoped<CrisisInformationUseCases>();
+        services.AddScoped<IDemoSeedStep, MeasuresDemoStep>();
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapMeasuresApi();
+}

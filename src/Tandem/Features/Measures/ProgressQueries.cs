@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Engagements;
+using Tandem.Features.Measures.Instruments;
+using Tandem.Features.Measures.Scoring;
+using Tandem.Infrastructure.Security;
+
+namespace Tandem.Features.Measures;
+
+public sealed record ProgressPoint(Guid ResponseId, DateTimeOffset At, int Total, string? Band, bool Risk, bool Concern);
+
+/// <summary>One person's series on one instrument, with what it means.</summary>
+public sealed record InstrumentProgress(
+    string InstrumentId,
+    string Title,
+    bool IsTandemsOwn,
+    int MaxTotal,
+    int? Caseness,
+    int? ReliableChangeThreshold,
+    IReadOnlyList<SeverityBand> Bands,
+    IReadOnlyList<ProgressPoint> Series,
+    string? ReliableChange,
+    string? Recovery);
+
+public sealed record PersonProgress(Guid UserId, string DisplayName, IReadOnlyList<InstrumentProgress> Measures, PairedOutcome? Outcome);
+
+/// <summary>A client's Collaboration Checks beside the therapists' own ratings of the same period.</summary>
+public sealed record CollaborationProgress(Guid ClientId, string ClientName, IReadOnlyList<ProgressPoint> Client, IReadOnlyList<ProgressPoint> Therapist, double? RunningMean);
+
+public sealed record EngagementProgress(
+    Guid EngagementId,
+    string Title,
+    bool ViewerIsTherapist,
+    IReadOnlyList<PersonProgress> People,
+    IReadOnlyList<CollaborationProgress> Collaboration,
+    IReadOnlyList<AlertView> Alerts);
+
+/// <summary>
+/// The progress view of an engagement: per person and instrument the series, bands, caseness,
+/// first-to-latest reliable change and recovery (NHS Talking Therapies rules), PHQ-9 and GAD-7
+/// together, Collaboration Checks side by side, and (for therapists) the open alerts.
+/// A client sees only their own series, and the therapists' Collaboration Check totals so
+/// both can see the gap (PRODUCT.md: "both see the gap"); never another client's answers.
+/// </summary>
+public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access, CurrentUser me, MeasureQueries measures, AlertUseCases alerts)
+{
+    public async Task<EngagementProgress> ForEngagementAsync(Guid engagementId, CancellationToken ct = default)
+    {
+        var engagement = await access.RequireParticipantAsync(engagementId, "Progress", ct);
+        var isTherapist = engagement.IsTherapist(me.Id);
+        var people = isTherapist ? engagement.Clients.Select(c => c.UserId).ToList() : [me.Id];
+        var therapistIds = engagement.Therapists.Select(t => t.UserId).ToList();
+
+        // Scores only (no answers): the chart needs totals, and this stays one small indexed read.
+        var rows = await db.Set<MeasureResponse>().AsNoTracking()
+            .Where(r => r.EngagementId == engagementId && r.Total != null
+                && (people.Contains(r.RespondentId) || (r.InstrumentId == InstrumentCatalog.CollaborationCheckTherapist && therapistIds.Contains(r.RespondentId))))
+            .OrderBy(r => r.SubmittedAt)
+            .Select(r => new { r.Id, r.RespondentId, r.InstrumentId, r.SubmittedAt, Total = r.Total!.Value, r.Band, r.Flags })
+            .Take(5000)
+            .ToListAsync(ct);
+        var openAlerts = isTherapist
+            ? await db.Set<MeasureAlert>().AsNoTracking().Where(a => a.EngagementId == engagementId && a.AcknowledgedAt == null)
+                .OrderByDescending(a => a.RaisedAt).Take(100).ToListAsync(ct)
+            : [];
+        await measures.RecordReadAsync("Progress", engagementId, ct);
+
+        var names = await measures.NamesAsync(people, ct);
+
+        var personViews = people.Select(userId =>
+        {
+            var mine = rows.Where(r => r.RespondentId == userId).ToList();
+            var list = new List<InstrumentProgress>();
+            foreach (var measure in new[] { StandardMeasure.Phq9, StandardMeasure.Gad7 })
+            {
+                var series = mine.Where(r => r.InstrumentId == measure.InstrumentId).Select(r => new ProgressPoint(r.Id, r.SubmittedAt, r.Total, r.Band, r.Flags.Contains("risk", StringComparison.Ordinal), false)).ToList();
+                if (series.Count == 0)
+                {
+                    continue;
+                }
+
+                var pair = new MeasurePair(series[0].Total, series[^1].Total);
+                var single = ChangeRules.ForOne(measure, pair);
+                list.Add(new InstrumentProgress(measure.InstrumentId, measure.Name, false, measure.MaxTotal, measure.Caseness, measure.ReliableChange, measure.Bands, series,
+                    series.Count >= 2 ? measure.Change(pair.First, pair.Latest).ToString() : null,
+                    series.Count >= 2 ? single.Recovery.ToString() : null));
+            }
+
+            var phq = list.FirstOrDefault(m => m.InstrumentId == InstrumentCatalog.Phq9);
+            var gad = list.FirstOrDefault(m => m.InstrumentId == InstrumentCatalog.Gad7);
+            PairedOutcome? outcome = (phq?.Series.Count >= 2 || gad?.Series.Count >= 2)
+                ? ChangeRules.Paired(Pair(phq), Pair(gad))
+                : null;
+            return new PersonProgress(userId, names.GetValueOrDefault(userId, "Former member"), list, outcome);
+        }).ToList();
+
+        var therapistSeries = rows.Where(r => r.InstrumentId == InstrumentCatalog.CollaborationCheckTherapist)
+            .Select(r => new ProgressPoint(r.Id, r.SubmittedAt, r.Total, null, false, false)).ToList();
+        var allClientTotals = rows.Where(r => r.InstrumentId == InstrumentCatalog.CollaborationCheck).Select(r => r.Total).ToList();
+        var collaboration = people.Select(userId => new CollaborationProgress(
+                userId,
+                names.GetValueOrDefault(userId, "Former member"),
+                rows.Where(r => r.RespondentId == userId && r.InstrumentId == InstrumentCatalog.CollaborationCheck)
+                    .Select(r => new ProgressPoint(r.Id, r.SubmittedAt, r.Total, null, false, r.Flags.Contains("concern", StringComparison.Ordinal))).ToList(),
+                therapistSeries,
+                isTherapist ? CollaborationScoring.RunningMean(allClientTotals) : null))
+            .Where(c => c.Client.Count > 0 || c.Therapist.Count > 0)
+            .ToList();
+
+        return new EngagementProgress(engagementId, engagement.Title, isTherapist, personViews, collaboration, await alerts.ViewsAsync(openAlerts, ct));
+    }
+
+    private static MeasurePair? Pair(InstrumentProgress? p) =>
+        p is { Series.Count: >= 2 } ? new MeasurePair(p.Series[0].Total, p.Series[^1].Total) : null;
+}

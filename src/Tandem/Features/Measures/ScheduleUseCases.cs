@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Audit;
+using Tandem.Features.Engagements;
+using Tandem.Features.Measures.Instruments;
+using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Security;
+
+namespace Tandem.Features.Measures;
+
+public sealed record ScheduleView(Guid Id, string InstrumentId, string InstrumentTitle, ScheduleKind Kind, int? IntervalWeeks, int? LeadHours, string Description, DateTimeOffset StartsAt);
+
+public sealed record DueItem(Guid EngagementId, string EngagementTitle, string InstrumentId, string InstrumentTitle, string Why);
+
+/// <summary>
+/// Which instruments an engagement asks for, and when (therapists set them; every participant
+/// can read them), and what is due now for the signed-in person.
+/// </summary>
+public sealed class ScheduleUseCases(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, InstrumentCatalog catalog, IUpcomingSessions sessions)
+{
+    public async Task<IReadOnlyList<ScheduleView>> ListAsync(Guid engagementId, CancellationToken ct = default)
+    {
+        await access.RequireParticipantAsync(engagementId, "MeasureSchedule", ct);
+        var schedules = await db.Set<MeasureSchedule>().AsNoTracking().Where(s => s.EngagementId == engagementId && s.StoppedAt == null)
+            .OrderBy(s => s.StartsAt).Take(50).ToListAsync(ct);
+        await audit.RecordAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "MeasureScheduleList", ObjectId = engagementId.ToString(), EngagementId = engagementId, DataCategory = AuditCategories.Clinical }, ct);
+        return schedules.Select(View).ToList();
+    }
+
+    public async Task<ScheduleView> CreateAsync(Guid engagementId, string? instrumentId, ScheduleKind kind, int? intervalWeeks, int? leadHours, CancellationToken ct = default)
+    {
+        var engagement = await access.RequireTherapistAsync(engagementId, "MeasureSchedule", ct);
+        var instrument = catalog.Find(instrumentId)
+            ?? throw new DomainException("Unknown instrument.", DomainError.Invalid, new Dictionary<string, string[]> { ["instrumentId"] = [$"One of {string.Join(", ", InstrumentCatalog.Ids)}."] });
+        if (await db.Set<MeasureSchedule>().AnyAsync(s => s.EngagementId == engagementId && s.InstrumentId == instrument.Id && s.StoppedAt == null, ct))
+        {
+            throw new DomainException($"The {instrument.Title} already has a schedule here. Stop that one first.", DomainError.Conflict);
+        }
+
+        var schedule = MeasureSchedule.Create(engagement, instrument, kind, intervalWeeks, leadHours, me.Id, time.GetUtcNow());
+        db.Add(schedule);
+        Stage(AuditAction.Create, schedule);
+        await db.SaveChangesAsync(ct);
+        return View(schedule);
+    }
+
+    public async Task StopAsync(Guid scheduleId, CancellationToken ct = default)
+    {
+        var schedule = await db.Set<MeasureSchedule>().FirstOrDefaultAsync(s => s.Id == scheduleId, ct);
+        await access.RequireTherapistAsync(schedule?.EngagementId ?? Guid.Empty, "MeasureSchedule", ct);
+        schedule!.Stop(time.GetUtcNow());
+        Stage(AuditAction.Update, schedule);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>What the signed-in person is asked to fill in now, across their engagements (a few small indexed reads).</summary>
+    public async Task<IReadOnlyList<DueItem>> DueForMeAsync(CancellationToken ct = default)
+    {
+        var myId = me.Id;
+        var mine = await db.Participants.AsNoTracking().Where(p => p.UserId == myId && p.LeftAt == null)
+            .Select(p => new { p.EngagementId, p.Role }).ToListAsync(ct);
+        if (mine.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = mine.Select(m => m.EngagementId).ToList();
+        var engagements = await db.Engagements.AsNoTracking().Where(e => ids.Contains(e.Id) && e.Status != EngagementStatus.Ended)
+            .Select(e => new { e.Id, e.Title }).ToDictionaryAsync(e => e.Id, e => e.Title, ct);
+        var schedules = await db.Set<MeasureSchedule>().AsNoTracking().Where(s => ids.Contains(s.EngagementId) && s.StoppedAt == null).ToListAsync(ct);
+        var now = time.GetUtcNow();
+        var next = await sessions.NextStartsAsync(ids, now, ct);
+        await audit.RecordAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "MeasureDueList", DataCategory = AuditCategories.Clinical }, ct);
+
+        var due = new List<DueItem>();
+        foreach (var schedule in schedules.Where(s => engagements.ContainsKey(s.EngagementId)))
+        {
+            var instrument = catalog.Find(schedule.InstrumentId);
+            var role = mine.First(m => m.EngagementId == schedule.EngagementId).Role;
+            if (instrument is null || instrument.Respondent != role)
+            {
+                continue;
+            }
+
+            // One indexed lookup per schedule (a handful per person), never the whole history.
+            var lastResponse = await db.Set<MeasureResponse>().AsNoTracking()
+                .Where(r => r.EngagementId == schedule.EngagementId && r.RespondentId == myId && r.InstrumentId == schedule.InstrumentId)
+                .OrderByDescending(r => r.SubmittedAt).Select(r => (DateTimeOffset?)r.SubmittedAt).FirstOrDefaultAsync(ct);
+            DateTimeOffset? nextSession = next.TryGetValue(schedule.EngagementId, out var n) ? n : null;
+            if (schedule.IsDue(now, lastResponse, nextSession))
+            {
+                var why = schedule.Kind == ScheduleKind.BeforeEachSession
+                    ? $"Before your session on {me.Local(nextSession!.Value):dddd d MMMM, HH:mm}"
+                    : schedule.Describe();
+                due.Add(new DueItem(schedule.EngagementId, engagements[schedule.EngagementId], instrument.Id, instrument.Title, why));
+            }
+        }
+
+        return due.OrderBy(d => d.EngagementTitle, StringComparer.CurrentCulture).ThenBy(d => InstrumentOrder(d.InstrumentId)).ToList();
+    }
+
+    private static int InstrumentOrder(string id) => InstrumentCatalog.Ids.ToList().IndexOf(id);
+
+    private ScheduleView View(MeasureSchedule s) =>
+        new(s.Id, s.InstrumentId, catalog.Find(s.InstrumentId)?.Title ?? s.InstrumentId, s.Kind, s.IntervalWeeks, s.LeadHours, s.Describe(), s.StartsAt);
+
+    private void Stage(AuditAction action, MeasureSchedule s) => audit.Stage(new AuditEvent
+    {
+        Action = action,
+        ObjectType = "MeasureSchedule",
+        ObjectId = s.Id.ToString(),
+        EngagementId = s.EngagementId,
+        DataCategory = AuditCategories.Clinical,
+    });
+}

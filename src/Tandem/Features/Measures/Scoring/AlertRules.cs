@@ -1,0 +1,49 @@
+namespace Tandem.Features.Measures.Scoring;
+
+public enum AlertKind
+{
+    Risk,
+    NotOnTrack,
+    Deterioration,
+    CollaborationConcern,
+}
+
+public sealed record FiredRule(AlertKind Kind, string Rule);
+
+/// <summary>
+/// Tandem's alert rules (DOMAIN.md section 4, ours). Each alert states the rule that fired.
+/// Run after every new PHQ-9 or GAD-7 total, over that respondent's series (oldest first,
+/// the new one last).
+/// </summary>
+public static class AlertRules
+{
+    public const int NotOnTrackMinimum = 4;
+
+    public static IReadOnlyList<FiredRule> ForSeries(StandardMeasure measure, IReadOnlyList<int> totals)
+    {
+        ArgumentNullException.ThrowIfNull(measure);
+        ArgumentNullException.ThrowIfNull(totals);
+        var fired = new List<FiredRule>();
+        if (totals.Count < 2)
+        {
+            return fired;
+        }
+
+        var first = totals[0];
+        var latest = totals[^1];
+        var change = measure.Change(first, latest);
+        if (change == ReliableChange.Deterioration)
+        {
+            fired.Add(new FiredRule(AlertKind.Deterioration,
+                $"Deterioration: {measure.Name} rose by {latest - first} from the first measurement ({first} to {latest}); a rise of {measure.ReliableChange} or more is reliable deterioration (NHS Talking Therapies)."));
+        }
+
+        if (totals.Count >= NotOnTrackMinimum && change != ReliableChange.Improvement && measure.IsCase(latest))
+        {
+            fired.Add(new FiredRule(AlertKind.NotOnTrack,
+                $"Not on track: {totals.Count} {measure.Name} measurements without reliable improvement (a fall of {measure.ReliableChange} or more), and the latest ({latest}) is still at caseness ({measure.Caseness} or more)."));
+        }
+
+        return fired;
+    }
+}

@@ -1,0 +1,88 @@
+using Tandem.Features.Measures.Instruments;
+
+namespace Tandem.Features.Measures.Scoring;
+
+public sealed record ObservationValue(string System, string Code, string Display, decimal Value);
+
+public sealed record ScoredResponse(
+    int? Total,
+    string? Band,
+    IReadOnlyList<string> Flags,
+    ReliableChange? Change,
+    IReadOnlyList<ObservationValue> Observations,
+    IReadOnlyList<FiredRule> Alerts,
+    PreferenceResult? Preferences,
+    CollaborationResult? Collaboration);
+
+/// <summary>
+/// Scores one validated submission with the rules of its instrument, given what came before:
+/// the respondent's earlier totals on the same instrument (oldest first) and, for the
+/// Collaboration Check, the engagement's earlier client totals.
+/// </summary>
+public static class ResponseScorer
+{
+    public const string Loinc = "http://loinc.org";
+    public const string TandemCodes = "http://tandem.invalid/fhir/CodeSystem/score";
+
+    public static ScoredResponse Score(Instrument instrument, IReadOnlyList<ValidAnswer> answers, IReadOnlyList<int> earlierTotals, IReadOnlyList<int> engagementCollaborationTotals)
+    {
+        ArgumentNullException.ThrowIfNull(instrument);
+        ArgumentNullException.ThrowIfNull(answers);
+        var flags = new List<string>();
+        var alerts = new List<FiredRule>();
+        var observations = new List<ObservationValue>();
+
+        if (instrument.Measure is { } measure)
+        {
+            var total = answers.Where(a => a.Item.Scored && a.Item.LoincCode != "69722-7").Sum(a => a.Score);
+            var band = measure.Band(total).Name;
+            observations.Add(new(Loinc, measure == StandardMeasure.Phq9 ? "44261-6" : "70274-6", $"{measure.Name} total score", total));
+            if (measure == StandardMeasure.Phq9)
+            {
+                var item9 = answers.FirstOrDefault(a => a.Item.LoincCode == RiskRule.Phq9Item9)?.Score;
+                if (RiskRule.IsRisk(item9))
+                {
+                    flags.Add("risk");
+                    alerts.Add(new FiredRule(AlertKind.Risk, $"Risk: {RiskRule.Description} Answer: \"{answers.First(a => a.Item.LoincCode == RiskRule.Phq9Item9).Option!.Display}\"."));
+                }
+            }
+
+            if (measure.IsCase(total))
+            {
+                flags.Add("caseness");
+            }
+
+            var series = earlierTotals.Append(total).ToList();
+            var change = series.Count >= 2 ? measure.Change(series[0], total) : (ReliableChange?)null;
+            alerts.AddRange(AlertRules.ForSeries(measure, series));
+            return new ScoredResponse(total, band, flags, change, observations, alerts, null, null);
+        }
+
+        if (instrument.Id is InstrumentCatalog.CollaborationCheck or InstrumentCatalog.CollaborationCheckTherapist)
+        {
+            var items = answers.Where(a => a.Item.Scored).Select(a => (a.Item.LinkId, a.Item.Text, a.Score)).ToList();
+            // Only the client's own experience raises a concern; the therapist form is their view of the same session.
+            var result = CollaborationScoring.Score(items, instrument.Id == InstrumentCatalog.CollaborationCheck ? engagementCollaborationTotals : []);
+            observations.Add(new(TandemCodes, instrument.Id + "-total", $"{instrument.Title} total", result.Total));
+            if (instrument.Id == InstrumentCatalog.CollaborationCheck && result.IsConcern)
+            {
+                flags.Add("concern");
+                alerts.Add(new FiredRule(AlertKind.CollaborationConcern, "Collaboration concern: " + string.Join(" ", result.Concerns)));
+            }
+
+            return new ScoredResponse(result.Total, null, flags, null, observations, alerts, null, result);
+        }
+
+        var preferences = PreferenceScoring.Score(answers.Where(a => a.Item.Dimension is not null).Select(a => (a.Item.Dimension!.Value, a.Score)).ToList());
+        foreach (var d in preferences.Dimensions)
+        {
+            observations.Add(new(TandemCodes, "preference-" + d.Dimension.ToString().ToLowerInvariant(), $"Preference: {PreferenceScoring.Title(d.Dimension)}", (decimal)d.Mean));
+            if (d.IsStrong)
+            {
+                flags.Add("strong-" + d.Dimension.ToString().ToLowerInvariant());
+            }
+        }
+
+        return new ScoredResponse(null, null, flags, null, observations, alerts, preferences, null);
+    }
+}

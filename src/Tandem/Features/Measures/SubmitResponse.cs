@@ -1,0 +1,222 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Audit;
+using Tandem.Features.Engagements;
+using Tandem.Features.Measures.Instruments;
+using Tandem.Features.Measures.Scoring;
+using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Security;
+
+namespace Tandem.Features.Measures;
+
+public sealed record SubmitResponseCommand(string? InstrumentId, IReadOnlyList<RawAnswer>? Answers, Guid? SessionId);
+
+public sealed record ResponseResult(
+    Guid Id,
+    string InstrumentId,
+    DateTimeOffset SubmittedAt,
+    int? Total,
+    string? Band,
+    IReadOnlyList<string> Flags,
+    string? ReliableChange,
+    string? CrisisInformation,
+    PreferenceResult? Preferences,
+    bool Replayed);
+
+/// <summary>
+/// A participant submits a questionnaire: checked, scored, stored with its score observations
+/// and any alerts, all audited in one transaction. An Idempotency-Key makes retries safe: a
+/// replay (even a concurrent one) returns the first result and never stores a second row.
+/// </summary>
+public sealed class SubmitResponse(
+    TandemDbContext db,
+    EngagementAccess access,
+    CurrentUser me,
+    AuditTrail audit,
+    TimeProvider time,
+    InstrumentCatalog catalog,
+    AlertNotifier notifier,
+    CrisisInformationUseCases crisis)
+{
+    public async Task<ResponseResult> HandleAsync(Guid engagementId, SubmitResponseCommand command, string? idempotencyKey, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var engagement = await access.RequireParticipantAsync(engagementId, "MeasureResponse", ct);
+        var role = engagement.ParticipantFor(me.Id)!.Role;
+        idempotencyKey = NormaliseKey(idempotencyKey);
+        var hash = Hash(command);
+        if (idempotencyKey is not null && await FindReplayAsync(engagement, idempotencyKey, hash, ct) is { } replay)
+        {
+            return replay;
+        }
+
+        var instrument = catalog.Find(command.InstrumentId)
+            ?? throw new DomainException("Unknown instrument.", DomainError.Invalid, new Dictionary<string, string[]> { ["instrumentId"] = [$"One of {string.Join(", ", InstrumentCatalog.Ids)}."] });
+        if (instrument.Respondent != role)
+        {
+            throw new DomainException($"The {instrument.Title} is filled in by {(instrument.Respondent == ParticipantRole.Client ? "clients" : "therapists")}.", DomainError.Invalid,
+                new Dictionary<string, string[]> { ["instrumentId"] = [$"Not for a {role.ToString().ToLowerInvariant()}."] });
+        }
+
+        // The preferences check informs the choice of format, so it is allowed before the agreement is signed.
+        if (instrument.Id == InstrumentCatalog.Preferences)
+        {
+            engagement.EnsureNotEnded();
+        }
+        else
+        {
+            engagement.EnsureWritable();
+        }
+
+        var answers = AnswerValidation.Validate(instrument, command.Answers);
+        var earlier = await db.Set<MeasureResponse>().AsNoTracking()
+            .Where(r => r.EngagementId == engagementId && r.RespondentId == me.Id && r.InstrumentId == instrument.Id && r.Total != null)
+            .OrderBy(r => r.SubmittedAt).Select(r => r.Total!.Value).Take(1000).ToListAsync(ct);
+        var engagementChecks = instrument.Id == InstrumentCatalog.CollaborationCheck
+            ? await db.Set<MeasureResponse>().AsNoTracking()
+                .Where(r => r.EngagementId == engagementId && r.InstrumentId == InstrumentCatalog.CollaborationCheck && r.Total != null)
+                .OrderByDescending(r => r.SubmittedAt).Select(r => r.Total!.Value).Take(1000).ToListAsync(ct)
+            : [];
+        var scored = ResponseScorer.Score(instrument, answers, earlier, engagementChecks);
+
+        var now = time.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        var response = MeasureResponse.Create(id, engagement.PracticeId, engagementId, instrument.Id, me.Id, command.SessionId, now,
+            scored.Total, scored.Band, scored.Flags, scored.Change?.ToString(), FhirResponses.Build(id, instrument, answers, me.Id, role, now), idempotencyKey, hash);
+        db.Add(response);
+        db.AddRange(scored.Observations.Select(o => ScoreObservation.For(response, o.System, o.Code, o.Display, o.Value)));
+        var alerts = await NewAlertsAsync(response, scored.Alerts, ct);
+        db.AddRange(alerts);
+
+        Stage(AuditAction.Create, "MeasureResponse", response.Id, engagementId);
+        foreach (var alert in alerts)
+        {
+            Stage(AuditAction.Create, "MeasureAlert", alert.Id, engagementId);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (idempotencyKey is not null && UniqueViolation.Is(ex))
+        {
+            // Another request with the same key won the race: answer with its result.
+            db.ChangeTracker.Clear();
+            return await FindReplayAsync(engagement, idempotencyKey, hash, ct)
+                ?? throw new DomainException("This Idempotency-Key was already used.", DomainError.Conflict);
+        }
+
+        if (alerts.Count > 0)
+        {
+            notifier.Publish(new AlertsRaised(engagement.PracticeId, engagementId, engagement.Therapists.Select(t => t.UserId).ToList(), alerts.Any(a => a.Kind == AlertKind.Risk)));
+        }
+
+        return await ToResultAsync(response, replayed: false, ct);
+    }
+
+    private async Task<List<MeasureAlert>> NewAlertsAsync(MeasureResponse response, IReadOnlyList<FiredRule> fired, CancellationToken ct)
+    {
+        if (fired.Count == 0)
+        {
+            return [];
+        }
+
+        // Risk alerts every time; the slower rules once while one of their kind is still open.
+        var open = await db.Set<MeasureAlert>().AsNoTracking()
+            .Where(a => a.EngagementId == response.EngagementId && a.SubjectUserId == response.RespondentId && a.InstrumentId == response.InstrumentId && a.AcknowledgedAt == null)
+            .Select(a => a.Kind).Distinct().ToListAsync(ct);
+        return fired.Where(f => f.Kind == AlertKind.Risk || !open.Contains(f.Kind)).Select(f => MeasureAlert.Raise(response, f)).ToList();
+    }
+
+    private async Task<ResponseResult?> FindReplayAsync(Engagement engagement, string key, string hash, CancellationToken ct)
+    {
+        var first = await db.Set<MeasureResponse>().AsNoTracking().FirstOrDefaultAsync(r => r.IdempotencyKey == key, ct);
+        if (first is null)
+        {
+            return null;
+        }
+
+        if (first.RespondentId != me.Id || first.EngagementId != engagement.Id || first.RequestHash != hash)
+        {
+            throw new DomainException("This Idempotency-Key was already used for a different submission. Use a new key for a new submission.", DomainError.Conflict);
+        }
+
+        await audit.RecordAsync(new AuditEvent
+        {
+            Action = AuditAction.Read,
+            ObjectType = "MeasureResponse",
+            ObjectId = first.Id.ToString(),
+            EngagementId = first.EngagementId,
+            SubjectUserId = first.RespondentId,
+            DataCategory = AuditCategories.Clinical,
+        }, ct);
+        return await ToResultAsync(first, replayed: true, ct);
+    }
+
+    private async Task<ResponseResult> ToResultAsync(MeasureResponse response, bool replayed, CancellationToken ct)
+    {
+        var flags = response.FlagList;
+        var crisisText = flags.Contains("risk") ? await crisis.TextAsync(ct) : null;
+        PreferenceResult? preferences = null;
+        if (response.InstrumentId == InstrumentCatalog.Preferences)
+        {
+            var instrument = catalog.Get(InstrumentCatalog.Preferences);
+            preferences = PreferenceScoring.Score(FhirResponses.Read(instrument, response.QuestionnaireResponseJson)
+                .Where(a => a.Score is not null && instrument.Item(a.LinkId)?.Dimension is not null)
+                .Select(a => (instrument.Item(a.LinkId)!.Dimension!.Value, a.Score!.Value)).ToList());
+        }
+
+        return new ResponseResult(response.Id, response.InstrumentId, response.SubmittedAt, response.Total, response.Band, flags, response.ReliableChange, crisisText, preferences, replayed);
+    }
+
+    private void Stage(AuditAction action, string type, Guid id, Guid engagementId) => audit.Stage(new AuditEvent
+    {
+        Action = action,
+        ObjectType = type,
+        ObjectId = id.ToString(),
+        EngagementId = engagementId,
+        SubjectUserId = me.Id,
+        DataCategory = AuditCategories.Clinical,
+    });
+
+    private static string? NormaliseKey(string? key)
+    {
+        key = key?.Trim();
+        if (string.IsNullOrEmpty(key))
+        {
+            return null;
+        }
+
+        if (key.Length > MeasureResponse.IdempotencyKeyMaxLength)
+        {
+            throw new DomainException($"An Idempotency-Key is at most {MeasureResponse.IdempotencyKeyMaxLength} characters.", DomainError.BadRequest);
+        }
+
+        return key;
+    }
+
+    private static string Hash(SubmitResponseCommand command)
+    {
+        var canonical = JsonSerializer.Serialize(new
+        {
+            i = command.InstrumentId,
+            s = command.SessionId,
+            a = (command.Answers ?? []).Select(a => new { l = a?.LinkId, v = a?.Value.ValueKind is null or JsonValueKind.Undefined ? "" : a.Value.GetRawText() }),
+        });
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+}
+
+/// <summary>Recognises a unique-index violation on either provider.</summary>
+internal static class UniqueViolation
+{
+    public static bool Is(DbUpdateException ex) => ex.InnerException switch
+    {
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode == 2067,
+        Npgsql.PostgresException pg => pg.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+        _ => false,
+    };
+}
