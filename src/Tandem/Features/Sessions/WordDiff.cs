@@ -1,0 +1,49 @@
+using System.Net;
+using System.Text;
+using DiffPlex;
+
+namespace Tandem.Features.Sessions;
+
+/// <summary>What an amendment changed, word by word, as safe HTML (every piece of text is encoded).</summary>
+public static class WordDiff
+{
+    private static readonly char[] Separators = [' ', '\n', '\t', '.', ',', ';', ':', '!', '?'];
+
+    public static string ToHtml(string before, string after)
+    {
+        var diff = Differ.Instance.CreateWordDiffs(before ?? "", after ?? "", false, Separators);
+        var html = new StringBuilder();
+        var a = 0;
+        var b = 0;
+        foreach (var block in diff.DiffBlocks)
+        {
+            while (b < block.InsertStartB)
+            {
+                html.Append(Encode(diff.PiecesNew[b++]));
+            }
+
+            a = block.DeleteStartA;
+            if (block.DeleteCountA > 0)
+            {
+                html.Append("<del>").Append(Encode(string.Concat(diff.PiecesOld.Skip(a).Take(block.DeleteCountA)))).Append("</del>");
+            }
+
+            if (block.InsertCountB > 0)
+            {
+                html.Append("<ins>").Append(Encode(string.Concat(diff.PiecesNew.Skip(b).Take(block.InsertCountB)))).Append("</ins>");
+            }
+
+            a += block.DeleteCountA;
+            b = block.InsertStartB + block.InsertCountB;
+        }
+
+        while (b < diff.PiecesNew.Count)
+        {
+            html.Append(Encode(diff.PiecesNew[b++]));
+        }
+
+        return html.ToString();
+    }
+
+    private static string Encode(string s) => WebUtility.HtmlEncode(s).Replace("\n", "<br>", StringComparison.Ordinal);
+}
