@@ -32,8 +32,7 @@ public sealed class RespectfulLanguage
         }
 
         // Longest forms first, so "non-compliant" wins over "compliant" at the same place.
-        var alternatives = _byForm.Keys.Distinct()
-            .Select(k => list.Terms.SelectMany(t => t.AllForms()).First(f => Key(f) == k))
+        var alternatives = list.Terms.SelectMany(t => t.AllForms()).Distinct()
             .OrderByDescending(f => f.Length)
             .Select(ToPattern);
         _pattern = new Regex(
