@@ -15,7 +15,7 @@ public static class WordDiff
         var html = new StringBuilder();
         var a = 0;
         var b = 0;
-        foreach (var block in diff.DiffBlocks)
+        foreach (var block in Merge(diff))
         {
             while (b < block.InsertStartB)
             {
@@ -43,6 +43,35 @@ public static class WordDiff
         }
 
         return html.ToString();
+    }
+
+    /// <summary>
+    /// Changes separated only by spaces read better as one change ("<del>the client refused</del>
+    /// <ins>you chose not to</ins>") than word by word.
+    /// </summary>
+    private static List<DiffPlex.Model.DiffBlock> Merge(DiffPlex.Model.DiffResult diff)
+    {
+        var merged = new List<DiffPlex.Model.DiffBlock>();
+        foreach (var block in diff.DiffBlocks)
+        {
+            if (merged.Count > 0)
+            {
+                var last = merged[^1];
+                var gapA = diff.PiecesOld.Skip(last.DeleteStartA + last.DeleteCountA).Take(block.DeleteStartA - last.DeleteStartA - last.DeleteCountA);
+                var gapB = diff.PiecesNew.Skip(last.InsertStartB + last.InsertCountB).Take(block.InsertStartB - last.InsertStartB - last.InsertCountB);
+                if (gapA.Concat(gapB).All(string.IsNullOrWhiteSpace))
+                {
+                    merged[^1] = new DiffPlex.Model.DiffBlock(
+                        last.DeleteStartA, block.DeleteStartA + block.DeleteCountA - last.DeleteStartA,
+                        last.InsertStartB, block.InsertStartB + block.InsertCountB - last.InsertStartB);
+                    continue;
+                }
+            }
+
+            merged.Add(block);
+        }
+
+        return merged;
     }
 
     private static string Encode(string s) => WebUtility.HtmlEncode(s).Replace("\n", "<br>", StringComparison.Ordinal);
