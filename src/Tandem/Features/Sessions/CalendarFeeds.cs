@@ -48,11 +48,12 @@ public sealed class CalendarFeeds(TandemDbContext db, EngagementAccess access, C
     /// The subscribable feed: whoever holds the token reads its owner's sessions across their
     /// current engagements. Revoked tokens, deactivated people and unknown tokens are all 404.
     /// </summary>
-    public async Task<string> ForTokenAsync(string token, CancellationToken ct = default)
+    /// <returns>The feed, or null for a token that opens nothing.</returns>
+    public async Task<string?> ForTokenAsync(string token, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(token) || token.Length > 100)
         {
-            throw DomainException.NotFound();
+            return null;
         }
 
         var hash = CalendarFeedToken.Hash(token);
@@ -61,7 +62,7 @@ public sealed class CalendarFeeds(TandemDbContext db, EngagementAccess access, C
         var owner = feed is null ? null : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == feed.UserId && u.PracticeId == feed.PracticeId, ct);
         if (feed is null || owner is null || !owner.IsActive)
         {
-            throw DomainException.NotFound();
+            return null;
         }
 
         using var practice = db.Tenant.Use(feed.PracticeId);

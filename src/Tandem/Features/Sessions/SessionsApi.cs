@@ -87,7 +87,8 @@ public static class SessionsApi
             await f.RevokeLinkAsync(ct);
             return TypedResults.NoContent();
         }).WithSummary("Turn your calendar subscription link off.");
-        app.MapGet("/api/calendar/{token}.ics", async (string token, CalendarFeeds f, CancellationToken ct) => Results.Text(await f.ForTokenAsync(token, ct), "text/calendar; charset=utf-8"))
+        app.MapGet("/api/calendar/{token}.ics", async (string token, CalendarFeeds f, CancellationToken ct) =>
+                await f.ForTokenAsync(token, ct) is { } ics ? Results.Text(ics, "text/calendar; charset=utf-8") : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found."))
             .AllowAnonymous().WithTags("Sessions")
             .WithSummary("A subscribable calendar feed reached by its secret link (no sign-in: calendar apps cannot). Times and places only.");
         return app;
