@@ -1,0 +1,163 @@
+using Ical.Net;
+using Ical.Net.CalendarComponents;
+using Ical.Net.DataTypes;
+using Ical.Net.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Audit;
+using Tandem.Features.Engagements;
+using Tandem.Features.Practices;
+using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Mail;
+using Tandem.Infrastructure.Security;
+
+namespace Tandem.Features.Sessions;
+
+public sealed record CalendarFeedLink(string Url, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// Calendar feeds (iCalendar, RFC 5545) of a person's sessions. No clinical content: every
+/// event is "Session (Tandem)" with its time and place, nothing else (no names, no titles,
+/// no notes). Times carry the viewer's own time zone (TZID plus its VTIMEZONE), so a calendar
+/// app shows them right on both sides of a daylight-saving change.
+/// </summary>
+public sealed class CalendarFeeds(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, LinkBuilder links)
+{
+    public const string EventTitle = "Session (Tandem)";
+
+    /// <summary>How far back a feed reaches; calendar apps keep what they already have.</summary>
+    public static readonly TimeSpan History = TimeSpan.FromDays(92);
+
+    /// <summary>The signed-in participant's feed of one engagement (API.md path).</summary>
+    public async Task<string> ForEngagementAsync(Guid engagementId, CancellationToken ct = default)
+    {
+        var engagement = await access.RequireParticipantAsync(engagementId, "CalendarFeed", ct);
+        var ics = await BuildAsync([engagement.Id], me.TimeZone, ct);
+        await audit.RecordAsync(new AuditEvent
+        {
+            Action = AuditAction.Read,
+            ObjectType = "CalendarFeed",
+            ObjectId = engagementId.ToString(),
+            EngagementId = engagementId,
+            DataCategory = AuditCategories.Personal,
+        }, ct);
+        return ics;
+    }
+
+    /// <summary>
+    /// The subscribable feed: whoever holds the token reads its owner's sessions across their
+    /// current engagements. Revoked tokens, deactivated people and unknown tokens are all 404.
+    /// </summary>
+    /// <returns>The feed, or null for a token that opens nothing.</returns>
+    public async Task<string?> ForTokenAsync(string token, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 100)
+        {
+            return null;
+        }
+
+        var hash = CalendarFeedToken.Hash(token);
+        using var system = db.Tenant.AsSystem();
+        var feed = await db.Set<CalendarFeedToken>().AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash && t.RevokedAt == null, ct);
+        var owner = feed is null ? null : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == feed.UserId && u.PracticeId == feed.PracticeId, ct);
+        if (feed is null || owner is null || !owner.IsActive)
+        {
+            return null;
+        }
+
+        using var practice = db.Tenant.Use(feed.PracticeId);
+        var engagementIds = await db.Participants.AsNoTracking()
+            .Where(p => p.UserId == owner.Id && p.LeftAt == null && p.PracticeId == feed.PracticeId)
+            .Select(p => p.EngagementId).ToListAsync(ct);
+        var ics = await BuildAsync(engagementIds, owner.TimeZone, ct);
+        await audit.RecordAsync(new AuditEvent
+        {
+            Action = AuditAction.Read,
+            ObjectType = "CalendarFeed",
+            ObjectId = feed.Id.ToString(),
+            DataCategory = AuditCategories.Personal,
+            PracticeId = feed.PracticeId,
+            UserId = owner.Id,
+            Role = "CalendarFeedToken",
+            SubjectUserId = owner.Id,
+        }, ct);
+        return ics;
+    }
+
+    /// <summary>Creates the caller's feed link, revoking any earlier one. The link is shown once; only its hash is kept.</summary>
+    public async Task<CalendarFeedLink> CreateLinkAsync(CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        await RevokeExistingAsync(now, ct);
+        var (token, secret) = CalendarFeedToken.Issue(me.PracticeId, me.Id, now);
+        db.Set<CalendarFeedToken>().Add(token);
+        audit.Stage(new AuditEvent { Action = AuditAction.Create, ObjectType = "CalendarFeedToken", ObjectId = token.Id.ToString(), DataCategory = AuditCategories.Security, SubjectUserId = me.Id });
+        await db.SaveChangesAsync(ct);
+        return new CalendarFeedLink($"{links.Base}/api/calendar/{secret}.ics", now);
+    }
+
+    public async Task<bool> HasLinkAsync(CancellationToken ct = default)
+    {
+        var myId = me.Id;
+        return await db.Set<CalendarFeedToken>().AnyAsync(t => t.UserId == myId && t.RevokedAt == null, ct);
+    }
+
+    public async Task RevokeLinkAsync(CancellationToken ct = default)
+    {
+        if (await RevokeExistingAsync(time.GetUtcNow(), ct))
+        {
+            audit.Stage(new AuditEvent { Action = AuditAction.Delete, ObjectType = "CalendarFeedToken", DataCategory = AuditCategories.Security, SubjectUserId = me.Id });
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    private async Task<bool> RevokeExistingAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var myId = me.Id;
+        var existing = await db.Set<CalendarFeedToken>().Where(t => t.UserId == myId && t.RevokedAt == null).ToListAsync(ct);
+        existing.ForEach(t => t.Revoke(now));
+        return existing.Count > 0;
+    }
+
+    private async Task<string> BuildAsync(IReadOnlyCollection<Guid> engagementIds, string zoneId, CancellationToken ct)
+    {
+        var since = time.GetUtcNow() - History;
+        var sessions = await db.Set<Session>().AsNoTracking()
+            .Where(s => engagementIds.Contains(s.EngagementId) && s.StartsAt >= since)
+            .OrderBy(s => s.StartsAt).Take(1000).ToListAsync(ct);
+        return Serialize(sessions, TimeZones.IsKnown(zoneId) ? zoneId : "UTC", time.GetUtcNow());
+    }
+
+    internal static string Serialize(IEnumerable<Session> sessions, string zoneId, DateTimeOffset now)
+    {
+        var calendar = new Calendar();
+        calendar.AddProperty("X-WR-CALNAME", "Tandem sessions");
+        calendar.AddProperty("X-PUBLISHED-TTL", "PT1H");
+        var zone = TimeZones.Find(zoneId);
+        var utc = zoneId == "UTC";
+        if (!utc)
+        {
+            calendar.AddTimeZone(new VTimeZone(zoneId));
+        }
+
+        foreach (var session in sessions)
+        {
+            var start = TimeZoneInfo.ConvertTime(session.StartsAt, zone).DateTime;
+            var end = TimeZoneInfo.ConvertTime(session.EndsAt, zone).DateTime;
+            calendar.Events.Add(new CalendarEvent
+            {
+                Uid = $"{session.Id:N}@tandem",
+                Summary = EventTitle,
+                Location = session.Location,
+                DtStart = utc ? new CalDateTime(session.StartsAt.UtcDateTime, "UTC") : new CalDateTime(start, zoneId),
+                DtEnd = utc ? new CalDateTime(session.EndsAt.UtcDateTime, "UTC") : new CalDateTime(end, zoneId),
+                DtStamp = new CalDateTime(now.UtcDateTime, "UTC"),
+                Status = session.Status == SessionStatus.Cancelled ? EventStatus.Cancelled : EventStatus.Confirmed,
+                Sequence = session.Version,
+                Class = "PRIVATE",
+            });
+        }
+
+        return new CalendarSerializer().SerializeToString(calendar) ?? "";
+    }
+}

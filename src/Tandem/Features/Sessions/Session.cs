@@ -1,0 +1,178 @@
+using Tandem.Features.Engagements;
+using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Tenancy;
+
+namespace Tandem.Features.Sessions;
+
+public enum SessionStatus
+{
+    Scheduled,
+    Completed,
+    Cancelled,
+    Missed,
+}
+
+public enum LocationKind
+{
+    Room,
+    Online,
+}
+
+/// <summary>
+/// One meeting of an engagement. The start is stored in UTC and shown in each viewer's own
+/// zone. Status moves only forward from Scheduled, and only when it can be true (a session
+/// cannot be completed or missed before it has started).
+/// </summary>
+public sealed class Session : IPracticeScoped
+{
+    public const int LocationMaxLength = 300;
+    public const int MinDuration = 10;
+    public const int MaxDuration = 240;
+
+    private Session()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid PracticeId { get; private set; }
+
+    public Guid EngagementId { get; private set; }
+
+    public DateTimeOffset StartsAt { get; private set; }
+
+    public int DurationMinutes { get; private set; }
+
+    public string Location { get; private set; } = "";
+
+    public LocationKind LocationKind { get; private set; }
+
+    public SessionStatus Status { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public Guid CreatedBy { get; private set; }
+
+    public DateTimeOffset? StatusChangedAt { get; private set; }
+
+    /// <summary>When the 24-hour reminder was queued (never twice).</summary>
+    public DateTimeOffset? ReminderQueuedAt { get; private set; }
+
+    public int Version { get; private set; }
+
+    public DateTimeOffset EndsAt => StartsAt.AddMinutes(DurationMinutes);
+
+    public static Session Schedule(Engagement engagement, Guid byUserId, DateTimeOffset startsAt, int durationMinutes, string location, DateTimeOffset now)
+    {
+        var (place, kind) = CheckLocation(location);
+        CheckTiming(startsAt, durationMinutes, now);
+        return new Session
+        {
+            Id = Guid.CreateVersion7(now),
+            PracticeId = engagement.PracticeId,
+            EngagementId = engagement.Id,
+            StartsAt = startsAt.ToUniversalTime(),
+            DurationMinutes = durationMinutes,
+            Location = place,
+            LocationKind = kind,
+            Status = SessionStatus.Scheduled,
+            CreatedAt = now,
+            CreatedBy = byUserId,
+        };
+    }
+
+    public void Reschedule(DateTimeOffset startsAt, int durationMinutes, string location, DateTimeOffset now)
+    {
+        EnsureScheduled("rescheduled");
+        var (place, kind) = CheckLocation(location);
+        CheckTiming(startsAt, durationMinutes, now);
+        StartsAt = startsAt.ToUniversalTime();
+        DurationMinutes = durationMinutes;
+        Location = place;
+        LocationKind = kind;
+        ReminderQueuedAt = null;
+        Version++;
+    }
+
+    /// <summary>Scheduled is the only state that moves; completed and missed need the start to have passed.</summary>
+    public void ChangeStatus(SessionStatus to, DateTimeOffset now)
+    {
+        if (!Enum.IsDefined(to) || to == SessionStatus.Scheduled)
+        {
+            throw new DomainException("A session can be marked Completed, Cancelled or Missed.", DomainError.Invalid,
+                new Dictionary<string, string[]> { ["status"] = ["Completed, Cancelled or Missed."] });
+        }
+
+        if (Status == to)
+        {
+            return;
+        }
+
+        EnsureScheduled($"marked {to.ToString().ToLowerInvariant()}");
+        if (to is SessionStatus.Completed or SessionStatus.Missed && now < StartsAt)
+        {
+            throw new DomainException($"This session has not started yet, so it cannot be marked {to.ToString().ToLowerInvariant()}.", DomainError.Conflict);
+        }
+
+        Status = to;
+        StatusChangedAt = now;
+        Version++;
+    }
+
+    /// <summary>Also moves the version, so two web nodes can never both queue the same reminder.</summary>
+    public void MarkReminderQueued(DateTimeOffset now)
+    {
+        ReminderQueuedAt = now;
+        Version++;
+    }
+
+    public bool TakesAgendaItems => Status == SessionStatus.Scheduled;
+
+    private void EnsureScheduled(string what)
+    {
+        if (Status != SessionStatus.Scheduled)
+        {
+            throw new DomainException($"This session is {Status.ToString().ToLowerInvariant()}, so it cannot be {what}.", DomainError.Conflict);
+        }
+    }
+
+    private static void CheckTiming(DateTimeOffset startsAt, int durationMinutes, DateTimeOffset now)
+    {
+        if (durationMinutes is < MinDuration or > MaxDuration)
+        {
+            throw new DomainException($"A session lasts {MinDuration} to {MaxDuration} minutes.", DomainError.Invalid,
+                new Dictionary<string, string[]> { ["durationMinutes"] = [$"{MinDuration} to {MaxDuration}."] });
+        }
+
+        // Past sessions may be recorded after the fact, but not from another era.
+        if (startsAt < now.AddYears(-1) || startsAt > now.AddYears(2))
+        {
+            throw new DomainException("Choose a start within the last year or the next two years.", DomainError.Invalid,
+                new Dictionary<string, string[]> { ["startsAt"] = ["Within the last year or the next two years."] });
+        }
+    }
+
+    /// <summary>A room (any text) or an online link, which must be https so it opens safely.</summary>
+    internal static (string Place, LocationKind Kind) CheckLocation(string? location)
+    {
+        var place = (location ?? "").Trim();
+        if (place.Length is 0 or > LocationMaxLength)
+        {
+            throw new DomainException($"Give a room or an online link of 1 to {LocationMaxLength} characters.", DomainError.Invalid,
+                new Dictionary<string, string[]> { ["location"] = [$"1 to {LocationMaxLength} characters."] });
+        }
+
+        if (place.Contains("://", StringComparison.Ordinal) || place.StartsWith("www.", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!Uri.TryCreate(place, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new DomainException("An online link must start with https://.", DomainError.Invalid,
+                    new Dictionary<string, string[]> { ["location"] = ["An online link must start with https://."] });
+            }
+
+            return (uri.ToString(), LocationKind.Online);
+        }
+
+        return (place, LocationKind.Room);
+    }
+}

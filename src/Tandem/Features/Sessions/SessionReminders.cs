@@ -1,0 +1,94 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Audit;
+using Tandem.Features.Practices;
+using Tandem.Infrastructure.Mail;
+
+namespace Tandem.Features.Sessions;
+
+/// <summary>
+/// Queues a reminder through the mail outbox about 24 hours before each scheduled session,
+/// once, to every current participant. The mail says when (in the reader's own zone) and
+/// links to Tandem; never a name, a title, a place or anything clinical.
+/// </summary>
+public sealed class SessionReminders(IServiceScopeFactory scopes, TimeProvider time, IConfiguration config, ILogger<SessionReminders> logger) : BackgroundService
+{
+    public static readonly TimeSpan Lead = TimeSpan.FromHours(24);
+
+    /// <summary>Queues every reminder that is due now; returns how many mails were queued.</summary>
+    public async Task<int> QueueDueAsync(CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+        var mail = scope.ServiceProvider.GetRequiredService<MailOutbox>();
+        var links = scope.ServiceProvider.GetRequiredService<LinkBuilder>();
+        var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
+        using var system = db.Tenant.AsSystem();
+        var now = time.GetUtcNow();
+        var horizon = now + Lead;
+        var due = await db.Set<Session>()
+            .Where(s => s.Status == SessionStatus.Scheduled && s.ReminderQueuedAt == null && s.StartsAt > now && s.StartsAt <= horizon)
+            .OrderBy(s => s.StartsAt).Take(200).ToListAsync(ct);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var engagementIds = due.Select(s => s.EngagementId).Distinct().ToList();
+        var people = await db.Participants.AsNoTracking()
+            .Where(p => engagementIds.Contains(p.EngagementId) && p.LeftAt == null)
+            .Join(db.Users.Where(u => u.IsActive && u.Email != null), p => p.UserId, u => u.Id, (p, u) => new { p.EngagementId, u.Id, u.Email, u.TimeZone })
+            .ToListAsync(ct);
+        var queued = 0;
+        foreach (var session in due)
+        {
+            foreach (var person in people.Where(p => p.EngagementId == session.EngagementId))
+            {
+                var local = TimeZones.ToLocal(session.StartsAt, person.TimeZone);
+                mail.Enqueue(session.PracticeId, person.Email!, "Reminder: a session in Tandem",
+                    $"You have a session on {local.ToString("dddd d MMMM 'at' HH:mm", CultureInfo.GetCultureInfo("en-GB"))} ({person.TimeZone}).\n\n" +
+                    $"Open Tandem for the details and to add to the agenda: {links.Base}/sessions/{session.Id}\n",
+                    "session-reminder");
+                queued++;
+            }
+
+            session.MarkReminderQueued(now);
+            audit.Stage(new AuditEvent
+            {
+                Action = AuditAction.Execute,
+                ObjectType = "SessionReminder",
+                ObjectId = session.Id.ToString(),
+                EngagementId = session.EngagementId,
+                PracticeId = session.PracticeId,
+                DataCategory = AuditCategories.Administrative,
+                Purpose = "reminder",
+                Role = "System",
+            });
+        }
+
+        await db.SaveChangesAsync(ct);
+        return queued;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = config.GetValue("Sessions:ReminderInterval", TimeSpan.FromMinutes(5));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, time, stoppingToken);
+                await QueueDueAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                logger.LogError(ex, "Session reminders failed; will try again");
+            }
+        }
+    }
+}
