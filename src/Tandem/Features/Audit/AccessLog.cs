@@ -21,7 +21,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         var isTherapist = engagement.IsTherapist(viewer);
         take = Math.Clamp(take, 1, 500);
         var query = db.AuditEntries.AsNoTracking()
-            .Where(e => e.EngagementId == engagementId && e.DataCategory == AuditCategories.Clinical)
+            .Where(e => e.EngagementId == engagementId && (e.DataCategory == AuditCategories.Clinical || e.DataCategory == AuditCategories.Personal))
             .Where(e => isTherapist || e.SubjectUserId == null || e.SubjectUserId == viewer);
         if (who is { } whoId)
         {
@@ -104,13 +104,25 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         "AgreementSignature" => "a signature of the agreement",
         "Invitation" => "an invitation",
         "AccessLog" => "the access log",
-        "Session" or "Sessions" or "SessionList" => "the sessions",
+        "Sessions" or "SessionList" or "Schedule" => "the sessions",
         "AgendaItem" or "Agenda" => "the session agenda",
         "SharedNote" or "Note" => "a session note",
+        "Session" => "a session",
         "NoteAmendment" or "Amendment" => "an amendment to a session note",
         "Annotation" => "a comment on a session note",
         "Reflection" => "a reflection",
-        "Response" or "Responses" or "QuestionnaireResponse" => "a questionnaire",
+        "Response" or "Responses" or "QuestionnaireResponse" or "MeasureResponse" => "a questionnaire",
+        "MeasureResponseList" or "MeasureProgress" => "the questionnaire results",
+        "MeasureAlert" => "an alert",
+        "MeasureAlertList" => "the alerts",
+        "MeasureSchedule" or "MeasureScheduleList" => "the questionnaire schedule",
+        "MeasureDueList" => "the questionnaires due",
+        "PreferencesResult" => "the preferences check",
+        "MessageThread" => "the messages",
+        "MessageReadState" => "the messages (marked as read)",
+        "MessageUnreadCounts" => "the count of unread messages",
+        "EngagementMessagingSettings" => "the message settings",
+        "PrivateNote" => "a private note",
         "Progress" => "the progress charts",
         "Alert" or "Alerts" => "an alert",
         "Message" or "Messages" or "Conversation" => "the messages",
