@@ -20,7 +20,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         // CI machines are small and busy: give expectations room, they still fail when wrong.
-        Assertions.SetDefaultExpectTimeout(15_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Environment.GetEnvironmentVariable("TANDEM_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium",

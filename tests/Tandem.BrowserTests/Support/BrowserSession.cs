@@ -33,7 +33,8 @@ public static class BrowserSession
             ColorScheme = scheme,
             Locale = "en-GB",
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(45_000);
         // Tandem never calls out to the internet: every request that leaves the loopback
         // host is refused and remembered, and tests can assert there were none.
         var outside = new List<string>();

@@ -14,6 +14,7 @@ public sealed class AuditTamperTests
     private static async Task<(TandemApp App, Guid Practice)> AppWithHistoryAsync()
     {
         var app = await TandemApp.StartAsync();
+        app.CheckAuditOnDispose = false; // rows are tampered with on purpose
         var sams = await Demo.SamsEngagementAsync(app);
         using var sam = await app.ClientForAsync("sam@riverside.test");
         for (var i = 0; i < 15; i++)

@@ -32,11 +32,14 @@ public sealed class EngagementAccessTests
                 if (endpoint.Method != "GET")
                 {
                     // A body valid for every endpoint, so only access can refuse it.
-                    request.Content = JsonContent.Create(new
-                    {
-                        email = "x@example.test", format = "TherapistLed", title = "x", text = "x", focus = "x", value = 5,
-                        ownerId = Guid.NewGuid(), kind = "AddQuestion", comment = "x", reason = "x", body = "x",
-                    });
+                    // (Schedules take an enum "kind", so they get their own.)
+                    request.Content = endpoint.Pattern.EndsWith("/schedules", StringComparison.Ordinal)
+                        ? JsonContent.Create(new { instrumentId = "phq-9", kind = "Once" })
+                        : JsonContent.Create(new
+                        {
+                            email = "x@example.test", format = "TherapistLed", title = "x", text = "x", focus = "x", value = 5,
+                            ownerId = Guid.NewGuid(), kind = "AddQuestion", comment = "x", reason = "x", body = "x",
+                        });
                 }
 
                 using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);

@@ -21,6 +21,8 @@ public sealed class NotificationMailTests
         ["Mail:SmtpPort"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Mail:PollInterval"] = "00:00:00.200",
         ["Tandem:PublicUrl"] = "https://tandem.example.test",
+        // Session reminders have their own tests; here only message notifications are counted.
+        ["Sessions:ReminderInterval"] = "365.00:00:00",
     };
 
     [Fact]

@@ -91,6 +91,11 @@ public sealed class PrivateNoteTests
                     var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
                     bodies++;
                     Assert.True(response.StatusCode != HttpStatusCode.Unauthorized, $"{who} was signed out at GET {path}: the crawl would prove nothing");
+                    if ((int)response.StatusCode >= 500)
+                    {
+                        leaks.Add($"{who} GET {path} -> {(int)response.StatusCode} (a server error)");
+                    }
+
                     if (text.Contains(Marker, StringComparison.Ordinal) || text.Contains("My hunch", StringComparison.Ordinal))
                     {
                         leaks.Add($"{who} GET {path} -> {(int)response.StatusCode}");

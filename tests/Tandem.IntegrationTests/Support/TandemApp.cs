@@ -90,6 +90,8 @@ public sealed class TandemApp : WebApplicationFactory<Program>
             services.AddSingleton<TimeProvider>(Clock);
             // The in-memory server has no client address; give requests the loopback one, as Kestrel would.
             services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, LoopbackAddressFilter>();
+            services.AddSingleton(AuditLedger);
+            services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, AuditCompleteness.Filter>();
         });
     }
 
@@ -129,12 +131,28 @@ public sealed class TandemApp : WebApplicationFactory<Program>
         await work(db);
     }
 
+    /// <summary>Every request of this test with the audit entries it wrote (QUALITY.md R4).</summary>
+    public AuditCompleteness AuditLedger { get; } = new();
+
+    /// <summary>Tests that tamper with audit rows on purpose turn the completeness check off.</summary>
+    public bool CheckAuditOnDispose { get; set; } = true;
+
     public override async ValueTask DisposeAsync()
     {
-        await base.DisposeAsync();
-        if (_ownsDatabase)
+        try
         {
-            await _database.DisposeAsync();
+            if (CheckAuditOnDispose && AuditLedger.Seen.Count > 0)
+            {
+                await AuditLedger.AssertCompleteAsync(Services);
+            }
+        }
+        finally
+        {
+            await base.DisposeAsync();
+            if (_ownsDatabase)
+            {
+                await _database.DisposeAsync();
+            }
         }
     }
 }

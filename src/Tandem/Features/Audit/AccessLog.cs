@@ -47,6 +47,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         var userIds = entries.Select(e => e.UserId).OfType<Guid>().Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var grants = await db.Set<BreakGlassGrant>().AsNoTracking().Where(g => g.EngagementId == engagementId).ToListAsync(ct);
+        var sessionDays = await SessionDaysAsync(engagementId, entries, ct);
 
         await audit.RecordAsync(new AuditEvent
         {
@@ -60,14 +61,48 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         return entries.Select(e =>
         {
             var insider = e.UserId is { } id && (participants.Contains(id) || e.Purpose == AuditPurposes.BreakGlass);
-            var name = insider && e.UserId is { } uid ? names.GetValueOrDefault(uid, "Former member") : "Someone without access";
+            var name = !insider ? "Someone without access" : e.UserId == viewer ? "You" : names.GetValueOrDefault(e.UserId!.Value, "Former member");
             var grant = e.Purpose == AuditPurposes.BreakGlass ? grants.Where(g => g.AdminId == e.UserId && g.StartsAt.AddSeconds(-1) <= e.At && e.At <= g.ExpiresAt).MaxBy(g => g.StartsAt) : null;
             return new AccessLogEntry(e.Id, e.At, insider ? e.UserId : null, name, e.Role ?? "", e.Action.ToString(), e.ObjectType,
-                Sentence(name, e), grant is not null, grant?.Reason, e.Outcome.ToString());
+                Sentence(name, e, e.ObjectId is { } oid ? sessionDays.GetValueOrDefault(oid) : null), grant is not null, grant?.Reason, e.Outcome.ToString());
         }).ToList();
     }
 
-    public static string Sentence(string who, AuditEntry e)
+    /// <summary>"12 March" (in the viewer's zone) for entries about a session or its note, keyed by the entry's object id.</summary>
+    private async Task<Dictionary<string, string>> SessionDaysAsync(Guid engagementId, List<AuditEntry> entries, CancellationToken ct)
+    {
+        var ids = entries.Where(e => e.ObjectType is "SharedNote" or "Session" or "Agenda" && Guid.TryParse(e.ObjectId, out _))
+            .Select(e => Guid.Parse(e.ObjectId!)).Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var sessions = await db.Set<Sessions.Session>().AsNoTracking().Where(s => s.EngagementId == engagementId)
+            .Select(s => new { s.Id, s.StartsAt }).ToListAsync(ct);
+        var notes = await db.Set<Sessions.SharedNote>().AsNoTracking().Where(n => n.EngagementId == engagementId && ids.Contains(n.Id))
+            .Select(n => new { n.Id, n.SessionId }).ToListAsync(ct);
+        var starts = sessions.ToDictionary(s => s.Id, s => s.StartsAt);
+        var culture = System.Globalization.CultureInfo.GetCultureInfo("en-GB");
+        string Day(DateTimeOffset at) => me.Local(at).ToString("d MMMM", culture);
+        var days = new Dictionary<string, string>();
+        foreach (var s in sessions.Where(s => ids.Contains(s.Id)))
+        {
+            days[s.Id.ToString()] = Day(s.StartsAt);
+        }
+
+        foreach (var n in notes)
+        {
+            if (starts.TryGetValue(n.SessionId, out var at))
+            {
+                days[n.Id.ToString()] = Day(at);
+            }
+        }
+
+        return days;
+    }
+
+    public static string Sentence(string who, AuditEntry e, string? sessionDay = null)
     {
         if (e.Outcome == AuditOutcome.Refused)
         {
@@ -88,7 +123,14 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             _ => "used",
         };
         var suffix = e.Purpose == AuditPurposes.BreakGlass ? " under emergency (break-glass) access" : "";
-        return $"{who} {verb} {Noun(e.ObjectType)}{suffix}";
+        var noun = (e.ObjectType, sessionDay) switch
+        {
+            ("SharedNote", not null) => $"the session note of {sessionDay}",
+            ("Session", not null) => $"the session of {sessionDay}",
+            ("Agenda", not null) => $"the agenda of {sessionDay}",
+            _ => Noun(e.ObjectType),
+        };
+        return $"{who} {verb} {noun}{suffix}";
     }
 
     /// <summary>What the object is, in words a client recognises.</summary>

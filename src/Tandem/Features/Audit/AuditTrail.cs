@@ -14,9 +14,33 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
 {
     private readonly List<AuditEvent> _staged = [];
 
-    public void Stage(AuditEvent e) => _staged.Add(Complete(e));
+    private static readonly object RequestCountKey = new();
 
-    public Task RecordAsync(AuditEvent e, CancellationToken ct = default) => writer.WriteAsync(Complete(e), ct);
+    /// <summary>
+    /// How many entries the handling of this request staged or recorded, in any scope (pages
+    /// load through their own scopes); the audit completeness suite reads it.
+    /// </summary>
+    public static int EventsOf(HttpContext context) => context.Items.TryGetValue(RequestCountKey, out var n) && n is int count ? count : 0;
+
+    public void Stage(AuditEvent e)
+    {
+        _staged.Add(Complete(e));
+        Count();
+    }
+
+    public Task RecordAsync(AuditEvent e, CancellationToken ct = default)
+    {
+        Count();
+        return writer.WriteAsync(Complete(e), ct);
+    }
+
+    private void Count()
+    {
+        if (http.HttpContext is { } context)
+        {
+            context.Items[RequestCountKey] = EventsOf(context) + 1;
+        }
+    }
 
     internal bool HasStaged => _staged.Count > 0;
 
@@ -35,9 +59,10 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
         {
             At = e.At == default ? time.GetUtcNow() : e.At,
             UserId = e.UserId ?? userId,
-            Role = e.Role ?? user?.FindFirstValue(ClaimTypes.Role) ?? (userId is null ? "Anonymous" : null),
+            // Outside any request (start-up seeding, background work, maintenance commands) the actor is the system itself.
+            Role = e.Role ?? user?.FindFirstValue(ClaimTypes.Role) ?? (userId is not null ? null : http.HttpContext is null ? "System" : "Anonymous"),
             PracticeId = e.PracticeId ?? tenant.PracticeId,
-            SourceAddress = e.SourceAddress ?? tenant.SourceAddress?.ToString() ?? http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
+            SourceAddress = e.SourceAddress ?? tenant.SourceAddress?.ToString() ?? http.HttpContext?.Connection.RemoteIpAddress?.ToString() ?? (http.HttpContext is null ? "local" : null),
             Purpose = breakGlass.EngagementId is { } glass && e.EngagementId == glass ? AuditPurposes.BreakGlass : e.Purpose,
         };
     }

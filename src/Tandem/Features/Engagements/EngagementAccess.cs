@@ -65,7 +65,8 @@ public sealed class EngagementAccess(TandemDbContext db, CurrentUser me, AuditTr
     public static bool CanSeePersonal(Engagement engagement, Guid ownerUserId, Guid viewerId) =>
         ownerUserId == viewerId || engagement.IsTherapist(viewerId);
 
-    private async Task RefuseAsync(Guid engagementId, string objectType, CancellationToken ct)
+    /// <summary>Refuses (audited, then 404) a request for something that does not exist or is not the caller's.</summary>
+    public async Task RefuseAsync(Guid engagementId, string objectType, CancellationToken ct)
     {
         // Within the practice, the refusal is filed under the engagement, so its participants
         // see that someone without access tried (not who). Other practices' ids stay unknown.

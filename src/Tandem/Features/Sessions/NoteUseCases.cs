@@ -24,7 +24,7 @@ public sealed class NoteUseCases(
     public async Task<NoteView> GetAsync(Guid sessionId, CancellationToken ct = default)
     {
         var (_, engagement) = await sessions.RequireParticipantAsync(sessionId, "SharedNote", ct);
-        var note = await NoteAsync(sessionId, tracked: false, ct);
+        var note = await NoteAsync(sessionId, engagement.Id, tracked: false, ct);
         var view = await ViewAsync(note, engagement, ct);
         await audit.RecordAsync(SessionAudit.Of(AuditAction.Read, "SharedNote", note.Id, engagement.Id), ct);
         return view;
@@ -33,7 +33,7 @@ public sealed class NoteUseCases(
     public async Task<NoteView> SaveDraftAsync(Guid sessionId, string? body, string? ifMatch, CancellationToken ct = default)
     {
         var (_, engagement) = await sessions.RequireTherapistAsync(sessionId, "SharedNote", ct);
-        var note = await NoteAsync(sessionId, tracked: true, ct);
+        var note = await NoteAsync(sessionId, engagement.Id, tracked: true, ct);
         // Order matters: a signed note answers 409 whatever the caller sends.
         note.EnsureDraft();
 
@@ -50,7 +50,7 @@ public sealed class NoteUseCases(
     {
         var (_, engagement) = await sessions.RequireTherapistAsync(sessionId, "SharedNote", ct);
         engagement.EnsureWritable();
-        var note = await NoteAsync(sessionId, tracked: true, ct);
+        var note = await NoteAsync(sessionId, engagement.Id, tracked: true, ct);
         // Signing what you have not seen would be worse than a lost edit: honour If-Match when sent.
         if (!string.IsNullOrWhiteSpace(ifMatch))
         {
@@ -68,7 +68,7 @@ public sealed class NoteUseCases(
     {
         var (_, engagement) = await sessions.RequireTherapistAsync(sessionId, "NoteAmendment", ct);
         engagement.EnsureWritable();
-        var note = await NoteAsync(sessionId, tracked: true, ct);
+        var note = await NoteAsync(sessionId, engagement.Id, tracked: true, ct);
         var amendment = note.Amend(body ?? "", reason ?? "", me.Id, time.GetUtcNow());
         db.Set<NoteAmendment>().Add(amendment);
         audit.Stage(SessionAudit.Of(AuditAction.Create, "NoteAmendment", amendment.Id, engagement.Id));
@@ -81,7 +81,7 @@ public sealed class NoteUseCases(
     {
         var (_, engagement) = await sessions.RequireParticipantAsync(sessionId, "Annotation", ct);
         engagement.EnsureWritable();
-        var note = await NoteAsync(sessionId, tracked: false, ct);
+        var note = await NoteAsync(sessionId, engagement.Id, tracked: false, ct);
         var versions = await db.Set<NoteAmendment>().AsNoTracking().Where(a => a.NoteId == note.Id).Select(a => a.Body).ToListAsync(ct);
         var annotation = Annotation.Create(note, versions.Prepend(note.Body), me.Id, text ?? "", quote, stance, time.GetUtcNow());
         db.Set<Annotation>().Add(annotation);
@@ -112,7 +112,7 @@ public sealed class NoteUseCases(
     public async Task<NoteHistoryView> HistoryAsync(Guid sessionId, CancellationToken ct = default)
     {
         var (session, engagement) = await sessions.RequireParticipantAsync(sessionId, "SharedNote", ct);
-        var note = await NoteAsync(sessionId, tracked: false, ct);
+        var note = await NoteAsync(sessionId, engagement.Id, tracked: false, ct);
         var amendments = await db.Set<NoteAmendment>().AsNoTracking().Where(a => a.NoteId == note.Id).OrderBy(a => a.CreatedAt).ToListAsync(ct);
         var names = await People.NamesAsync(db, amendments.Select(a => a.AuthorId).Concat(note.SignedBy is { } s ? [s] : note.AuthorId is { } a ? [a] : []), ct);
         var versions = new List<NoteVersionView>
@@ -132,10 +132,18 @@ public sealed class NoteUseCases(
         return new NoteHistoryView(session.Id, engagement.Id, engagement.Title, session.StartsAt, note.Status, versions);
     }
 
-    private async Task<SharedNote> NoteAsync(Guid sessionId, bool tracked, CancellationToken ct)
+    private async Task<SharedNote> NoteAsync(Guid sessionId, Guid engagementId, bool tracked, CancellationToken ct)
     {
         var query = tracked ? db.Set<SharedNote>() : db.Set<SharedNote>().AsNoTracking();
-        return await query.FirstOrDefaultAsync(n => n.SessionId == sessionId, ct) ?? throw DomainException.NotFound();
+        var note = await query.FirstOrDefaultAsync(n => n.SessionId == sessionId, ct);
+        if (note is null)
+        {
+            // A participant asking for a note not written yet: still an access to the record, so it is written down.
+            await audit.RecordAsync(SessionAudit.Of(AuditAction.Read, "SharedNote", sessionId, engagementId) with { Outcome = AuditOutcome.Failure }, ct);
+            throw DomainException.NotFound();
+        }
+
+        return note;
     }
 
     internal async Task<NoteView> ViewAsync(SharedNote note, Engagement engagement, CancellationToken ct)
