@@ -1,0 +1,14 @@
+using Tandem.Infrastructure.Hosting;
+
+namespace Tandem.Features.Export;
+
+public sealed class ExportModule : ITandemModule
+{
+    public void AddServices(IServiceCollection services, IConfiguration config)
+    {
+        services.AddScoped<ExportRecordLoader>();
+        services.AddScoped<FhirExport>();
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapExportApi();
+}
