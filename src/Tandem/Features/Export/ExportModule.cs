@@ -8,6 +8,7 @@ public sealed class ExportModule : ITandemModule
     {
         services.AddScoped<ExportRecordLoader>();
         services.AddScoped<FhirExport>();
+        services.AddScoped<PrintableRecord>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app) => app.MapExportApi();
