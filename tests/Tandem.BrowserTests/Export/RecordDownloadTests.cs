@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Playwright;
 using Tandem.BrowserTests.Support;
-using Tandem.IntegrationTests.Support;
 
 namespace Tandem.BrowserTests.Export;
 
@@ -12,11 +11,10 @@ public sealed class RecordDownloadTests(BrowserFixture browser)
     public async Task Riley_downloads_the_record_and_prints_it()
     {
         await using var app = await BrowserSession.StartAppAsync();
-        var couple = await Demo.CouplesEngagementAsync(app);
         var page = await BrowserSession.NewPageAsync(browser, app);
         await BrowserSession.SignInAsync(page, "riley@riverside.test");
 
-        await page.GotoAsync($"engagements/{couple}");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Riley and Avery" }).First.ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your record" })).ToBeVisibleAsync();
         await BrowserSession.AssertAccessibleAsync(page);
 
@@ -41,12 +39,14 @@ public sealed class RecordDownloadTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByText("One-to-one with Avery")).ToHaveCountAsync(0);
         await BrowserSession.AssertAccessibleAsync(page);
         await BrowserSession.ScreenshotAsync(page, "record-printable-screen");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "record-printable-screen-top.png") });
 
         // On paper: no site navigation and no buttons.
         await page.EmulateMediaAsync(new() { Media = Media.Print });
         await Assertions.Expect(page.Locator(".site-header")).ToBeHiddenAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download as FHIR (JSON)" })).ToBeHiddenAsync();
         await BrowserSession.ScreenshotAsync(page, "record-printable-print");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "record-printable-print-top.png") });
         var pdf = await page.PdfAsync(new() { Format = "A4", PrintBackground = false });
         Assert.True(pdf.Length > 1000);
     }
