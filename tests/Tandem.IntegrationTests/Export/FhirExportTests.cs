@@ -31,6 +31,7 @@ public sealed class FhirExportTests
         var clients = new Dictionary<string, HttpClient>();
         var checkedBundles = 0;
         var allWarnings = new HashSet<string>(StringComparer.Ordinal);
+        (TimeSpan Elapsed, string What) slowest = (TimeSpan.Zero, "");
         foreach (var (engagementId, userId, email) in cases)
         {
             if (!clients.TryGetValue(email, out var client))
@@ -40,8 +41,15 @@ public sealed class FhirExportTests
             }
 
             var expected = await ExpectedCountsAsync(app, engagementId, userId);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             using var response = await client.GetAsync($"/api/engagements/{engagementId}/export/fhir", Ct);
             var json = await response.Content.ReadAsStringAsync(Ct);
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            if (elapsed > slowest.Elapsed)
+            {
+                slowest = (elapsed, $"{email} exporting {engagementId}: {json.Length / 1024} KiB");
+            }
+
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{email}: {(int)response.StatusCode} {json}");
             Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
 
@@ -71,7 +79,7 @@ public sealed class FhirExportTests
         }
 
         Assert.Equal(cases.Count, checkedBundles);
-        TestContext.Current.TestOutputHelper?.WriteLine($"{checkedBundles} bundles valid; distinct warnings: {allWarnings.Count}\n" + string.Join("\n", allWarnings.Take(40)));
+        TestContext.Current.TestOutputHelper?.WriteLine($"{checkedBundles} bundles valid; slowest export {slowest.Elapsed.TotalMilliseconds:F0} ms ({slowest.What}); distinct warnings: {allWarnings.Count}\n" + string.Join("\n", allWarnings.Take(10)));
     }
 
     [Fact]
