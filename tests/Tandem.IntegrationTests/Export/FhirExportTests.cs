@@ -304,7 +304,8 @@ public sealed class FhirExportTests
             counts["DocumentReference"] = await db.Set<Reflection>().CountAsync(r => r.EngagementId == engagementId && (therapist || r.AuthorId == viewer), Ct);
             counts["QuestionnaireResponse"] = responses.Count;
             counts["Questionnaire"] = responses.Select(r => r.InstrumentId).Distinct().Count();
-            counts["Observation"] = await db.Set<ScoreObservation>().CountAsync(o => o.EngagementId == engagementId && (therapist || o.SubjectId == viewer), Ct);
+            counts["Observation"] = await db.Set<ScoreObservation>().CountAsync(o => o.EngagementId == engagementId && (therapist || o.SubjectId == viewer), Ct)
+                + await db.Set<GoalRating>().CountAsync(g => g.EngagementId == engagementId, Ct);
             counts["Communication"] = await db.Set<Message>().CountAsync(m => m.EngagementId == engagementId && (therapist || m.ThreadWith == Guid.Empty || m.ThreadWith == viewer), Ct);
             counts["Consent"] = await db.AgreementSignatures.CountAsync(s => s.EngagementId == engagementId && clientIds.Contains(s.UserId), Ct);
             counts["AuditEvent"] = await db.AuditEntries.CountAsync(e => e.EngagementId == engagementId

@@ -34,6 +34,9 @@ public sealed class ExportRecord
 
     public required IReadOnlyList<PlanVersion> PlanVersions { get; init; }
 
+    /// <summary>Goal progress ratings (0-10, optional attainment): part of the shared plan.</summary>
+    public required IReadOnlyList<GoalRating> GoalRatings { get; init; }
+
     public required IReadOnlyList<Session> Sessions { get; init; }
 
     public required IReadOnlyList<AgendaItem> AgendaItems { get; init; }
@@ -101,6 +104,9 @@ public sealed class ExportRecordLoader(TandemDbContext db)
             .FirstOrDefaultAsync(p => p.EngagementId == id, ct);
         var versions = await db.Set<PlanVersion>().AsNoTracking().Where(v => v.EngagementId == id).OrderBy(v => v.Number).ToListAsync(ct);
 
+        var ratings = (await db.Set<GoalRating>().AsNoTracking().Where(r => r.EngagementId == id).ToListAsync(ct))
+            .OrderBy(r => r.At).ThenBy(r => r.Id).ToList();
+
         var sessions = (await db.Set<Session>().AsNoTracking().Where(s => s.EngagementId == id).ToListAsync(ct))
             .OrderBy(s => s.StartsAt).ThenBy(s => s.Id).ToList();
         var agenda = (await db.Set<AgendaItem>().AsNoTracking().Where(a => a.EngagementId == id).ToListAsync(ct))
@@ -146,6 +152,7 @@ public sealed class ExportRecordLoader(TandemDbContext db)
             People = people,
             Plan = plan,
             PlanVersions = versions,
+            GoalRatings = ratings,
             Sessions = sessions,
             AgendaItems = agenda,
             Notes = notes,

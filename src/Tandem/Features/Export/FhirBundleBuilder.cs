@@ -265,6 +265,33 @@ public sealed class FhirBundleBuilder(string baseUrl, InstrumentCatalog instrume
 
         Put(carePlan);
 
+        // Goal progress ratings (shared with every participant, like the plan).
+        foreach (var rating in r.GoalRatings.Where(x => plan.Goals.Any(g => g.Id == x.GoalId)))
+        {
+            var observation = new FM.Observation
+            {
+                Id = rating.Id.ToString(),
+                Status = FM.ObservationStatus.Final,
+                Category = [new FM.CodeableConcept("http://terminology.hl7.org/CodeSystem/observation-category", "survey", "Survey")],
+                Code = new FM.CodeableConcept(TandemSystem + "/CodeSystem/goal", "goal-progress", "Goal progress (0 no progress, 10 fully reached)"),
+                Subject = subject,
+                Focus = [Ref("Goal", rating.GoalId)],
+                Effective = new FM.FhirDateTime(rating.At.ToUniversalTime()),
+                Performer = [PersonRef(r, rating.RaterId)],
+                Value = new FM.Integer(rating.Value),
+            };
+            if (rating.Attainment is { } attainment)
+            {
+                observation.Component.Add(new FM.Observation.ComponentComponent
+                {
+                    Code = new FM.CodeableConcept(TandemSystem + "/CodeSystem/goal", "goal-attainment", "Goal Attainment Scaling (-2..+2)"),
+                    Value = new FM.Integer(attainment),
+                });
+            }
+
+            Put(observation);
+        }
+
         // The plan's history: who changed what, when (the change list as the narrative).
         foreach (var version in r.PlanVersions)
         {
