@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Hl7.Fhir.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Audit;
+using Tandem.Features.Engagements;
+using Tandem.Features.Measures.Instruments;
+using Tandem.Infrastructure.Mail;
+using Tandem.Infrastructure.Security;
+using FM = Hl7.Fhir.Model;
+
+namespace Tandem.Features.Export;
+
+/// <summary>
+/// The right of access and to data portability (GDPR Art. 15/20, HIPAA 164.524): the record
+/// as a FHIR R4 Bundle of type collection, holding what the caller may see and nothing else.
+/// Private process notes are never part of it. Every export is audited as a read.
+/// </summary>
+public sealed class FhirExport(
+    TandemDbContext db,
+    EngagementAccess access,
+    ExportRecordLoader loader,
+    InstrumentCatalog instruments,
+    CurrentUser me,
+    AuditTrail audit,
+    LinkBuilder links,
+    TimeProvider time)
+{
+    public const string ContentType = "application/fhir+json";
+
+    public static readonly JsonSerializerOptions Json = new JsonSerializerOptions { WriteIndented = true }.ForFhir(FM.ModelInfo.ModelInspector);
+
+    /// <summary>One engagement, as the caller sees it.</summary>
+    public async Task<FM.Bundle> ForEngagementAsync(Guid engagementId, CancellationToken ct = default)
+    {
+        var engagement = await access.RequireParticipantAsync(engagementId, "FhirExport", ct);
+        var builder = new FhirBundleBuilder(links.Base, instruments);
+        builder.Add(await loader.LoadAsync(engagement, me.Id, ct));
+        var bundle = builder.Build(time.GetUtcNow());
+        await AuditAsync(engagement, ct);
+        return bundle;
+    }
+
+    /// <summary>Every engagement the caller takes part in, as they see each one.</summary>
+    public async Task<FM.Bundle> ForMeAsync(CancellationToken ct = default)
+    {
+        var myId = me.Id;
+        var ids = await db.Participants.AsNoTracking()
+            .Where(p => p.UserId == myId && p.LeftAt == null)
+            .OrderBy(p => p.JoinedAt)
+            .Select(p => p.EngagementId)
+            .ToListAsync(ct);
+        var builder = new FhirBundleBuilder(links.Base, instruments);
+        var engagements = new List<Engagement>();
+        foreach (var id in ids.Distinct())
+        {
+            var engagement = await access.RequireParticipantAsync(id, "FhirExport", ct);
+            builder.Add(await loader.LoadAsync(engagement, myId, ct));
+            engagements.Add(engagement);
+        }
+
+        var bundle = builder.Build(time.GetUtcNow());
+        foreach (var engagement in engagements)
+        {
+            await AuditAsync(engagement, ct);
+        }
+
+        return bundle;
+    }
+
+    public static string Serialize(FM.Bundle bundle) => JsonSerializer.Serialize(bundle, Json);
+
+    private Task AuditAsync(Engagement engagement, CancellationToken ct) => audit.RecordAsync(new AuditEvent
+    {
+        Action = AuditAction.Read,
+        ObjectType = "FhirExport",
+        ObjectId = engagement.Id.ToString(),
+        EngagementId = engagement.Id,
+        DataCategory = AuditCategories.Clinical,
+        Purpose = AuditPurposes.Export,
+    }, ct);
+}
