@@ -98,21 +98,32 @@ if [ "$PROVIDER" = postgres ]; then
   "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_PID_DIR" -l "$DATA/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $DATA -c max_connections=300 -c shared_buffers=512MB" start >/dev/null \
     || { tail -20 "$DATA/server.log"; die "PostgreSQL did not start"; }
-  DB_ARGS=(--Database:Provider=Postgres "--ConnectionStrings:Postgres=Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres;Maximum Pool Size=100")
+  PG_CS="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Maximum Pool Size=100"
+  psql_do() { "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
+  SEED_ARGS=(--Database:Provider=Postgres "--ConnectionStrings:Postgres=$PG_CS;Database=tandem_seed")
+  DB_ARGS=(--Database:Provider=Postgres "--ConnectionStrings:Postgres=$PG_CS;Database=tandem_run")
 else
-  DB_ARGS=(--Database:Provider=Sqlite "--Database:SqlitePath=$DATA/tandem.db")
+  SEED_ARGS=(--Database:Provider=Sqlite "--Database:SqlitePath=$DATA/seed.db")
+  DB_ARGS=(--Database:Provider=Sqlite "--Database:SqlitePath=$DATA/run.db")
 fi
 
 SEED_NOTE="reused the cached data set"
-if [ ! -f "$DATA/seeded" ]; then
-  if [ "$PROVIDER" = sqlite ]; then rm -f "$DATA"/tandem.db*; fi
+if [ ! -f "$DATA/seeded" ] || { [ "$PROVIDER" = sqlite ] && [ ! -f "$DATA/seed.db" ]; }; then
+  if [ "$PROVIDER" = sqlite ]; then rm -f "$DATA"/seed.db*; else psql_do "DROP DATABASE IF EXISTS tandem_seed"; psql_do "CREATE DATABASE tandem_seed"; fi
   say "Seeding the $SIZE data set on $PROVIDER"
-  dotnet "$SEEDER" --size "$SIZE" "${DB_ARGS[@]}" --Tandem:DataFolder="$DATA" 2>&1 | grep -v 'PRAGMA foreign_keys\|from migration' | tee "$LOGS/seed-$PROVIDER-$SIZE.log" >&2
+  dotnet "$SEEDER" --size "$SIZE" "${SEED_ARGS[@]}" --Tandem:DataFolder="$DATA" 2>&1 | grep -v 'PRAGMA foreign_keys\|from migration' | tee "$LOGS/seed-$PROVIDER-$SIZE.log" >&2
   [ "${PIPESTATUS[0]}" -eq 0 ] || die "seeding failed (see $LOGS/seed-$PROVIDER-$SIZE.log)"
   grep '^Seeded' "$LOGS/seed-$PROVIDER-$SIZE.log" >"$DATA/seeded"
   SEED_NOTE="seeded in this run"
 fi
 SEED_LINE=$(cat "$DATA/seeded")
+# Every run starts from the same pristine copy: the writes of one run never reach the next.
+if [ "$PROVIDER" = sqlite ]; then
+  rm -f "$DATA"/run.db*
+  cp "$DATA/seed.db" "$DATA/run.db"; [ -f "$DATA/seed.db-wal" ] && cp "$DATA/seed.db-wal" "$DATA/run.db-wal"
+else
+  psql_do "DROP DATABASE IF EXISTS tandem_run"; psql_do "CREATE DATABASE tandem_run TEMPLATE tandem_seed"
+fi
 
 # --- the server ---------------------------------------------------------------------------
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
@@ -140,11 +151,11 @@ CLIENT_TOKEN=$(login client0@bench.test)
 THERAPIST_TOKEN=$(login therapist0@bench.test)
 ENGAGEMENT=$(curl -fsS "$BASE/api/engagements" -H "Authorization: Bearer $CLIENT_TOKEN" | json 'd[0]["id"]')
 
-# Writes rotate over 16 clients, each in their own engagement.
+# Writes rotate over 8 clients, each in their own engagement.
 WRITE_TARGETS="$TMP/targets-submit.txt"; BARE_TARGETS="$TMP/targets-bare.txt"
 : >"$WRITE_TARGETS"; : >"$BARE_TARGETS"
-for j in $(seq 0 15); do
-  token=$(login "client$j@bench.test")
+for j in $(seq 0 7); do
+  if [ "$j" = 0 ]; then token=$CLIENT_TOKEN; else token=$(login "client$j@bench.test"); fi
   eng=$(curl -fsS "$BASE/api/engagements" -H "Authorization: Bearer $token" | json 'd[0]["id"]')
   echo "POST /api/engagements/$eng/responses $token" >>"$WRITE_TARGETS"
   echo "POST /bench/write/$eng $token" >>"$BARE_TARGETS"
@@ -194,15 +205,22 @@ for c in "${CASES[@]}"; do
   printf '   %-38s %9s req/s  p50 %8s ms  p99 %8s ms  non-2xx %s  socket %s\n' "$name" "$rps" "$p50" "$p99" "$bad" "$sock" >&2
   if [ "$bad" != 0 ] || [ "$sock" != 0 ]; then FAILED+=("$name: $bad non-2xx, $sock socket errors of $total"); fi
 done
-PEAK=$(peak_rss)
-LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 for i in "${!PROBES[@]}"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE${PROBES[$i]}" -H "Authorization: Bearer $THERAPIST_TOKEN")
   [ "$code" = 404 ] || [ "$code" = 405 ] || echo "   note: ${PROBES[$i]} answers $code; add it to CASES" >&2
 done
+PEAK=$(peak_rss)
+kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+say "Verifying the audit chain the run wrote"
+if ( cd "$APP_DIR" && dotnet Tandem.dll verify-audit --environment Production "${DB_ARGS[@]}" --Tandem:DataFolder="$DATA" --Serilog:MinimumLevel:Default=Warning ) >"$LOGS/verify-audit.log" 2>&1; then
+  AUDIT_NOTE="audit chain verified after the run ($(grep -v 'PRAGMA\|from migration\|WRN' "$LOGS/verify-audit.log" | tail -1))"
+else
+  tail -5 "$LOGS/verify-audit.log" >&2; FAILED+=("verify-audit failed after the run (see $LOGS/verify-audit.log)"); AUDIT_NOTE="audit chain did NOT verify"
+fi
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
-ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}' if b else 'n/a')" "$1" "$2"; }
-sub() { python3 -c "import sys; print(f'{float(sys.argv[1])-float(sys.argv[2]):.3f}')" "$1" "$2"; }
+ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.3g}' if b else 'n/a')" "$1" "$2"; }
+sub() { python3 -c "import sys; print(f'{float(sys.argv[1])-float(sys.argv[2]):+.1f}')" "$1" "$2"; }
 B0="B0 plain text"; B1="B1 sign-in page"; DC="D client home"; DT="D caseload (therapist home)"
 SUB="Response submit (write+score+audit)"; BARE="Bare write (no audit, bench only)"
 DATE=$(date -u +%Y-%m-%d)
@@ -241,7 +259,7 @@ OTHER=""; [ "$SIZE" = large ] && OTHER="$TMP/last-$PROVIDER-small.tsv"; [ "$SIZE
   echo "- Client home / B1 throughput: $(ratio "${RPS[$DC]}" "${RPS[$B1]}"); / B0: $(ratio "${RPS[$DC]}" "${RPS[$B0]}")"
   echo "- Caseload / B1 throughput: $(ratio "${RPS[$DT]}" "${RPS[$B1]}"); / B0: $(ratio "${RPS[$DT]}" "${RPS[$B0]}")"
   echo "- Client home p99 / B1 p99: $(ratio "${P99[$DC]}" "${P99[$B1]}"); caseload p99 / B1 p99: $(ratio "${P99[$DT]}" "${P99[$B1]}")"
-  echo "- Response submit vs bare write: $(ratio "${RPS[$SUB]}" "${RPS[$BARE]}")x the throughput; p50 +$(sub "${P50[$SUB]}" "${P50[$BARE]}") ms, p99 +$(sub "${P99[$SUB]}" "${P99[$BARE]}") ms."
+  echo "- Response submit vs bare write: $(ratio "${RPS[$SUB]}" "${RPS[$BARE]}")x the throughput; p50 $(sub "${P50[$SUB]}" "${P50[$BARE]}") ms, p99 $(sub "${P99[$SUB]}" "${P99[$BARE]}") ms."
   echo "  The bare write stores the same response row and score row with no access check, validation, scoring or audit entry,"
   echo "  so the difference is the upper bound of what audit (plus access, validation and scoring) adds to a write."
   if [ -n "$OTHER" ] && [ -f "$OTHER" ]; then
@@ -254,6 +272,7 @@ OTHER=""; [ "$SIZE" = large ] && OTHER="$TMP/last-$PROVIDER-small.tsv"; [ "$SIZE
     echo "- p99 large/small: run both --small and --full on $PROVIDER to see it."
   fi
   echo "- Server peak memory (VmHWM): $PEAK MiB"
+  echo "- $AUDIT_NOTE"
   if [ ${#FAILED[@]} -gt 0 ]; then echo; echo "## FAILED"; printf -- '- %s\n' "${FAILED[@]}"; fi
 } >"$OUT"
 
