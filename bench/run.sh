@@ -189,7 +189,7 @@ run_wrk() { # seconds name spec token body targets
   local method=${spec%% *} path=${spec#* }
   [ "$path" = multi ] && path=/
   BENCH_TOKEN="$token" BENCH_BODY="$body" BENCH_TARGETS="$targets" BENCH_METHOD="$method" \
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s -s "$ROOT/bench/wrk/count.lua" "$BASE$path" 2>>"$LOGS/wrk-errors.log"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$ROOT/bench/wrk/count.lua" "$BASE$path" 2>>"$LOGS/wrk-errors.log"
 }
 
 peak_rss() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVER_PID/status"; }
