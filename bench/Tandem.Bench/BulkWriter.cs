@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -16,8 +15,8 @@ namespace Tandem.Bench;
 /// </summary>
 internal static class BulkWriter
 {
-    private const int MaxParameters = 2_000;
-    private const int MaxRowsPerStatement = 100;
+    private const int MaxParameters = 20_000;
+    private const int MaxRowsPerStatement = 500;
 
     public static async Task<int> FlushAsync(DbContext db, CancellationToken ct)
     {
@@ -38,6 +37,7 @@ internal static class BulkWriter
 
         groups = Order(groups);
         var sql = db.GetService<ISqlGenerationHelper>();
+        var sqlite = db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) == true;
         await db.Database.OpenConnectionAsync(ct);
         var written = 0;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
@@ -51,32 +51,52 @@ internal static class BulkWriter
                     .Where(c => c.Column is not null && c.Property.GetComputedColumnSql(table) is null)
                     .Where(c => !(c.Property.IsKey() && c.Property.ValueGenerated == ValueGenerated.OnAdd && c.Property.ClrType == typeof(long)))
                     .ToList();
-                var perStatement = Math.Max(1, Math.Min(MaxRowsPerStatement, MaxParameters / columns.Count));
+                // SQLite binds parameters by name (a linear search each), so one prepared single-row
+                // INSERT reused for every row is its fastest path; PostgreSQL wants few round trips.
+                var perStatement = sqlite ? 1 : Math.Max(1, Math.Min(MaxRowsPerStatement, MaxParameters / columns.Count));
                 var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Column!)))}) VALUES ";
-                for (var start = 0; start < rows.Count; start += perStatement)
+                DbCommand? command = null;
+                var commandRows = -1;
+                try
                 {
-                    var chunk = rows.Skip(start).Take(perStatement).ToList();
-                    await using var command = connection.CreateCommand();
-                    command.Transaction = transaction.GetDbTransaction();
-                    var text = new StringBuilder(head);
-                    var n = 0;
-                    for (var r = 0; r < chunk.Count; r++)
+                    for (var start = 0; start < rows.Count; start += perStatement)
                     {
-                        text.Append(r == 0 ? "(" : ", (");
-                        for (var c = 0; c < columns.Count; c++)
+                        var count = Math.Min(perStatement, rows.Count - start);
+                        if (command is null || commandRows != count)
                         {
-                            var name = "@p" + n++;
-                            text.Append(c == 0 ? name : ", " + name);
-                            var property = columns[c].Property;
-                            var value = chunk[r].Property(property).CurrentValue;
-                            command.Parameters.Add(((RelationalTypeMapping)property.GetTypeMapping()).CreateParameter(command, name, value, property.IsNullable));
+                            if (command is not null)
+                            {
+                                await command.DisposeAsync();
+                            }
+
+                            command = connection.CreateCommand();
+                            command.Transaction = transaction.GetDbTransaction();
+                            command.CommandText = head + string.Join(", ", Enumerable.Range(0, count).Select(r =>
+                                "(" + string.Join(", ", Enumerable.Range(0, columns.Count).Select(c => "@p" + (r * columns.Count + c))) + ")"));
+                            commandRows = count;
                         }
 
-                        text.Append(')');
-                    }
+                        command.Parameters.Clear();
+                        for (var r = 0; r < count; r++)
+                        {
+                            var entry = rows[start + r];
+                            for (var c = 0; c < columns.Count; c++)
+                            {
+                                var property = columns[c].Property;
+                                command.Parameters.Add(((RelationalTypeMapping)property.GetTypeMapping())
+                                    .CreateParameter(command, "@p" + (r * columns.Count + c), entry.Property(property).CurrentValue, property.IsNullable));
+                            }
+                        }
 
-                    command.CommandText = text.ToString();
-                    written += await command.ExecuteNonQueryAsync(ct);
+                        written += await command.ExecuteNonQueryAsync(ct);
+                    }
+                }
+                finally
+                {
+                    if (command is not null)
+                    {
+                        await command.DisposeAsync();
+                    }
                 }
             }
 
