@@ -99,7 +99,7 @@ if [ "$PROVIDER" = postgres ]; then
     -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $DATA -c max_connections=300 -c shared_buffers=512MB" start >/dev/null \
     || { tail -20 "$DATA/server.log"; die "PostgreSQL did not start"; }
   PG_CS="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Maximum Pool Size=100"
-  psql_do() { "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
+  psql_do() { PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
   SEED_ARGS=(--Database:Provider=Postgres "--ConnectionStrings:Postgres=$PG_CS;Database=tandem_seed")
   DB_ARGS=(--Database:Provider=Postgres "--ConnectionStrings:Postgres=$PG_CS;Database=tandem_run")
 else
