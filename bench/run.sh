@@ -111,7 +111,7 @@ SEED_NOTE="reused the cached data set"
 if [ ! -f "$DATA/seeded" ] || { [ "$PROVIDER" = sqlite ] && [ ! -f "$DATA/seed.db" ]; }; then
   if [ "$PROVIDER" = sqlite ]; then rm -f "$DATA"/seed.db*; else psql_do "DROP DATABASE IF EXISTS tandem_seed"; psql_do "CREATE DATABASE tandem_seed"; fi
   say "Seeding the $SIZE data set on $PROVIDER"
-  dotnet "$SEEDER" --size "$SIZE" "${SEED_ARGS[@]}" --Tandem:DataFolder="$DATA" 2>&1 | grep -v 'PRAGMA foreign_keys\|from migration' | tee "$LOGS/seed-$PROVIDER-$SIZE.log" >&2
+  dotnet "$SEEDER" --size "$SIZE" "${SEED_ARGS[@]}" --Tandem:DataFolder="$DATA" 2>&1 | grep --line-buffered -v 'PRAGMA foreign_keys\|from migration' | tee "$LOGS/seed-$PROVIDER-$SIZE.log" >&2
   [ "${PIPESTATUS[0]}" -eq 0 ] || die "seeding failed (see $LOGS/seed-$PROVIDER-$SIZE.log)"
   grep '^Seeded' "$LOGS/seed-$PROVIDER-$SIZE.log" >"$DATA/seeded"
   SEED_NOTE="seeded in this run"
