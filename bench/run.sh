@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# Tandem's benchmark harness (issue 11, QUALITY.md "Speed").
+#
+#   bench/run.sh [--quick|--small|--full] [--provider sqlite|postgres] [--duration SECONDS]
+#
+#   --quick   tiny data set (1 practice, 100 clients), 3 s per case: a smoke check, about a minute
+#   --small   a tenth of the QUALITY.md data set, 10 s per case
+#   --full    the QUALITY.md data set (20 practices, 400 therapists, 10,000 clients, 300,000
+#             sessions with notes, 1,000,000 responses, 500,000 messages), 10 s per case
+#
+# Installs wrk (Debian) when missing, builds Release, seeds the data set once (cached under
+# .tmp/bench/data/<provider>-<size>), starts Tandem on 127.0.0.1 with Bench:Enabled=true, warms
+# up, drives each case with wrk at 64 connections, prints the table and writes
+# bench/results/<date>-<provider>-<size>.md. Exits non-zero, without a results file, when any
+# request errors (non-2xx or socket errors).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SIZE=quick
+PROVIDER=sqlite
+DURATION=""
+CONNECTIONS=64
+THREADS=2
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) SIZE=quick ;;
+    --small) SIZE=small ;;
+    --full|--large) SIZE=large ;;
+    --provider) PROVIDER=${2:?sqlite or postgres}; shift ;;
+    --duration) DURATION=${2:?seconds}; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+case "$PROVIDER" in sqlite|postgres) ;; *) echo "bench: --provider is sqlite or postgres" >&2; exit 2 ;; esac
+[ -z "$DURATION" ] && { [ "$SIZE" = quick ] && DURATION=3 || DURATION=10; }
+WARMUP=$(( DURATION < 5 ? 2 : 5 ))
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf '\nbench: FAILED: %s\n' "$*" >&2; exit 1; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_install() {
+  say "Installing $* from Debian"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1 \
+    || { as_root apt-get update -q >/dev/null 2>&1 && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null; }
+}
+
+command -v wrk >/dev/null 2>&1 || apt_install wrk
+command -v curl >/dev/null 2>&1 || apt_install curl
+TMP="$ROOT/.tmp/bench"
+DATA="$TMP/data/$PROVIDER-$SIZE"
+LOGS="$TMP/logs"
+mkdir -p "$DATA" "$LOGS" "$ROOT/bench/results"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+
+say "Building Release"
+dotnet build "$ROOT/bench/Tandem.Bench" -c Release -nologo -clp:ErrorsOnly -v:q >"$LOGS/build.log" 2>&1 \
+  || { tail -30 "$LOGS/build.log"; die "the build failed"; }
+APP_DIR="$ROOT/src/Tandem/bin/Release/net10.0"
+SEEDER="$ROOT/bench/Tandem.Bench/bin/Release/net10.0/Tandem.Bench.dll"
+
+# --- the database -----------------------------------------------------------------------
+PG_BIN=""; PG_PID_DIR=""
+pg_stop() {
+  if [ -n "$PG_PID_DIR" ] && [ -f "$PG_PID_DIR/postmaster.pid" ]; then
+    local run=(); [ "$(id -u)" -eq 0 ] && run=(runuser -u postgres --)
+    "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_PID_DIR" -m fast stop >/dev/null 2>&1 || true
+  fi
+}
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  pg_stop
+}
+trap cleanup EXIT
+
+DB_ARGS=()
+if [ "$PROVIDER" = postgres ]; then
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  if [ -z "$PG_BIN" ]; then apt_install postgresql; PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1); fi
+  PGPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  run=()
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql postgres
+    run=(runuser -u postgres --)
+    chmod a+x "$ROOT" "$ROOT/.tmp" "$TMP" "$TMP/data" 2>/dev/null || true
+    chown postgres "$DATA"
+  fi
+  PG_PID_DIR="$DATA/pgdata"
+  if [ ! -f "$PG_PID_DIR/PG_VERSION" ]; then
+    rm -f "$DATA/seeded"
+    "${run[@]}" "$PG_BIN/initdb" -D "$PG_PID_DIR" -U postgres --auth=trust -E UTF8 --no-sync >"$LOGS/initdb.log" 2>&1 \
+      || { cat "$LOGS/initdb.log"; die "initdb failed"; }
+  fi
+  say "Starting PostgreSQL on 127.0.0.1:$PGPORT ($PG_BIN)"
+  # Durable settings (fsync and synchronous_commit on), as a production server would run.
+  "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_PID_DIR" -l "$DATA/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $DATA -c max_connections=300 -c shared_buffers=512MB" start >/dev/null \
+    || { tail -20 "$DATA/server.log"; die "PostgreSQL did not start"; }
+  PG_CS="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Maximum Pool Size=100"
+  psql_do() { PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
+  SEED_ARGS=(--Database:Provider=Postgres "--ConnectionStrings:Postgres=$PG_CS;Database=tandem_seed")
+  DB_ARGS=(--Database:Provider=Postgres "--ConnectionStrings:Postgres=$PG_CS;Database=tandem_run")
+else
+  SEED_ARGS=(--Database:Provider=Sqlite "--Database:SqlitePath=$DATA/seed.db")
+  DB_ARGS=(--Database:Provider=Sqlite "--Database:SqlitePath=$DATA/run.db")
+fi
+
+SEED_NOTE="reused the cached data set"
+if [ ! -f "$DATA/seeded" ] || { [ "$PROVIDER" = sqlite ] && [ ! -f "$DATA/seed.db" ]; }; then
+  if [ "$PROVIDER" = sqlite ]; then rm -f "$DATA"/seed.db*; else psql_do "DROP DATABASE IF EXISTS tandem_seed"; psql_do "CREATE DATABASE tandem_seed"; fi
+  say "Seeding the $SIZE data set on $PROVIDER"
+  dotnet "$SEEDER" --size "$SIZE" "${SEED_ARGS[@]}" --Tandem:DataFolder="$DATA" 2>&1 | grep --line-buffered -v 'PRAGMA foreign_keys\|from migration' | tee "$LOGS/seed-$PROVIDER-$SIZE.log" >&2
+  [ "${PIPESTATUS[0]}" -eq 0 ] || die "seeding failed (see $LOGS/seed-$PROVIDER-$SIZE.log)"
+  grep '^Seeded' "$LOGS/seed-$PROVIDER-$SIZE.log" >"$DATA/seeded"
+  SEED_NOTE="seeded in this run"
+fi
+SEED_LINE=$(cat "$DATA/seeded")
+# Every run starts from the same pristine copy: the writes of one run never reach the next.
+if [ "$PROVIDER" = sqlite ]; then
+  rm -f "$DATA"/run.db*
+  cp "$DATA/seed.db" "$DATA/run.db"; [ -f "$DATA/seed.db-wal" ] && cp "$DATA/seed.db-wal" "$DATA/run.db-wal"
+else
+  psql_do "DROP DATABASE IF EXISTS tandem_run"; psql_do "CREATE DATABASE tandem_run TEMPLATE tandem_seed"
+fi
+
+# --- the server ---------------------------------------------------------------------------
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+BASE="http://127.0.0.1:$PORT"
+say "Starting Tandem (Release, Production) at $BASE"
+( cd "$APP_DIR" && exec dotnet Tandem.dll --urls "$BASE" --environment Production "${DB_ARGS[@]}" \
+    --Tandem:DataFolder="$DATA" --Bench:Enabled=true --Demo:Seed=false --Security:RequireHttps=false \
+    --Mail:Transport=Folder --Security:SignInPermitLimit=100000 --Serilog:MinimumLevel:Default=Warning \
+    --Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime=Warning ) >"$LOGS/server-$PROVIDER-$SIZE.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 240); do
+  curl -fsS "$BASE/health" >/dev/null 2>&1 && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { tail -30 "$LOGS/server-$PROVIDER-$SIZE.log"; die "Tandem exited at start"; }
+  sleep 0.5
+done
+curl -fsS "$BASE/health" >/dev/null || die "Tandem did not answer /health"
+
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+login() {
+  curl -fsS -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$1\",\"password\":\"Bench-password-2026!\"}" | json 'd["accessToken"]' \
+    || die "could not sign in as $1"
+}
+CLIENT_TOKEN=$(login client0@bench.test)
+THERAPIST_TOKEN=$(login therapist0@bench.test)
+ENGAGEMENT=$(curl -fsS "$BASE/api/engagements" -H "Authorization: Bearer $CLIENT_TOKEN" | json 'd[0]["id"]')
+
+# Writes rotate over 8 clients, each in their own engagement.
+WRITE_TARGETS="$TMP/targets-submit.txt"; BARE_TARGETS="$TMP/targets-bare.txt"
+: >"$WRITE_TARGETS"; : >"$BARE_TARGETS"
+for j in $(seq 0 7); do
+  if [ "$j" = 0 ]; then token=$CLIENT_TOKEN; else token=$(login "client$j@bench.test"); fi
+  eng=$(curl -fsS "$BASE/api/engagements" -H "Authorization: Bearer $token" | json 'd[0]["id"]')
+  echo "POST /api/engagements/$eng/responses $token" >>"$WRITE_TARGETS"
+  echo "POST /bench/write/$eng $token" >>"$BARE_TARGETS"
+done
+SUBMIT_BODY="$TMP/submit-phq9.json"
+python3 - >"$SUBMIT_BODY" <<'PY'
+import json
+items = ["44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3"]
+answers = [{"linkId": i, "value": 1} for i in items] + [{"linkId": "44260-8", "value": 0}]
+print(json.dumps({"instrumentId": "phq-9", "answers": answers}))
+PY
+EMPTY_BODY="$TMP/empty.json"; echo '{}' >"$EMPTY_BODY"
+
+# --- the cases ----------------------------------------------------------------------------
+# name | method path | token | body file | targets file
+CASES=(
+  "B0 plain text|GET /bench/plain|||"
+  "B1 sign-in page|GET /Account/Login|||"
+  "D client home|GET /|$CLIENT_TOKEN||"
+  "D caseload (therapist home)|GET /|$THERAPIST_TOKEN||"
+  "Progress API|GET /api/engagements/$ENGAGEMENT/progress|$THERAPIST_TOKEN||"
+  "Response submit (write+score+audit)|POST multi||$SUBMIT_BODY|$WRITE_TARGETS"
+  "Bare write (no audit, bench only)|POST multi||$EMPTY_BODY|$BARE_TARGETS"
+)
+NOT_BUILT=("Practice outcome report" "FHIR export (one client)")
+# Endpoints that later features add; probed so the harness picks them up when they exist.
+PROBES=("/api/practice/outcomes" "/api/engagements/$ENGAGEMENT/fhir")
+
+run_wrk() { # seconds name spec token body targets
+  local seconds=$1 spec=$3 token=$4 body=$5 targets=$6
+  local method=${spec%% *} path=${spec#* }
+  [ "$path" = multi ] && path=/
+  BENCH_TOKEN="$token" BENCH_BODY="$body" BENCH_TARGETS="$targets" BENCH_METHOD="$method" \
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$ROOT/bench/wrk/count.lua" "$BASE$path" 2>>"$LOGS/wrk-errors.log"
+}
+
+peak_rss() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVER_PID/status"; }
+declare -A RPS P50 P99 BAD SOCK
+FAILED=()
+say "Warm-up ($WARMUP s per case) and measurement ($DURATION s per case, $CONNECTIONS connections, $THREADS wrk threads)"
+for c in "${CASES[@]}"; do
+  IFS='|' read -r name spec token body targets <<<"$c"
+  run_wrk "$WARMUP" "$name" "$spec" "$token" "$body" "$targets" >/dev/null || true
+  out=$(run_wrk "$DURATION" "$name" "$spec" "$token" "$body" "$targets") || die "wrk failed on $name"
+  read -r _ rps p50 p99 bad sock total <<<"$(grep '^RESULT' <<<"$out")"
+  RPS[$name]=$rps; P50[$name]=$p50; P99[$name]=$p99; BAD[$name]=$bad; SOCK[$name]=$sock
+  printf '   %-38s %9s req/s  p50 %8s ms  p99 %8s ms  non-2xx %s  socket %s\n' "$name" "$rps" "$p50" "$p99" "$bad" "$sock" >&2
+  if [ "$bad" != 0 ] || [ "$sock" != 0 ]; then FAILED+=("$name: $bad non-2xx, $sock socket errors of $total"); fi
+done
+for i in "${!PROBES[@]}"; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE${PROBES[$i]}" -H "Authorization: Bearer $THERAPIST_TOKEN")
+  [ "$code" = 404 ] || [ "$code" = 405 ] || echo "   note: ${PROBES[$i]} answers $code; add it to CASES" >&2
+done
+PEAK=$(peak_rss)
+kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+say "Verifying the audit chain the run wrote"
+if ( cd "$APP_DIR" && dotnet Tandem.dll verify-audit --environment Production "${DB_ARGS[@]}" --Tandem:DataFolder="$DATA" --Serilog:MinimumLevel:Default=Warning ) >"$LOGS/verify-audit.log" 2>&1; then
+  AUDIT_NOTE="audit chain verified after the run ($(grep -v 'PRAGMA\|from migration\|WRN' "$LOGS/verify-audit.log" | tail -1))"
+else
+  tail -5 "$LOGS/verify-audit.log" >&2; FAILED+=("verify-audit failed after the run (see $LOGS/verify-audit.log)"); AUDIT_NOTE="audit chain did NOT verify"
+fi
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+
+ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.3g}' if b else 'n/a')" "$1" "$2"; }
+sub() { python3 -c "import sys; print(f'{float(sys.argv[1])-float(sys.argv[2]):+.1f}')" "$1" "$2"; }
+B0="B0 plain text"; B1="B1 sign-in page"; DC="D client home"; DT="D caseload (therapist home)"
+SUB="Response submit (write+score+audit)"; BARE="Bare write (no audit, bench only)"
+DATE=$(date -u +%Y-%m-%d)
+OUT="$ROOT/bench/results/$DATE-$PROVIDER-$SIZE.md"
+[ ${#FAILED[@]} -gt 0 ] && OUT="$TMP/FAILED-$DATE-$PROVIDER-$SIZE.md"
+SUMMARY="$TMP/last-$PROVIDER-$SIZE.tsv"
+OTHER=""; [ "$SIZE" = large ] && OTHER="$TMP/last-$PROVIDER-small.tsv"; [ "$SIZE" = small ] && OTHER="$TMP/last-$PROVIDER-large.tsv"
+
+{
+  echo "# Tandem benchmark: $PROVIDER, $SIZE data set ($DATE)"
+  echo
+  echo "Command: \`bench/run.sh --$([ "$SIZE" = large ] && echo full || echo "$SIZE") --provider $PROVIDER\` at commit \`$(git -C "$ROOT" rev-parse --short HEAD)\`$(git -C "$ROOT" diff --quiet HEAD -- src bench 2>/dev/null || echo ' (with uncommitted changes)')."
+  echo
+  echo "## Machine"
+  echo "- CPU: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+  echo "- Memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "- OS: $(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r); .NET $(dotnet --version); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
+  echo "- Load average (1/5/15 min) at start: $LOAD_START; at end: $LOAD_END. Other work shares these cores: compare ratios, not absolutes."
+  echo
+  echo "## Data set"
+  echo "- $SEED_LINE ($SEED_NOTE)"
+  echo "- Server: Tandem Release, Production environment, Kestrel on 127.0.0.1, Bench:Enabled=true; $PROVIDER$([ "$PROVIDER" = sqlite ] && echo ' (WAL, synchronous=FULL)' || echo ' 15 (fsync on)')"
+  echo "- wrk: $CONNECTIONS connections, $THREADS threads, ${WARMUP} s warm-up then ${DURATION} s per case"
+  echo
+  echo "## Results"
+  echo
+  echo "| Case | Requests/s | p50 (ms) | p99 (ms) | Non-2xx | Socket errors |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  for c in "${CASES[@]}"; do
+    name=${c%%|*}
+    echo "| $name | ${RPS[$name]} | ${P50[$name]} | ${P99[$name]} | ${BAD[$name]} | ${SOCK[$name]} |"
+  done
+  for n in "${NOT_BUILT[@]}"; do echo "| $n | not built yet | | | | |"; done
+  echo
+  echo "## Ratios"
+  echo "- Client home / B1 throughput: $(ratio "${RPS[$DC]}" "${RPS[$B1]}"); / B0: $(ratio "${RPS[$DC]}" "${RPS[$B0]}")"
+  echo "- Caseload / B1 throughput: $(ratio "${RPS[$DT]}" "${RPS[$B1]}"); / B0: $(ratio "${RPS[$DT]}" "${RPS[$B0]}")"
+  echo "- Client home p99 / B1 p99: $(ratio "${P99[$DC]}" "${P99[$B1]}"); caseload p99 / B1 p99: $(ratio "${P99[$DT]}" "${P99[$B1]}")"
+  echo "- Response submit vs bare write: $(ratio "${RPS[$SUB]}" "${RPS[$BARE]}")x the throughput; p50 $(sub "${P50[$SUB]}" "${P50[$BARE]}") ms, p99 $(sub "${P99[$SUB]}" "${P99[$BARE]}") ms."
+  echo "  The bare write stores the same response row and score row with no access check, validation, scoring or audit entry,"
+  echo "  so the difference is the upper bound of what audit (plus access, validation and scoring) adds to a write."
+  if [ -n "$OTHER" ] && [ -f "$OTHER" ]; then
+    echo "- p99 large/small (from $(basename "$OTHER") of an earlier run):"
+    while IFS=$'\t' read -r name rps p50 p99; do
+      [ -n "${P99[$name]:-}" ] || continue
+      if [ "$SIZE" = large ]; then echo "  - $name: $(ratio "${P99[$name]}" "$p99")"; else echo "  - $name: $(ratio "$p99" "${P99[$name]}")"; fi
+    done <"$OTHER"
+  else
+    echo "- p99 large/small: run both --small and --full on $PROVIDER to see it."
+  fi
+  echo "- Server peak memory (VmHWM): $PEAK MiB"
+  echo "- $AUDIT_NOTE"
+  if [ ${#FAILED[@]} -gt 0 ]; then echo; echo "## FAILED"; printf -- '- %s\n' "${FAILED[@]}"; fi
+} >"$OUT"
+
+if [ ${#FAILED[@]} -gt 0 ]; then
+  cat "$OUT"
+  echo "First non-2xx statuses: $(sort "$LOGS/wrk-errors.log" | uniq -c | head -5 | tr '\n' ' ')" >&2
+  die "requests errored (${FAILED[*]}); no results file written (see $OUT and $LOGS/server-$PROVIDER-$SIZE.log)"
+fi
+for c in "${CASES[@]}"; do name=${c%%|*}; printf '%s\t%s\t%s\t%s\n' "$name" "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}"; done >"$SUMMARY"
+cat "$OUT"
+say "Results written to ${OUT#$ROOT/}"
