@@ -179,10 +179,11 @@ CASES=(
   "Progress API|GET /api/engagements/$ENGAGEMENT/progress|$THERAPIST_TOKEN||"
   "Response submit (write+score+audit)|POST multi||$SUBMIT_BODY|$WRITE_TARGETS"
   "Bare write (no audit, bench only)|POST multi||$EMPTY_BODY|$BARE_TARGETS"
+  "FHIR export (one client)|GET /api/engagements/$ENGAGEMENT/export/fhir|$CLIENT_TOKEN||"
 )
-NOT_BUILT=("Practice outcome report" "FHIR export (one client)")
+NOT_BUILT=("Practice outcome report")
 # Endpoints that later features add; probed so the harness picks them up when they exist.
-PROBES=("/api/practice/outcomes" "/api/engagements/$ENGAGEMENT/fhir")
+PROBES=("/api/practice/outcomes" "/api/engagements/$ENGAGEMENT/export/fhir")
 
 run_wrk() { # seconds name spec token body targets
   local seconds=$1 spec=$3 token=$4 body=$5 targets=$6

@@ -76,6 +76,7 @@ public static class SignInApi
         {
             if (string.IsNullOrWhiteSpace(request.TwoFactorCode))
             {
+                await signIn.RecordApiFailureAsync(user, "api-password (second factor needed)");
                 return TypedResults.Problem(title: "A two-factor code is needed.", detail: "Send twoFactorCode from your authenticator app.",
                     statusCode: StatusCodes.Status401Unauthorized);
             }

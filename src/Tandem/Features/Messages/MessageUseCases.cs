@@ -105,6 +105,20 @@ public sealed class MessageUseCases(
             var changed = await AdvanceReadAsync(engagement.PracticeId, engagement.Id, thread, message.Sequence, ct);
             if (!changed)
             {
+                if (attempt == 1)
+                {
+                    // Already marked read: nothing is written, but the person has looked at the message again.
+                    await audit.RecordAsync(new AuditEvent
+                    {
+                        Action = AuditAction.Read,
+                        ObjectType = "Message",
+                        ObjectId = message.Id.ToString(),
+                        EngagementId = engagement.Id,
+                        SubjectUserId = thread == Guid.Empty ? null : thread,
+                        DataCategory = AuditCategories.Clinical,
+                    }, ct);
+                }
+
                 break;
             }
 

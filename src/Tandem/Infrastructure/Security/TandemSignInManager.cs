@@ -156,8 +156,15 @@ internal sealed class TandemSignInManager(
 
     private async Task RecordFailureAsync(TandemUser? user, SignInResult result, string method)
     {
-        if (result.Succeeded || result.RequiresTwoFactor)
+        if (result.Succeeded)
         {
+            return;
+        }
+
+        if (result.RequiresTwoFactor)
+        {
+            // The password was right; the person is not signed in until the second factor is.
+            await RecordAsync(user, AuditOutcome.Failure, method + " (second factor needed)");
             return;
         }
 
