@@ -33,6 +33,9 @@ public static class BrowserSession
             ColorScheme = scheme,
             Locale = "en-GB",
         });
+        // Closed when the test's app stops: a page left open on a stopped server keeps trying to
+        // reconnect and, test after test, eats the CPU the later tests need.
+        app.OnDispose(async () => await context.CloseAsync());
         context.SetDefaultTimeout(30_000);
         context.SetDefaultNavigationTimeout(45_000);
         // Tandem never calls out to the internet: every request that leaves the loopback

@@ -137,8 +137,37 @@ public sealed class TandemApp : WebApplicationFactory<Program>
     /// <summary>Tests that tamper with audit rows on purpose turn the completeness check off.</summary>
     public bool CheckAuditOnDispose { get; set; } = true;
 
+    private readonly List<Func<Task>> _onDispose = [];
+
+    /// <summary>Work to do first when the test's app stops (browser tests close their pages here).</summary>
+    public void OnDispose(Func<Task> work)
+    {
+        lock (_onDispose)
+        {
+            _onDispose.Add(work);
+        }
+    }
+
     public override async ValueTask DisposeAsync()
     {
+        Func<Task>[] first;
+        lock (_onDispose)
+        {
+            first = [.. _onDispose];
+        }
+
+        foreach (var work in first)
+        {
+            try
+            {
+                await work();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Closing a page must never hide the test's own result.
+            }
+        }
+
         try
         {
             if (CheckAuditOnDispose && AuditLedger.Seen.Count > 0)

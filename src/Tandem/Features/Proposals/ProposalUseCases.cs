@@ -60,27 +60,37 @@ public sealed class ProposalUseCases(
 
     public async Task<ProposalView> RespondAsync(Guid proposalId, bool accept, string? comment, CancellationToken ct = default)
     {
-        var proposal = await db.Proposals.Include(p => p.Responses).FirstOrDefaultAsync(p => p.Id == proposalId, ct);
-        var engagement = await access.RequireParticipantAsync(proposal?.EngagementId ?? Guid.Empty, "Proposal", ct);
-        var now = time.GetUtcNow();
-        var ready = proposal!.Respond(engagement, me.Id, accept, comment, now);
-        Stage(AuditAction.Update, proposal);
-        if (ready)
+        // Two partners answering at the same moment are both right: the loser of the race
+        // reloads and answers again, instead of being told to try again.
+        for (var attempt = 1; ; attempt++)
         {
-            await ApplyAsync(proposal, engagement, now, ct);
-        }
+            var proposal = await db.Proposals.Include(p => p.Responses).FirstOrDefaultAsync(p => p.Id == proposalId, ct);
+            var engagement = await access.RequireParticipantAsync(proposal?.EngagementId ?? Guid.Empty, "Proposal", ct);
+            var now = time.GetUtcNow();
+            var ready = proposal!.Respond(engagement, me.Id, accept, comment, now);
+            Stage(AuditAction.Update, proposal);
+            if (ready)
+            {
+                await ApplyAsync(proposal, engagement, now, ct);
+            }
 
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            throw new DomainException("Someone changed this at the same moment. Reload and try again.", DomainError.Conflict);
-        }
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException) when (attempt < 4)
+            {
+                db.ChangeTracker.Clear();
+                continue;
+            }
+            catch (DbUpdateException)
+            {
+                throw new DomainException("Someone changed this at the same moment. Reload and try again.", DomainError.Conflict);
+            }
 
-        Publish(engagement, proposal, ready ? "applied" : accept ? "accepted" : "declined");
-        return (await ViewsAsync(engagement, [proposal], ct))[0];
+            Publish(engagement, proposal, ready ? "applied" : accept ? "accepted" : "declined");
+            return (await ViewsAsync(engagement, [proposal], ct))[0];
+        }
     }
 
     public async Task<ProposalView> CommentAsync(Guid proposalId, string comment, CancellationToken ct = default)
