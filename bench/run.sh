@@ -205,6 +205,8 @@ for c in "${CASES[@]}"; do
   RPS[$name]=$rps; P50[$name]=$p50; P99[$name]=$p99; BAD[$name]=$bad; SOCK[$name]=$sock
   printf '   %-38s %9s req/s  p50 %8s ms  p99 %8s ms  non-2xx %s  socket %s\n' "$name" "$rps" "$p50" "$p99" "$bad" "$sock" >&2
   if [ "$bad" != 0 ] || [ "$sock" != 0 ]; then FAILED+=("$name: $bad non-2xx, $sock socket errors of $total"); fi
+  # No answer at all within the run is a failure too, not a throughput of zero.
+  if [ "${total:-0}" = 0 ]; then FAILED+=("$name: no request completed in ${DURATION} s"); fi
 done
 for i in "${!PROBES[@]}"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE${PROBES[$i]}" -H "Authorization: Bearer $THERAPIST_TOKEN")
