@@ -152,13 +152,14 @@ THERAPIST_TOKEN=$(login therapist0@bench.test)
 ENGAGEMENT=$(curl -fsS "$BASE/api/engagements" -H "Authorization: Bearer $CLIENT_TOKEN" | json 'd[0]["id"]')
 
 # Writes rotate over 8 clients, each in their own engagement.
-WRITE_TARGETS="$TMP/targets-submit.txt"; BARE_TARGETS="$TMP/targets-bare.txt"
-: >"$WRITE_TARGETS"; : >"$BARE_TARGETS"
+WRITE_TARGETS="$TMP/targets-submit.txt"; BARE_TARGETS="$TMP/targets-bare.txt"; AUDITED_TARGETS="$TMP/targets-bare-audited.txt"
+: >"$WRITE_TARGETS"; : >"$BARE_TARGETS"; : >"$AUDITED_TARGETS"
 for j in $(seq 0 7); do
   if [ "$j" = 0 ]; then token=$CLIENT_TOKEN; else token=$(login "client$j@bench.test"); fi
   eng=$(curl -fsS "$BASE/api/engagements" -H "Authorization: Bearer $token" | json 'd[0]["id"]')
   echo "POST /api/engagements/$eng/responses $token" >>"$WRITE_TARGETS"
   echo "POST /bench/write/$eng $token" >>"$BARE_TARGETS"
+  echo "POST /bench/write-audited/$eng $token" >>"$AUDITED_TARGETS"
 done
 SUBMIT_BODY="$TMP/submit-phq9.json"
 python3 - >"$SUBMIT_BODY" <<'PY'
@@ -179,6 +180,7 @@ CASES=(
   "Progress API|GET /api/engagements/$ENGAGEMENT/progress|$THERAPIST_TOKEN||"
   "Response submit (write+score+audit)|POST multi||$SUBMIT_BODY|$WRITE_TARGETS"
   "Bare write (no audit, bench only)|POST multi||$EMPTY_BODY|$BARE_TARGETS"
+  "Bare write + audit entry (bench only)|POST multi||$EMPTY_BODY|$AUDITED_TARGETS"
   "FHIR export (one client)|GET /api/engagements/$ENGAGEMENT/export/fhir|$CLIENT_TOKEN||"
 )
 NOT_BUILT=("Practice outcome report")
@@ -225,7 +227,7 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.3g}' if b else 'n/a')" "$1" "$2"; }
 sub() { python3 -c "import sys; print(f'{float(sys.argv[1])-float(sys.argv[2]):+.1f}')" "$1" "$2"; }
 B0="B0 plain text"; B1="B1 sign-in page"; DC="D client home"; DT="D caseload (therapist home)"
-SUB="Response submit (write+score+audit)"; BARE="Bare write (no audit, bench only)"
+SUB="Response submit (write+score+audit)"; BARE="Bare write (no audit, bench only)"; AUDITED="Bare write + audit entry (bench only)"
 DATE=$(date -u +%Y-%m-%d)
 OUT="$ROOT/bench/results/$DATE-$PROVIDER-$SIZE.md"
 [ ${#FAILED[@]} -gt 0 ] && OUT="$TMP/FAILED-$DATE-$PROVIDER-$SIZE.md"
@@ -265,6 +267,7 @@ OTHER=""; [ "$SIZE" = large ] && OTHER="$TMP/last-$PROVIDER-small.tsv"; [ "$SIZE
   echo "- Response submit vs bare write: $(ratio "${RPS[$SUB]}" "${RPS[$BARE]}")x the throughput; p50 $(sub "${P50[$SUB]}" "${P50[$BARE]}") ms, p99 $(sub "${P99[$SUB]}" "${P99[$BARE]}") ms."
   echo "  The bare write stores the same response row and score row with no access check, validation, scoring or audit entry,"
   echo "  so the difference is the upper bound of what audit (plus access, validation and scoring) adds to a write."
+  echo "- The audit insert alone (the same bare write plus its chained audit entry, same transaction): $(ratio "${RPS[$AUDITED]}" "${RPS[$BARE]}")x the bare write's throughput; p50 $(sub "${P50[$AUDITED]}" "${P50[$BARE]}") ms, p99 $(sub "${P99[$AUDITED]}" "${P99[$BARE]}") ms."
   if [ -n "$OTHER" ] && [ -f "$OTHER" ]; then
     echo "- p99 large/small (from $(basename "$OTHER") of an earlier run):"
     while IFS=$'\t' read -r name rps p50 p99; do

@@ -36,9 +36,16 @@ public sealed class BenchModule : ITandemModule
         bench.MapPost("/write/{id:guid}", WriteAsync)
             .RequireAuthorization(Policies.Clinician)
             .WithSummary("A bare one-row write with no audit, to compare with the audited submission (benchmark setting only).");
+        bench.MapPost("/write-audited/{id:guid}", (Guid id, TandemDbContext db, TenantContext tenant, CurrentUser me, InstrumentCatalog catalog, TimeProvider time, Audit.AuditTrail audit, CancellationToken ct) =>
+                WriteCoreAsync(id, db, tenant, me, catalog, time, audit, ct))
+            .RequireAuthorization(Policies.Clinician)
+            .WithSummary("The same bare write plus its chained audit entry in the same transaction, so the difference is the audit insert alone (benchmark setting only).");
     }
 
     private static async Task<IResult> WriteAsync(Guid id, TandemDbContext db, TenantContext tenant, CurrentUser me, InstrumentCatalog catalog, TimeProvider time, CancellationToken ct)
+        => await WriteCoreAsync(id, db, tenant, me, catalog, time, audit: null, ct);
+
+    private static async Task<IResult> WriteCoreAsync(Guid id, TandemDbContext db, TenantContext tenant, CurrentUser me, InstrumentCatalog catalog, TimeProvider time, Audit.AuditTrail? audit, CancellationToken ct)
     {
         var practiceId = tenant.PracticeId ?? throw new InvalidOperationException("A signed-in person has a practice.");
         var now = time.GetUtcNow();
@@ -47,6 +54,15 @@ public sealed class BenchModule : ITandemModule
         var response = MeasureResponse.Create(responseId, practiceId, id, instrument.Id, me.Id, null, now, 9, "mild", [], null, Template(catalog), null, null);
         db.Add(response);
         db.Add(ScoreObservation.For(response, "http://loinc.org", "44261-6", "PHQ-9 total", 9));
+        audit?.Stage(new Audit.AuditEvent
+        {
+            Action = Audit.AuditAction.Create,
+            ObjectType = "MeasureResponse",
+            ObjectId = responseId.ToString(),
+            EngagementId = id,
+            SubjectUserId = me.Id,
+            DataCategory = Audit.AuditCategories.Clinical,
+        });
         await db.SaveChangesAsync(ct);
         return TypedResults.Text(responseId.ToString(), statusCode: StatusCodes.Status201Created);
     }
