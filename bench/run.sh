@@ -171,7 +171,7 @@ PY
 EMPTY_BODY="$TMP/empty.json"; echo '{}' >"$EMPTY_BODY"
 
 # --- the cases ----------------------------------------------------------------------------
-# name | method path | token | body file | targets file
+# name | method path | token | body file | targets file | connections (default 64)
 CASES=(
   "B0 plain text|GET /bench/plain|||"
   "B1 sign-in page|GET /Account/Login|||"
@@ -181,18 +181,19 @@ CASES=(
   "Response submit (write+score+audit)|POST multi||$SUBMIT_BODY|$WRITE_TARGETS"
   "Bare write (no audit, bench only)|POST multi||$EMPTY_BODY|$BARE_TARGETS"
   "Bare write + audit entry (bench only)|POST multi||$EMPTY_BODY|$AUDITED_TARGETS"
-  "FHIR export (one client)|GET /api/engagements/$ENGAGEMENT/export/fhir|$CLIENT_TOKEN||"
+  # A whole record per request: its goal is a latency (200 ms), measured with one connection per core.
+  "FHIR export (one client, 2 connections)|GET /api/engagements/$ENGAGEMENT/export/fhir|$CLIENT_TOKEN|||2"
 )
 NOT_BUILT=("Practice outcome report")
 # Endpoints that later features add; probed so the harness picks them up when they exist.
 PROBES=("/api/practice/outcomes" "/api/engagements/$ENGAGEMENT/export/fhir")
 
-run_wrk() { # seconds name spec token body targets
-  local seconds=$1 spec=$3 token=$4 body=$5 targets=$6
+run_wrk() { # seconds name spec token body targets [connections]
+  local seconds=$1 spec=$3 token=$4 body=$5 targets=$6 conns=${7:-$CONNECTIONS}
   local method=${spec%% *} path=${spec#* }
   [ "$path" = multi ] && path=/
   BENCH_TOKEN="$token" BENCH_BODY="$body" BENCH_TARGETS="$targets" BENCH_METHOD="$method" \
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$ROOT/bench/wrk/count.lua" "$BASE$path" 2>>"$LOGS/wrk-errors.log"
+    wrk -t"$THREADS" -c"$conns" -d"${seconds}s" --timeout 10s -s "$ROOT/bench/wrk/count.lua" "$BASE$path" 2>>"$LOGS/wrk-errors.log"
 }
 
 peak_rss() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVER_PID/status"; }
@@ -200,9 +201,9 @@ declare -A RPS P50 P99 BAD SOCK
 FAILED=()
 say "Warm-up ($WARMUP s per case) and measurement ($DURATION s per case, $CONNECTIONS connections, $THREADS wrk threads)"
 for c in "${CASES[@]}"; do
-  IFS='|' read -r name spec token body targets <<<"$c"
-  run_wrk "$WARMUP" "$name" "$spec" "$token" "$body" "$targets" >/dev/null || true
-  out=$(run_wrk "$DURATION" "$name" "$spec" "$token" "$body" "$targets") || die "wrk failed on $name"
+  IFS='|' read -r name spec token body targets conns <<<"$c"
+  run_wrk "$WARMUP" "$name" "$spec" "$token" "$body" "$targets" "$conns" >/dev/null || true
+  out=$(run_wrk "$DURATION" "$name" "$spec" "$token" "$body" "$targets" "$conns") || die "wrk failed on $name"
   read -r _ rps p50 p99 bad sock total <<<"$(grep '^RESULT' <<<"$out")"
   RPS[$name]=$rps; P50[$name]=$p50; P99[$name]=$p99; BAD[$name]=$bad; SOCK[$name]=$sock
   printf '   %-38s %9s req/s  p50 %8s ms  p99 %8s ms  non-2xx %s  socket %s\n' "$name" "$rps" "$p50" "$p99" "$bad" "$sock" >&2
