@@ -25,7 +25,9 @@ public sealed class RemindersAndAuditTests
 
         Assert.Equal(0, await reminders.QueueDueAsync(TestContext.Current.CancellationToken));
         app.Clock.Advance(TimeSpan.FromHours(7));
-        Assert.Equal(2, await reminders.QueueDueAsync(TestContext.Current.CancellationToken));
+        // At least this session's two (a demo session may enter the 24-hour window in those
+        // 7 hours too, depending on the time of day the suite runs); exactly two for it below.
+        Assert.True(await reminders.QueueDueAsync(TestContext.Current.CancellationToken) >= 2);
         Assert.Equal(0, await reminders.QueueDueAsync(TestContext.Current.CancellationToken));
 
         await app.WithDbAsync(async db =>
