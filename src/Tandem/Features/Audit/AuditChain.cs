@@ -26,18 +26,24 @@ internal static class AuditChain
         foreach (var group in events.GroupBy(e => e.PracticeId ?? Guid.Empty))
         {
             var practiceId = group.Key;
-            if (postgres)
-            {
-                await db.Database.ExecuteSqlAsync($"""INSERT INTO "AuditChainHeads" ("PracticeId", "LastSequence", "LastHash") VALUES ({practiceId}, 0, {AuditEntry.Genesis}) ON CONFLICT DO NOTHING""", ct);
-            }
-            else
-            {
-                await db.Database.ExecuteSqlAsync($"""INSERT OR IGNORE INTO "AuditChainHeads" ("PracticeId", "LastSequence", "LastHash") VALUES ({practiceId}, 0, {AuditEntry.Genesis})""", ct);
-            }
 
-            var head = postgres
-                ? await db.AuditChainHeads.FromSql($"""SELECT * FROM "AuditChainHeads" WHERE "PracticeId" = {practiceId} FOR UPDATE""").AsTracking().SingleAsync(ct)
-                : await db.AuditChainHeads.AsTracking().SingleAsync(h => h.PracticeId == practiceId, ct);
+            // The head row exists after a practice's first entry: read (and on PostgreSQL lock) it
+            // first, and create it only when it is missing, so a routine write costs one statement here.
+            var head = await ReadHeadAsync(db, practiceId, postgres, ct);
+            if (head is null)
+            {
+                if (postgres)
+                {
+                    await db.Database.ExecuteSqlAsync($"""INSERT INTO "AuditChainHeads" ("PracticeId", "LastSequence", "LastHash") VALUES ({practiceId}, 0, {AuditEntry.Genesis}) ON CONFLICT DO NOTHING""", ct);
+                }
+                else
+                {
+                    await db.Database.ExecuteSqlAsync($"""INSERT OR IGNORE INTO "AuditChainHeads" ("PracticeId", "LastSequence", "LastHash") VALUES ({practiceId}, 0, {AuditEntry.Genesis})""", ct);
+                }
+
+                head = await ReadHeadAsync(db, practiceId, postgres, ct)
+                    ?? throw new InvalidOperationException("The audit chain head could not be created.");
+            }
 
             var sequence = head.LastSequence;
             var previous = head.LastHash;
@@ -52,4 +58,8 @@ internal static class AuditChain
             head.LastHash = previous;
         }
     }
+
+    private static Task<AuditChainHead?> ReadHeadAsync(TandemDbContext db, Guid practiceId, bool postgres, CancellationToken ct) => postgres
+        ? db.AuditChainHeads.FromSql($"""SELECT * FROM "AuditChainHeads" WHERE "PracticeId" = {practiceId} FOR UPDATE""").AsTracking().SingleOrDefaultAsync(ct)
+        : db.AuditChainHeads.AsTracking().SingleOrDefaultAsync(h => h.PracticeId == practiceId, ct);
 }
