@@ -98,7 +98,7 @@ public static class OutcomeStatistics
                 p.Phq9 is { } a ? new MeasurePair(a.First, a.Last) : null,
                 p.Gad7 is { } b ? new MeasurePair(b.First, b.Last) : null))
             .ToList();
-        return Summarise("phq-9+gad-7", "PHQ-9 and GAD-7 together", outcomes, null, null);
+        return Summarise("phq-9+gad-7", "PHQ-9 + GAD-7", outcomes, null, null);
     }
 
     private static MeasureOutcome Summarise(string key, string name, List<PairedOutcome> outcomes, EffectSizeFigure? effect, IReadOnlyList<ScorePair>? pairs)

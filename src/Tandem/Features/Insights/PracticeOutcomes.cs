@@ -255,7 +255,7 @@ public sealed class PracticeOutcomes(TandemDbContext db, CurrentUser me, AuditTr
         var effect = new EffectSizeFigure(null, null, null, null, true, OutcomeStatistics.FewerThanFive);
         MeasureOutcome Measure(string k, string name, bool withMeans) => new(k, name, count, rate, rate, rate, rate, withMeans ? mean : null, withMeans ? mean : null, withMeans ? effect : null);
         return new GroupReport(key, label, count, true, count, count, count, count, rate,
-            [Measure(StandardMeasure.Phq9.InstrumentId, StandardMeasure.Phq9.Name, true), Measure(StandardMeasure.Gad7.InstrumentId, StandardMeasure.Gad7.Name, true), Measure("phq-9+gad-7", "PHQ-9 and GAD-7 together", false)],
+            [Measure(StandardMeasure.Phq9.InstrumentId, StandardMeasure.Phq9.Name, true), Measure(StandardMeasure.Gad7.InstrumentId, StandardMeasure.Gad7.Name, true), Measure("phq-9+gad-7", "PHQ-9 + GAD-7", false)],
             new CollaborationFigures(mean, mean, mean),
             new GoalFigures(mean, count));
     }
