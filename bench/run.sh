@@ -186,7 +186,7 @@ CASES=(
   "FHIR export (one client, 2 connections)|GET /api/engagements/$ENGAGEMENT/export/fhir|$CLIENT_TOKEN|||2"
   # The whole practice's last 12 months, aggregated in the database (an admin's report, not a hot path).
   "Practice outcome report (admin, 2 connections)|GET /api/practice/outcomes|$ADMIN_TOKEN|||2"
-  "Practice outcome report (therapist's caseload)|GET /api/practice/outcomes|$THERAPIST_TOKEN||"
+  "Practice outcome report (therapist's caseload, 2 connections)|GET /api/practice/outcomes|$THERAPIST_TOKEN|||2"
 )
 NOT_BUILT=()
 # Endpoints that later features add; probed so the harness picks them up when they exist.

@@ -321,8 +321,11 @@ public sealed class PracticeOutcomes(TandemDbContext db, CurrentUser me, AuditTr
         }
     }
 
-    private IQueryable<MeasureResponse> Scoped(IQueryable<MeasureResponse> source, OutcomeData data) =>
-        data.IsPractice ? source : source.Where(r => db.Participants.Any(p => p.EngagementId == r.EngagementId && p.UserId == data.TherapistId && p.Role == ParticipantRole.Therapist));
+    private static IQueryable<MeasureResponse> Scoped(IQueryable<MeasureResponse> source, OutcomeData data)
+    {
+        var caseload = data.Caseload;
+        return data.IsPractice ? source : source.Where(r => caseload.Contains(r.EngagementId));
+    }
 
     private static DateTimeOffset Utc(DateOnly day, TimeZoneInfo zone)
     {
@@ -369,12 +372,15 @@ public sealed class PracticeOutcomes(TandemDbContext db, CurrentUser me, AuditTr
             byEngagement[e.Id].Where(p => p.Role == ParticipantRole.Client).Select(p => p.UserId).Distinct().ToList(),
             byEngagement[e.Id].Where(p => p.Role == ParticipantRole.Therapist).Select(p => p.UserId).Distinct().ToList())).ToList();
 
+        // A therapist's caseload is a short list of engagement ids (a parameter), cheaper than a join per row.
+        var caseload = engagements.Select(e => e.Id).ToList();
+
         // One row per person and measure in the period: count, sum, first and last score.
         var responses = db.Set<MeasureResponse>().AsNoTracking()
             .Where(r => r.Total != null && r.SubmittedAt >= fromUtc && r.SubmittedAt < toUtc && Instruments.Contains(r.InstrumentId));
         if (!isPractice)
         {
-            responses = responses.Where(r => db.Participants.Any(p => p.EngagementId == r.EngagementId && p.UserId == therapistId && p.Role == ParticipantRole.Therapist));
+            responses = responses.Where(r => caseload.Contains(r.EngagementId));
         }
 
         var scores = await responses
@@ -393,7 +399,7 @@ public sealed class PracticeOutcomes(TandemDbContext db, CurrentUser me, AuditTr
         var sessions = db.Set<Session>().AsNoTracking().Where(s => s.Status == SessionStatus.Completed);
         if (!isPractice)
         {
-            sessions = sessions.Where(s => db.Participants.Any(p => p.EngagementId == s.EngagementId && p.UserId == therapistId && p.Role == ParticipantRole.Therapist));
+            sessions = sessions.Where(s => caseload.Contains(s.EngagementId));
         }
 
         var sessionCounts = await sessions
@@ -405,7 +411,7 @@ public sealed class PracticeOutcomes(TandemDbContext db, CurrentUser me, AuditTr
         var ratings = db.Set<GoalRating>().AsNoTracking().Where(r => r.RaterRole == ParticipantRole.Client && r.At >= fromUtc && r.At < toUtc);
         if (!isPractice)
         {
-            ratings = ratings.Where(r => db.Participants.Any(p => p.EngagementId == r.EngagementId && p.UserId == therapistId && p.Role == ParticipantRole.Therapist));
+            ratings = ratings.Where(r => caseload.Contains(r.EngagementId));
         }
 
         var goalRows = await ratings
@@ -423,7 +429,7 @@ public sealed class PracticeOutcomes(TandemDbContext db, CurrentUser me, AuditTr
             ? await db.Users.AsNoTracking().Where(u => therapistIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName }).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct)
             : [];
 
-        return new OutcomeData(isPractice, therapistId, from, to, fromUtc, toUtc, zone, engagements, scores, sessionCounts.ToDictionary(s => s.Key, s => (s.Ever, s.InPeriod)), goalRows, names);
+        return new OutcomeData(isPractice, therapistId, from, to, fromUtc, toUtc, zone, engagements, caseload, scores, sessionCounts.ToDictionary(s => s.Key, s => (s.Ever, s.InPeriod)), goalRows, names);
     }
 }
 
@@ -442,7 +448,7 @@ internal sealed class OutcomeData
     private readonly ILookup<(Guid, Guid), GoalScores> _goals;
 
     public OutcomeData(bool isPractice, Guid therapistId, DateOnly from, DateOnly to, DateTimeOffset fromUtc, DateTimeOffset toUtc, TimeZoneInfo zone,
-        IReadOnlyList<ScopedEngagement> engagements, IReadOnlyList<PersonScores> scores, Dictionary<Guid, (int Ever, int InPeriod)> sessions,
+        IReadOnlyList<ScopedEngagement> engagements, IReadOnlyList<Guid> caseload, IReadOnlyList<PersonScores> scores, Dictionary<Guid, (int Ever, int InPeriod)> sessions,
         IReadOnlyList<GoalScores> goals, IReadOnlyDictionary<Guid, string> therapistNames)
     {
         IsPractice = isPractice;
@@ -453,6 +459,7 @@ internal sealed class OutcomeData
         ToUtc = toUtc;
         Zone = zone;
         Engagements = engagements;
+        Caseload = caseload;
         ById = engagements.ToDictionary(e => e.Id);
         _scores = scores.ToDictionary(s => (s.EngagementId, s.RespondentId, s.InstrumentId));
         _sessions = sessions;
@@ -475,6 +482,9 @@ internal sealed class OutcomeData
     public TimeZoneInfo Zone { get; }
 
     public IReadOnlyList<ScopedEngagement> Engagements { get; }
+
+    /// <summary>The ids of <see cref="Engagements"/>, for filtering a therapist's queries.</summary>
+    public IReadOnlyList<Guid> Caseload { get; }
 
     public IReadOnlyDictionary<Guid, ScopedEngagement> ById { get; }
 
