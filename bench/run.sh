@@ -149,6 +149,7 @@ login() {
 }
 CLIENT_TOKEN=$(login client0@bench.test)
 THERAPIST_TOKEN=$(login therapist0@bench.test)
+ADMIN_TOKEN=$(login admin0@bench.test)
 ENGAGEMENT=$(curl -fsS "$BASE/api/engagements" -H "Authorization: Bearer $CLIENT_TOKEN" | json 'd[0]["id"]')
 
 # Writes rotate over 8 clients, each in their own engagement.
@@ -183,10 +184,13 @@ CASES=(
   "Bare write + audit entry (bench only)|POST multi||$EMPTY_BODY|$AUDITED_TARGETS"
   # A whole record per request: its goal is a latency (200 ms), measured with one connection per core.
   "FHIR export (one client, 2 connections)|GET /api/engagements/$ENGAGEMENT/export/fhir|$CLIENT_TOKEN|||2"
+  # The whole practice's last 12 months, aggregated in the database (an admin's report, not a hot path).
+  "Practice outcome report (admin, 2 connections)|GET /api/practice/outcomes|$ADMIN_TOKEN|||2"
+  "Practice outcome report (therapist's caseload, 2 connections)|GET /api/practice/outcomes|$THERAPIST_TOKEN|||2"
 )
-NOT_BUILT=("Practice outcome report")
+NOT_BUILT=()
 # Endpoints that later features add; probed so the harness picks them up when they exist.
-PROBES=("/api/practice/outcomes" "/api/engagements/$ENGAGEMENT/export/fhir")
+PROBES=()
 
 run_wrk() { # seconds name spec token body targets [connections]
   local seconds=$1 spec=$3 token=$4 body=$5 targets=$6 conns=${7:-$CONNECTIONS}

@@ -15,8 +15,8 @@ public static class BrowserSession
     public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
     public static readonly ViewportSize Narrow = new() { Width = 360, Height = 740 };
 
-    public static async Task<TandemApp> StartAppAsync(bool seeded = true) =>
-        await TandemApp.StartAsync(seeded: seeded, kestrel: true);
+    public static async Task<TandemApp> StartAppAsync(bool seeded = true, bool formerClients = false) =>
+        await TandemApp.StartAsync(seeded: seeded, kestrel: true, formerClients: formerClients);
 
     public static string BaseUrl(TandemApp app)
     {

@@ -27,8 +27,8 @@ public sealed class AuditCompleteness
     private static readonly string[] ClinicalPrefixes =
     [
         "/api/engagements", "/api/sessions", "/api/commitments", "/api/responses", "/api/alerts",
-        "/api/messages", "/api/threads", "/api/notes", "/api/me/export",
-        "/engagements/", "/sessions/", "/alerts",
+        "/api/messages", "/api/threads", "/api/notes", "/api/me/export", "/api/practice/outcomes",
+        "/engagements/", "/sessions/", "/alerts", "/practice/outcomes",
     ];
 
     /// <summary>Whether this request must have left an audit entry, and why (for the failure message).</summary>

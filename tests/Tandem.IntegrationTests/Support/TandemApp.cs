@@ -43,9 +43,9 @@ public sealed class TandemApp : WebApplicationFactory<Program>
     public string DataFolder { get; } = Path.Combine(TestEnvironment.RunFolder, "data-" + Guid.NewGuid().ToString("N")[..12]);
 
     /// <summary>A new app over a fresh copy of the demo database (or an empty one).</summary>
-    public static async Task<TandemApp> StartAsync(bool seeded = true, Dictionary<string, string?>? settings = null, bool kestrel = false)
+    public static async Task<TandemApp> StartAsync(bool seeded = true, Dictionary<string, string?>? settings = null, bool kestrel = false, bool formerClients = false)
     {
-        var database = await TestDatabase.CreateAsync(seeded);
+        var database = await TestDatabase.CreateAsync(seeded, formerClients);
         var app = new TandemApp(database, seeded, settings ?? [], ownsDatabase: true, kestrel: kestrel);
         if (kestrel)
         {

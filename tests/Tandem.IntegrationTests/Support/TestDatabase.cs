@@ -11,7 +11,7 @@ namespace Tandem.IntegrationTests.Support;
 public sealed class TestDatabase : IAsyncDisposable
 {
     private static readonly SemaphoreSlim TemplateLock = new(1, 1);
-    private static readonly Dictionary<bool, string> Templates = [];
+    private static readonly Dictionary<string, string> Templates = [];
 
     private TestDatabase(TestProvider provider, string name, string? sqlitePath, string? postgresConnection)
     {
@@ -33,9 +33,11 @@ public sealed class TestDatabase : IAsyncDisposable
         ? new Dictionary<string, string?> { ["Database:Provider"] = "Sqlite", ["Database:SqlitePath"] = SqlitePath }
         : new Dictionary<string, string?> { ["Database:Provider"] = "Postgres", ["ConnectionStrings:Postgres"] = PostgresConnection };
 
-    public static async Task<TestDatabase> CreateAsync(bool seeded)
+    /// <param name="seeded">Whether the demo practices are there.</param>
+    /// <param name="formerClients">Whether the demo also has Riverside's former clients (a year of ended engagements, for the outcome report).</param>
+    public static async Task<TestDatabase> CreateAsync(bool seeded, bool formerClients = false)
     {
-        var template = await TemplateAsync(seeded);
+        var template = await TemplateAsync(seeded, seeded && formerClients);
         var name = $"t_{TestEnvironment.RunId}_{Guid.NewGuid():N}"[..40];
         if (TestEnvironment.Provider == TestProvider.Sqlite)
         {
@@ -60,19 +62,20 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(TestProvider.Postgres, name, null, PostgresConnectionFor(name));
     }
 
-    private static async Task<string> TemplateAsync(bool seeded)
+    private static async Task<string> TemplateAsync(bool seeded, bool formerClients)
     {
+        var kind = !seeded ? "empty" : formerClients ? "history" : "demo";
         await TemplateLock.WaitAsync();
         try
         {
-            if (Templates.TryGetValue(seeded, out var existing))
+            if (Templates.TryGetValue(kind, out var existing))
             {
                 return existing;
             }
 
-            var name = $"tpl_{TestEnvironment.RunId}_{(seeded ? "demo" : "empty")}";
+            var name = $"tpl_{TestEnvironment.RunId}_{kind}";
             var db = await CreateEmptyAsync(name);
-            await using (var app = new TandemApp(db, seeded, new Dictionary<string, string?>()))
+            await using (var app = new TandemApp(db, seeded, new Dictionary<string, string?> { ["Demo:FormerClients"] = formerClients ? "24" : "0" }))
             {
                 // Starting the host applies the migrations and, when asked, seeds the demo data.
                 _ = app.Services;
@@ -99,7 +102,7 @@ public sealed class TestDatabase : IAsyncDisposable
                 template = name;
             }
 
-            Templates[seeded] = template;
+            Templates[kind] = template;
             return template;
         }
         finally

@@ -92,7 +92,7 @@ public sealed class MeasuresDemoStep(InstrumentCatalog catalog) : IDemoSeedStep
         return scores;
     }
 
-    private void Add(DemoContext demo, Engagement engagement, string instrumentId, Guid respondentId, DateTimeOffset at, int[] scores, Dictionary<string, List<int>> history)
+    internal void Add(DemoContext demo, Engagement engagement, string instrumentId, Guid respondentId, DateTimeOffset at, int[] scores, Dictionary<string, List<int>> history)
     {
         var instrument = catalog.Get(instrumentId);
         var scored = instrument.Items.Where(i => i.Scored && i.LinkId != "69722-7").ToList();

@@ -14,6 +14,29 @@ public static class TandemPipeline
         if (app.Environment.IsDevelopment())
         {
             app.UseDeveloperExceptionPage();
+
+            // Domain failures (validation, not found) answer the same problem details as in
+            // production; only real crashes reach the developer page.
+            app.Use(async (context, next) =>
+            {
+                try
+                {
+                    await next(context);
+                }
+                catch (Exception ex) when (ex is Errors.DomainException or BadHttpRequestException && !context.Response.HasStarted)
+                {
+                    context.Response.Clear();
+                    foreach (var handler in context.RequestServices.GetServices<Microsoft.AspNetCore.Diagnostics.IExceptionHandler>())
+                    {
+                        if (await handler.TryHandleAsync(context, ex, context.RequestAborted))
+                        {
+                            return;
+                        }
+                    }
+
+                    throw;
+                }
+            });
         }
         else
         {

@@ -15,6 +15,9 @@ public static class Policies
     public const string PracticeAdmin = nameof(PracticeAdmin);
     public const string Clinician = nameof(Clinician);
 
+    /// <summary>Practice admins and therapists (the outcome report: the whole practice or one's own caseload).</summary>
+    public const string PracticeStaff = nameof(PracticeStaff);
+
     public static IServiceCollection AddTandemPolicies(this IServiceCollection services)
     {
         services.AddAuthorizationBuilder()
@@ -23,7 +26,8 @@ public static class Policies
             .AddPolicy(Therapist, p => p.RequireAuthenticatedUser().RequireRole(Roles.Therapist))
             .AddPolicy(Client, p => p.RequireAuthenticatedUser().RequireRole(Roles.Client))
             .AddPolicy(PracticeAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.PracticeAdmin))
-            .AddPolicy(Clinician, p => p.RequireAuthenticatedUser().RequireRole(Roles.Therapist, Roles.Client));
+            .AddPolicy(Clinician, p => p.RequireAuthenticatedUser().RequireRole(Roles.Therapist, Roles.Client))
+            .AddPolicy(PracticeStaff, p => p.RequireAuthenticatedUser().RequireRole(Roles.PracticeAdmin, Roles.Therapist));
         return services;
     }
 }

@@ -1,0 +1,126 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Features.Accounts;
+using Tandem.Features.Agreements;
+using Tandem.Features.Demo;
+using Tandem.Features.Engagements;
+using Tandem.Features.Measures;
+using Tandem.Features.Measures.Instruments;
+using Tandem.Features.Plans;
+using Tandem.Features.Sessions;
+
+namespace Tandem.Features.Insights;
+
+/// <summary>
+/// Former clients of Riverside (configuration <c>Demo:FormerClients</c>, default 24; the test
+/// suites use 0 unless they ask): engagements that started and ended over the past year, with
+/// held sessions, PHQ-9 and GAD-7 series, Collaboration Checks and goal ratings. Without them
+/// every figure of the outcome report would be "fewer than 5". Their accounts have no password
+/// and are not listed with the demo accounts. Deterministic: the same history on every run.
+/// </summary>
+public sealed class InsightsDemoStep(UserManager<TandemUser> users, InstrumentCatalog catalog, IConfiguration config) : IDemoSeedStep
+{
+    public int Order => 60;
+
+    private static readonly string[] Names =
+    [
+        "Robin Hale", "Charlie Moss", "Jamie Patel", "Alexis Ward", "Sasha Kowalski", "Frankie Doyle",
+        "Rowan Mensah", "Quinn Harper", "Emery Lund", "Kai Brennan", "Reese Ahmed", "Parker Nolan",
+        "Skyler Reid", "Hayden Cross", "Jules Martin", "Marley Stone", "Eden Clarke", "Remy Okoro",
+        "Toni Fischer", "Ash Delgado", "Sage Whitman", "Blair Santos", "Drew Lindqvist", "Noel Baptiste",
+        "Ari Costa", "Shay Murphy", "Lane Osei", "Kit Harrington", "Micah Torres", "Rory Adebayo",
+    ];
+
+    /// <summary>Trajectories: start PHQ-9, start GAD-7, change per fortnight (negative = improving), and sessions held.</summary>
+    private static readonly (int Phq, int Gad, double Slope, int Sessions)[] Courses =
+    [
+        (17, 14, -1.8, 12), (14, 11, -1.5, 10), (12, 9, -0.9, 9), (19, 15, -2.0, 14), (11, 10, -1.2, 8),
+        (13, 12, 0.2, 7), (16, 13, -0.4, 10), (10, 8, 0.9, 6), (15, 12, -1.4, 12), (9, 7, -0.5, 6),
+        (18, 16, -1.1, 16), (12, 10, 0, 2), (14, 13, -1.7, 11), (20, 17, -0.8, 15), (11, 9, 0.6, 1),
+    ];
+
+    public async Task SeedAsync(DemoContext demo, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(demo);
+        var count = Math.Clamp(config.GetValue("Demo:FormerClients", 24), 0, Names.Length);
+        if (count == 0)
+        {
+            return;
+        }
+
+        var db = demo.Db;
+        var practice = demo.Practices[DemoAccounts.Riverside];
+        var version = await db.AgreementVersions.Where(v => v.PracticeId == practice.Id).OrderByDescending(v => v.Number).FirstAsync(ct);
+        var therapists = new[] { demo.People["alex"], demo.People["morgan"] };
+        var measures = new MeasuresDemoStep(catalog);
+
+        for (var i = 0; i < count; i++)
+        {
+            var course = Courses[i % Courses.Length];
+            var therapist = therapists[i % 2];
+            var format = i % 3 == 1 ? EngagementFormat.TherapistLed : EngagementFormat.ClientLed;
+            var name = Names[i];
+            var user = TandemUser.Create(practice.Id, $"former{i + 1:00}@riverside.test", name, PersonRole.Client, "Europe/London", demo.Now.AddDays(-400));
+            var created = await users.CreateAsync(user);
+            if (!created.Succeeded)
+            {
+                throw new InvalidOperationException($"Demo former client {name}: {string.Join("; ", created.Errors.Select(e => e.Description))}");
+            }
+
+            // Started 4 to 12 months ago; weekly sessions; ended a week after the last one.
+            var started = demo.Now.AddDays(-120 - (i * 9 % 240));
+            var engagement = Engagement.Start(practice.Id, $"Working together ({name.Split(' ')[0]})", format, therapist.Id, started);
+            engagement.Add(user.Id, ParticipantRole.Client, started.AddDays(1));
+            db.AgreementSignatures.Add(AgreementSignature.Sign(engagement, therapist.Id, version, "127.0.0.1", started.AddDays(2)));
+            db.AgreementSignatures.Add(AgreementSignature.Sign(engagement, user.Id, version, "127.0.0.1", started.AddDays(2)));
+            engagement.AgreementStateChanged(allClientsSigned: true);
+            db.Engagements.Add(engagement);
+
+            var plan = Plan.For(engagement, started.AddDays(3));
+            db.Set<Plan>().Add(plan);
+            var before = PlanSnapshot.Of(plan);
+            var goal = plan.AddGoal(i % 2 == 0 ? "Feel steadier day to day" : "Get back to the things I enjoy", null, user.Id, [user.Id], engagement, started.AddDays(3));
+            await PlanHistory.RecordAsync(db, plan, before, user.Id, null, started.AddDays(3), ct);
+
+            var history = new Dictionary<string, List<int>>();
+            var lastSession = started;
+            for (var s = 0; s < course.Sessions; s++)
+            {
+                var start = started.AddDays(7 * (s + 1)).Date.AddHours(10 + (i % 6));
+                var session = Session.Schedule(engagement, therapist.Id, new DateTimeOffset(start, TimeSpan.Zero), 50, "Riverside practice, room 2", start.AddDays(-7));
+                var note = SharedNote.For(session, session.CreatedAt);
+                session.ChangeStatus(SessionStatus.Completed, session.EndsAt);
+                note.WriteDraft("We looked back at the week together and agreed what to try next.", therapist.Id, session.EndsAt.AddMinutes(30));
+                note.Sign(therapist.Id, session.EndsAt.AddHours(2));
+                db.Add(session);
+                db.Add(note);
+                lastSession = session.StartsAt;
+
+                // Measures every other session (the first at the first session).
+                if (s % 2 == 0)
+                {
+                    var step = s / 2;
+                    var phq = Math.Clamp((int)Math.Round(course.Phq + (course.Slope * step)), 0, 27);
+                    var gad = Math.Clamp((int)Math.Round(course.Gad + (course.Slope * (0.4 + (i % 4 * 0.25)) * step)), 0, 21);
+                    var at = session.StartsAt.AddMinutes(-30);
+                    measures.Add(demo, engagement, InstrumentCatalog.Phq9, user.Id, at, MeasuresDemoStep.Spread(phq, 9, 3), history);
+                    measures.Add(demo, engagement, InstrumentCatalog.Gad7, user.Id, at.AddMinutes(5), MeasuresDemoStep.Spread(gad, 7, 3), history);
+                    db.Set<GoalRating>().Add(GoalRating.Create(engagement, goal, user.Id, Math.Clamp(2 + step - (course.Slope > 0 ? 2 * step : 0), 0, 10), null, at));
+                }
+
+                if (s % 2 == 1)
+                {
+                    // Most clients rate the collaboration a little lower than their therapist does.
+                    var client = Math.Clamp(19 + (i % 7) + (s / 3), 0, 28);
+                    var own = Math.Clamp(client + 1 + (i % 3), 0, 28);
+                    measures.Add(demo, engagement, InstrumentCatalog.CollaborationCheck, user.Id, session.EndsAt.AddHours(1), MeasuresDemoStep.Spread(client, 7, 4), history);
+                    measures.Add(demo, engagement, InstrumentCatalog.CollaborationCheckTherapist, therapist.Id, session.EndsAt.AddHours(2), MeasuresDemoStep.Spread(own, 7, 4), history);
+                }
+            }
+
+            engagement.End(therapist.Id, lastSession.AddDays(7));
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
+}
