@@ -14,6 +14,8 @@ public static class Policies
     public const string Client = nameof(Client);
     public const string PracticeAdmin = nameof(PracticeAdmin);
     public const string Clinician = nameof(Clinician);
+    /// <summary>The people who run the practice's work: therapists and the practice admin (e.g. the practice's instruments).</summary>
+    public const string PracticeStaff = nameof(PracticeStaff);
 
     public static IServiceCollection AddTandemPolicies(this IServiceCollection services)
     {
@@ -23,7 +25,8 @@ public static class Policies
             .AddPolicy(Therapist, p => p.RequireAuthenticatedUser().RequireRole(Roles.Therapist))
             .AddPolicy(Client, p => p.RequireAuthenticatedUser().RequireRole(Roles.Client))
             .AddPolicy(PracticeAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.PracticeAdmin))
-            .AddPolicy(Clinician, p => p.RequireAuthenticatedUser().RequireRole(Roles.Therapist, Roles.Client));
+            .AddPolicy(Clinician, p => p.RequireAuthenticatedUser().RequireRole(Roles.Therapist, Roles.Client))
+            .AddPolicy(PracticeStaff, p => p.RequireAuthenticatedUser().RequireRole(Roles.Therapist, Roles.PracticeAdmin));
         return services;
     }
 }
