@@ -95,7 +95,7 @@ public sealed partial class ImportTests
         var sams = await Demo.SamsEngagementAsync(app);
         using var sam = await app.ClientForAsync("sam@riverside.test");
         using var alex = await app.ClientForAsync("alex@riverside.test");
-        var preview = await UploadAsync(alex, MoodCheck(), HttpStatusCode.Created, key: "mood-check");
+        var preview = await UploadAsync(alex, SampleQuestionnaires.MoodCheck(), HttpStatusCode.Created, key: "mood-check");
         Assert.Equal("mood-check", preview.Str("key"));
         Assert.Contains("sum of the answer values of 2 scored questions", preview.Str("scoring"), StringComparison.Ordinal);
         Assert.Equal(6, preview.GetProperty("maxTotal").GetInt32());
@@ -159,12 +159,12 @@ public sealed partial class ImportTests
         using var harborAdmin = await app.ClientForAsync("admin@harbor.test");
         using var lee = await app.ClientForAsync("lee@harbor.test");
 
-        var preview = await UploadAsync(admin, MoodCheck(), HttpStatusCode.Created);
+        var preview = await UploadAsync(admin, SampleQuestionnaires.MoodCheck(), HttpStatusCode.Created);
         Assert.Equal("mood-check", preview.Str("key"));
         Assert.Contains((await alex.GetJsonAsync(Path)).EnumerateArray(), i => i.Id() == preview.Id());
 
         // A second upload of the same Questionnaire gets its own key.
-        Assert.Equal("mood-check-2", (await UploadAsync(alex, MoodCheck(), HttpStatusCode.Created)).Str("key"));
+        Assert.Equal("mood-check-2", (await UploadAsync(alex, SampleQuestionnaires.MoodCheck(), HttpStatusCode.Created)).Str("key"));
 
         Assert.True(await sam.StatusOfGetAsync(Path) is HttpStatusCode.NotFound or HttpStatusCode.Forbidden);
         Assert.True(await sam.StatusOfPostAsync($"{Path}/{preview.Id()}/enable") is HttpStatusCode.NotFound or HttpStatusCode.Forbidden);
@@ -177,7 +177,7 @@ public sealed partial class ImportTests
         }
 
         // Lee's practice can import the same Questionnaire under the same key: keys are per practice.
-        Assert.Equal("mood-check", (await UploadAsync(lee, MoodCheck(), HttpStatusCode.Created)).Str("key"));
+        Assert.Equal("mood-check", (await UploadAsync(lee, SampleQuestionnaires.MoodCheck(), HttpStatusCode.Created)).Str("key"));
         Assert.Equal("Draft", (await admin.GetJsonAsync($"{Path}/{preview.Id()}")).Str("status"));
     }
 
@@ -212,7 +212,7 @@ public sealed partial class ImportTests
     {
         await using var app = await TandemApp.StartAsync();
         using var alex = await app.ClientForAsync("alex@riverside.test");
-        using var content = new StringContent(MoodCheck(), Encoding.UTF8, "application/json");
+        using var content = new StringContent(SampleQuestionnaires.MoodCheck(), Encoding.UTF8, "application/json");
         using var response = await alex.PostAsync(Path + "?key=phq-9", content, Ct);
         await AssertProblemAsync(response, 422, "\"phq-9\" is the id of one of Tandem's built-in instruments", "built-in key");
         await AssertNothingStoredAsync(app);
@@ -274,7 +274,7 @@ public sealed partial class ImportTests
         Assert.Contains("The file is larger than 1 MB.", await big.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         await AssertNothingStoredAsync(app);
 
-        using var good = await UploadFormAsync(alex, Encoding.UTF8.GetBytes(MoodCheck()));
+        using var good = await UploadFormAsync(alex, Encoding.UTF8.GetBytes(SampleQuestionnaires.MoodCheck()));
         Assert.Equal(HttpStatusCode.Redirect, good.StatusCode);
         var previewPath = good.Headers.Location!.ToString();
         Assert.Matches("/practice/instruments/[0-9a-f-]{36}$", previewPath);
@@ -368,42 +368,9 @@ public sealed partial class ImportTests
             .Append(new { linkId = "8", value = (object)"More time for questions." }).ToArray(),
     };
 
-    /// <summary>A small Questionnaire from elsewhere: one ordinalValue item, one itemWeight-on-Coding item, one free-text item.</summary>
-    internal static string MoodCheck() => """
-        {
-          "resourceType": "Questionnaire",
-          "id": "mood-check",
-          "url": "https://example.org/fhir/Questionnaire/mood-check",
-          "version": "2",
-          "name": "MoodCheck",
-          "title": "Mood check",
-          "status": "active",
-          "item": [
-            {
-              "linkId": "mood", "text": "How was your mood this week?", "type": "choice", "required": true,
-              "answerOption": [
-                { "extension": [{ "url": "http://hl7.org/fhir/StructureDefinition/ordinalValue", "valueDecimal": 0 }], "valueCoding": { "system": "https://example.org/mood", "code": "low", "display": "Low" } },
-                { "extension": [{ "url": "http://hl7.org/fhir/StructureDefinition/ordinalValue", "valueDecimal": 1 }], "valueCoding": { "system": "https://example.org/mood", "code": "mixed", "display": "Mixed" } },
-                { "extension": [{ "url": "http://hl7.org/fhir/StructureDefinition/ordinalValue", "valueDecimal": 3 }], "valueCoding": { "system": "https://example.org/mood", "code": "good", "display": "Good" } }
-              ]
-            },
-            {
-              "linkId": "sleep", "text": "How did you sleep?", "type": "choice",
-              "answerOption": [
-                { "valueCoding": { "extension": [{ "url": "http://hl7.org/fhir/StructureDefinition/itemWeight", "valueDecimal": 0 }], "code": "badly", "display": "Badly" } },
-                { "valueCoding": { "extension": [{ "url": "http://hl7.org/fhir/StructureDefinition/itemWeight", "valueDecimal": 1 }], "code": "so-so", "display": "So-so" } },
-                { "valueCoding": { "extension": [{ "url": "http://hl7.org/fhir/StructureDefinition/itemWeight", "valueDecimal": 2 }], "code": "well", "display": "Well" } },
-                { "valueCoding": { "extension": [{ "url": "http://hl7.org/fhir/StructureDefinition/itemWeight", "valueDecimal": 3 }], "code": "very-well", "display": "Very well" } }
-              ]
-            },
-            { "linkId": "notes", "text": "Anything you want to add?", "type": "text" }
-          ]
-        }
-        """;
-
     private static string Mutate(Action<JsonObject> change)
     {
-        var node = JsonNode.Parse(MoodCheck())!.AsObject();
+        var node = JsonNode.Parse(SampleQuestionnaires.MoodCheck())!.AsObject();
         change(node);
         return node.ToJsonString();
     }
