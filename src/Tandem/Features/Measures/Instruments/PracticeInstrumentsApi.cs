@@ -15,7 +15,7 @@ public static class PracticeInstrumentsApi
     /// see, rather than the connection being cut while the browser is still sending. (With the
     /// cap at 1 MB, a 10 MB upload over a real connection ends in a broken pipe for the client;
     /// see ImportTests.Over_a_real_connection_a_10_MB_upload_gets_a_readable_413_not_a_reset.)
-    /// A body that declares its length is refused before a byte of it is parsed.
+    /// Nothing beyond 1 MB is ever kept or parsed.
     /// </summary>
     public const long RequestLimit = 16L * 1024 * 1024;
 
@@ -50,34 +50,47 @@ public static class PracticeInstrumentsApi
         return TypedResults.Created($"/api/practice/instruments/{preview.Id}", preview);
     }
 
-    /// <summary>Reads at most the import limit: a declared larger body is refused before a byte is read.</summary>
+    /// <summary>
+    /// Keeps at most the import limit. A larger body (declared or found while reading) is never
+    /// parsed: the rest is read and discarded so the sender, still sending, can read the 413.
+    /// </summary>
     internal static async Task<byte[]> ReadAsync(HttpRequest request, CancellationToken ct)
     {
-        if (request.ContentLength > QuestionnaireImport.MaxBytes)
-        {
-            throw QuestionnaireImport.TooLarge();
-        }
-
-        using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         try
         {
+            if (request.ContentLength > QuestionnaireImport.MaxBytes)
+            {
+                await DiscardAsync(request.Body, chunk, ct);
+                throw QuestionnaireImport.TooLarge();
+            }
+
+            using var buffer = new MemoryStream();
             int read;
             while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
             {
                 if (buffer.Length + read > QuestionnaireImport.MaxBytes)
                 {
+                    await DiscardAsync(request.Body, chunk, ct);
                     throw QuestionnaireImport.TooLarge();
                 }
 
                 buffer.Write(chunk, 0, read);
             }
+
+            return buffer.ToArray();
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            // Beyond the server's cap: refused all the same (the server may close the connection).
             throw QuestionnaireImport.TooLarge();
         }
+    }
 
-        return buffer.ToArray();
+    private static async Task DiscardAsync(Stream body, byte[] chunk, CancellationToken ct)
+    {
+        while (await body.ReadAsync(chunk, ct) > 0)
+        {
+        }
     }
 }
