@@ -62,11 +62,12 @@ public sealed class ImportBrowserTests(BrowserFixture browser)
         await BrowserSession.AssertAccessibleAsync(alex);
 
         await alex.GotoAsync("/practice/instruments");
-        await Assertions.Expect(alex.GetByRole(AriaRole.Row).Filter(new() { HasText = "Mood check" })).ToContainTextAsync("Enabled");
+        await Assertions.Expect(alex.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "Mood check" })).ToContainTextAsync("Enabled");
         await BrowserSession.AssertAccessibleAsync(alex);
         await BrowserSession.ScreenshotAsync(alex, "import-list-desktop");
         await phone.GotoAsync("/practice/instruments");
         await BrowserSession.AssertAccessibleAsync(phone);
         await BrowserSession.ScreenshotAsync(phone, "import-list-phone");
+        Assert.True(await phone.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the list is wider than the phone");
     }
 }
