@@ -16,7 +16,7 @@ namespace Tandem.Features.Export;
 /// following DOMAIN.md section 7. Every resource gets a full URL under <c>{base}/fhir/</c> and
 /// references between them are relative (Type/id), so they resolve inside the Bundle.
 /// </summary>
-public sealed class FhirBundleBuilder(string baseUrl, InstrumentCatalog instruments)
+public sealed class FhirBundleBuilder(string baseUrl, Func<string, Instrument?> instruments)
 {
     public const string TandemSystem = "https://tandem.example/fhir";
     public const string LoincSystem = "http://loinc.org";
@@ -482,7 +482,7 @@ public sealed class FhirBundleBuilder(string baseUrl, InstrumentCatalog instrume
     {
         foreach (var response in r.Responses)
         {
-            if (instruments.Find(response.InstrumentId) is { } instrument)
+            if (instruments(response.InstrumentId) is { } instrument)
             {
                 var questionnaire = System.Text.Json.JsonSerializer.Deserialize<FM.Questionnaire>(instrument.QuestionnaireJson, InstrumentCatalog.FhirJson)!;
                 questionnaire.Id = instrument.Id;

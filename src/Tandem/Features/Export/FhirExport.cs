@@ -20,7 +20,7 @@ public sealed class FhirExport(
     TandemDbContext db,
     EngagementAccess access,
     ExportRecordLoader loader,
-    InstrumentCatalog instruments,
+    PracticeInstruments instruments,
     CurrentUser me,
     AuditTrail audit,
     LinkBuilder links,
@@ -34,8 +34,9 @@ public sealed class FhirExport(
     public async Task<FM.Bundle> ForEngagementAsync(Guid engagementId, CancellationToken ct = default)
     {
         var engagement = await access.RequireParticipantAsync(engagementId, "FhirExport", ct);
-        var builder = new FhirBundleBuilder(links.Base, instruments);
-        builder.Add(await loader.LoadAsync(engagement, me.Id, ct));
+        var record = await loader.LoadAsync(engagement, me.Id, ct);
+        var builder = await BuilderForAsync([record], ct);
+        builder.Add(record);
         var bundle = builder.Build(time.GetUtcNow());
         await AuditAsync(engagement, ct);
         return bundle;
@@ -50,13 +51,19 @@ public sealed class FhirExport(
             .OrderBy(p => p.JoinedAt)
             .Select(p => p.EngagementId)
             .ToListAsync(ct);
-        var builder = new FhirBundleBuilder(links.Base, instruments);
         var engagements = new List<Engagement>();
+        var records = new List<ExportRecord>();
         foreach (var id in ids.Distinct())
         {
             var engagement = await access.RequireParticipantAsync(id, "FhirExport", ct);
-            builder.Add(await loader.LoadAsync(engagement, myId, ct));
+            records.Add(await loader.LoadAsync(engagement, myId, ct));
             engagements.Add(engagement);
+        }
+
+        var builder = await BuilderForAsync(records, ct);
+        foreach (var record in records)
+        {
+            builder.Add(record);
         }
 
         var bundle = builder.Build(time.GetUtcNow());
@@ -69,6 +76,13 @@ public sealed class FhirExport(
     }
 
     public static string Serialize(FM.Bundle bundle) => JsonSerializer.Serialize(bundle, Json);
+
+    /// <summary>A builder that knows every instrument the records' responses were given with (built-in or the practice's own).</summary>
+    private async Task<FhirBundleBuilder> BuilderForAsync(IReadOnlyList<ExportRecord> records, CancellationToken ct)
+    {
+        var known = await instruments.FindManyAsync(records.SelectMany(r => r.Responses).Select(r => r.InstrumentId), ct);
+        return new FhirBundleBuilder(links.Base, id => known.GetValueOrDefault(id));
+    }
 
     private Task AuditAsync(Engagement engagement, CancellationToken ct) => audit.RecordAsync(new AuditEvent
     {

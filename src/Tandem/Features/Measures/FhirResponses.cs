@@ -27,9 +27,13 @@ public static class FhirResponses
 
         foreach (var answer in answers.OrderBy(a => IndexOf(instrument, a.Item)))
         {
-            FM.DataType value = answer.Option is { } o
-                ? new FM.Coding(o.System, o.Code, o.Display)
-                : new FM.FhirString(answer.Text);
+            FM.DataType value = answer.Option switch
+            {
+                { ValueType: OptionValueType.WholeNumber } o => new FM.Integer(int.Parse(o.Code, System.Globalization.CultureInfo.InvariantCulture)),
+                { ValueType: OptionValueType.Text } o => new FM.FhirString(o.Display),
+                { } o => new FM.Coding(o.System.Length == 0 ? null : o.System, o.Code, o.Display),
+                null => new FM.FhirString(answer.Text),
+            };
             response.Item.Add(new FM.QuestionnaireResponse.ItemComponent
             {
                 LinkId = answer.Item.LinkId,
@@ -53,6 +57,8 @@ public static class FhirResponses
             return value switch
             {
                 FM.Coding c => (i.LinkId ?? "", item?.Options.FirstOrDefault(o => o.Code == c.Code)?.Score, (string?)null),
+                FM.Integer n => (i.LinkId ?? "", item?.Options.FirstOrDefault(o => o.ValueType == OptionValueType.WholeNumber && o.Code == n.Value?.ToString(System.Globalization.CultureInfo.InvariantCulture))?.Score, (string?)null),
+                FM.FhirString s when item?.Kind == ItemKind.Choice => (i.LinkId ?? "", item.Options.FirstOrDefault(o => o.ValueType == OptionValueType.Text && o.Display == s.Value)?.Score, (string?)null),
                 FM.FhirString s => (i.LinkId ?? "", (int?)null, s.Value),
                 _ => (i.LinkId ?? "", (int?)null, (string?)null),
             };

@@ -33,14 +33,14 @@ public sealed record PreferencesView(Guid UserId, string DisplayName, DateTimeOf
 /// own, the engagement's therapists see everyone's (EngagementAccess.CanSeePersonal). Every
 /// read is audited.
 /// </summary>
-public sealed class MeasureQueries(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, InstrumentCatalog catalog)
+public sealed class MeasureQueries(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, PracticeInstruments instruments)
 {
     public const int MaxResponses = 500;
 
     public async Task<IReadOnlyList<ResponseView>> ResponsesAsync(Guid engagementId, string? instrumentId, CancellationToken ct = default)
     {
         var engagement = await access.RequireParticipantAsync(engagementId, "MeasureResponse", ct);
-        if (instrumentId is not null && catalog.Find(instrumentId) is null)
+        if (instrumentId is not null && await instruments.FindAsync(instrumentId, ct) is null)
         {
             throw new DomainException("Unknown instrument.", DomainError.Invalid, new Dictionary<string, string[]> { ["instrumentId"] = [$"One of {string.Join(", ", InstrumentCatalog.Ids)}."] });
         }
@@ -54,9 +54,10 @@ public sealed class MeasureQueries(TandemDbContext db, EngagementAccess access, 
         var responses = await query.OrderByDescending(r => r.SubmittedAt).Take(MaxResponses).ToListAsync(ct);
         await RecordReadAsync("MeasureResponseList", engagementId, ct);
         var names = await NamesAsync(responses.Select(r => r.RespondentId), ct);
+        var known = await instruments.FindManyAsync(responses.Select(r => r.InstrumentId), ct);
         return responses.Select(r =>
         {
-            var instrument = catalog.Get(r.InstrumentId);
+            var instrument = known[r.InstrumentId];
             var answers = FhirResponses.Read(instrument, r.QuestionnaireResponseJson).Select(a =>
             {
                 var item = instrument.Item(a.LinkId);

@@ -45,10 +45,10 @@ public static class MeasuresApi
 
     public static IEndpointRouteBuilder MapMeasuresApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/instruments", (InstrumentCatalog catalog) => TypedResults.Ok(catalog.All.Select(i =>
+        app.MapGet("/api/instruments", async (PracticeInstruments instruments, CancellationToken ct) => TypedResults.Ok((await instruments.AllForUseAsync(ct)).Select(i =>
                 new InstrumentView(i.Id, i.Title, JsonDocument.Parse(i.QuestionnaireJson).RootElement.Clone())).ToList()))
             .RequireAuthorization(Policies.SignedIn).WithTags("Measures")
-            .WithSummary("The instruments, each with its FHIR R4 Questionnaire.");
+            .WithSummary("The instruments: Tandem's built-ins, then your practice's enabled imported ones, each with its FHIR R4 Questionnaire.");
 
         var engagements = app.MapGroup("/api/engagements/{id:guid}").WithTags("Measures").RequireAuthorization(Policies.Clinician);
         engagements.MapPost("/responses", SubmitAsync)

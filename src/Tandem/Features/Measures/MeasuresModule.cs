@@ -10,6 +10,9 @@ public sealed class MeasuresModule : ITandemModule
     public void AddServices(IServiceCollection services, IConfiguration config)
     {
         services.AddSingleton(_ => InstrumentCatalog.FromApp());
+        services.AddSingleton<ImportedInstrumentCache>();
+        services.AddScoped<PracticeInstruments>();
+        services.AddScoped<PracticeInstrumentUseCases>();
         services.AddSingleton<AlertNotifier>();
         // The sessions feature registers the real one; until then "before each session" waits for a date.
         services.TryAddScoped<IUpcomingSessions, NoUpcomingSessions>();
@@ -22,5 +25,9 @@ public sealed class MeasuresModule : ITandemModule
         services.AddScoped<IDemoSeedStep, MeasuresDemoStep>();
     }
 
-    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapMeasuresApi();
+    public void MapEndpoints(IEndpointRouteBuilder app)
+    {
+        app.MapMeasuresApi();
+        app.MapPracticeInstrumentsApi();
+    }
 }

@@ -16,7 +16,7 @@ public sealed record DueItem(Guid EngagementId, string EngagementTitle, string I
 /// Which instruments an engagement asks for, and when (therapists set them; every participant
 /// can read them), and what is due now for the signed-in person.
 /// </summary>
-public sealed class ScheduleUseCases(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, InstrumentCatalog catalog, IUpcomingSessions sessions)
+public sealed class ScheduleUseCases(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, PracticeInstruments instruments, IUpcomingSessions sessions)
 {
     public async Task<IReadOnlyList<ScheduleView>> ListAsync(Guid engagementId, CancellationToken ct = default)
     {
@@ -24,14 +24,15 @@ public sealed class ScheduleUseCases(TandemDbContext db, EngagementAccess access
         var schedules = await db.Set<MeasureSchedule>().AsNoTracking().Where(s => s.EngagementId == engagementId && s.StoppedAt == null)
             .OrderBy(s => s.StartsAt).Take(50).ToListAsync(ct);
         await audit.RecordAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "MeasureScheduleList", ObjectId = engagementId.ToString(), EngagementId = engagementId, DataCategory = AuditCategories.Clinical }, ct);
-        return schedules.Select(View).ToList();
+        var known = await instruments.FindManyAsync(schedules.Select(s => s.InstrumentId), ct);
+        return schedules.Select(s => View(s, known.GetValueOrDefault(s.InstrumentId))).ToList();
     }
 
     public async Task<ScheduleView> CreateAsync(Guid engagementId, string? instrumentId, ScheduleKind kind, int? intervalWeeks, int? leadHours, CancellationToken ct = default)
     {
         var engagement = await access.RequireTherapistAsync(engagementId, "MeasureSchedule", ct);
-        var instrument = catalog.Find(instrumentId)
-            ?? throw new DomainException("Unknown instrument.", DomainError.Invalid, new Dictionary<string, string[]> { ["instrumentId"] = [$"One of {string.Join(", ", InstrumentCatalog.Ids)}."] });
+        var instrument = await instruments.FindForUseAsync(instrumentId, ct)
+            ?? throw new DomainException("Unknown instrument.", DomainError.Invalid, new Dictionary<string, string[]> { ["instrumentId"] = [$"One of {string.Join(", ", InstrumentCatalog.Ids)}, or one of your practice's enabled instruments."] });
         if (await db.Set<MeasureSchedule>().AnyAsync(s => s.EngagementId == engagementId && s.InstrumentId == instrument.Id && s.StoppedAt == null, ct))
         {
             throw new DomainException($"The {instrument.Title} already has a schedule here. Stop that one first.", DomainError.Conflict);
@@ -41,7 +42,7 @@ public sealed class ScheduleUseCases(TandemDbContext db, EngagementAccess access
         db.Add(schedule);
         Stage(AuditAction.Create, schedule);
         await db.SaveChangesAsync(ct);
-        return View(schedule);
+        return View(schedule, instrument);
     }
 
     public async Task StopAsync(Guid scheduleId, CancellationToken ct = default)
@@ -75,7 +76,7 @@ public sealed class ScheduleUseCases(TandemDbContext db, EngagementAccess access
         var due = new List<DueItem>();
         foreach (var schedule in schedules.Where(s => engagements.ContainsKey(s.EngagementId)))
         {
-            var instrument = catalog.Find(schedule.InstrumentId);
+            var instrument = await instruments.FindForUseAsync(schedule.InstrumentId, ct);
             var role = mine.First(m => m.EngagementId == schedule.EngagementId).Role;
             if (instrument is null || instrument.Respondent != role)
             {
@@ -99,10 +100,11 @@ public sealed class ScheduleUseCases(TandemDbContext db, EngagementAccess access
         return due.OrderBy(d => d.EngagementTitle, StringComparer.CurrentCulture).ThenBy(d => InstrumentOrder(d.InstrumentId)).ToList();
     }
 
-    private static int InstrumentOrder(string id) => InstrumentCatalog.Ids.ToList().IndexOf(id);
+    // Built-ins in their usual order, then the practice's own.
+    private static int InstrumentOrder(string id) => InstrumentCatalog.Ids.ToList().IndexOf(id) is var i and >= 0 ? i : int.MaxValue;
 
-    private ScheduleView View(MeasureSchedule s) =>
-        new(s.Id, s.InstrumentId, catalog.Find(s.InstrumentId)?.Title ?? s.InstrumentId, s.Kind, s.IntervalWeeks, s.LeadHours, s.Describe(), s.StartsAt);
+    private static ScheduleView View(MeasureSchedule s, Instrument? instrument) =>
+        new(s.Id, s.InstrumentId, instrument?.Title ?? s.InstrumentId, s.Kind, s.IntervalWeeks, s.LeadHours, s.Describe(), s.StartsAt);
 
     private void Stage(AuditAction action, MeasureSchedule s) => audit.Stage(new AuditEvent
     {

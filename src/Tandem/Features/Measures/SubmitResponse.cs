@@ -37,7 +37,7 @@ public sealed class SubmitResponse(
     CurrentUser me,
     AuditTrail audit,
     TimeProvider time,
-    InstrumentCatalog catalog,
+    PracticeInstruments instruments,
     AlertNotifier notifier,
     CrisisInformationUseCases crisis)
 {
@@ -53,8 +53,9 @@ public sealed class SubmitResponse(
             return replay;
         }
 
-        var instrument = catalog.Find(command.InstrumentId)
-            ?? throw new DomainException("Unknown instrument.", DomainError.Invalid, new Dictionary<string, string[]> { ["instrumentId"] = [$"One of {string.Join(", ", InstrumentCatalog.Ids)}."] });
+        // Built-ins, or the practice's enabled instruments: a draft or disabled import cannot be answered.
+        var instrument = await instruments.FindForUseAsync(command.InstrumentId, ct)
+            ?? throw new DomainException("Unknown instrument.", DomainError.Invalid, new Dictionary<string, string[]> { ["instrumentId"] = [$"One of {string.Join(", ", InstrumentCatalog.Ids)}, or one of your practice's enabled instruments."] });
         if (instrument.Respondent != role)
         {
             throw new DomainException($"The {instrument.Title} is filled in by {(instrument.Respondent == ParticipantRole.Client ? "clients" : "therapists")}.", DomainError.Invalid,
@@ -163,7 +164,7 @@ public sealed class SubmitResponse(
         PreferenceResult? preferences = null;
         if (response.InstrumentId == InstrumentCatalog.Preferences)
         {
-            var instrument = catalog.Get(InstrumentCatalog.Preferences);
+            var instrument = instruments.BuiltIn.Get(InstrumentCatalog.Preferences);
             preferences = PreferenceScoring.Score(FhirResponses.Read(instrument, response.QuestionnaireResponseJson)
                 .Where(a => a.Score is not null && instrument.Item(a.LinkId)?.Dimension is not null)
                 .Select(a => (instrument.Item(a.LinkId)!.Dimension!.Value, a.Score!.Value)).ToList());

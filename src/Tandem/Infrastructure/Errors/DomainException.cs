@@ -41,6 +41,7 @@ public class DomainException : Exception
         DomainError.PreconditionRequired => StatusCodes.Status428PreconditionRequired,
         DomainError.BadRequest => StatusCodes.Status400BadRequest,
         DomainError.Gone => StatusCodes.Status410Gone,
+        DomainError.TooLarge => StatusCodes.Status413PayloadTooLarge,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
 
@@ -56,4 +57,5 @@ public enum DomainError
     PreconditionFailed,
     PreconditionRequired,
     Gone,
+    TooLarge,
 }

@@ -14,8 +14,7 @@ public static class Policies
     public const string Client = nameof(Client);
     public const string PracticeAdmin = nameof(PracticeAdmin);
     public const string Clinician = nameof(Clinician);
-
-    /// <summary>Practice admins and therapists (the outcome report: the whole practice or one's own caseload).</summary>
+    /// <summary>The people who run the practice's work: therapists and the practice admin (the practice's instruments, the outcome report).</summary>
     public const string PracticeStaff = nameof(PracticeStaff);
 
     public static IServiceCollection AddTandemPolicies(this IServiceCollection services)

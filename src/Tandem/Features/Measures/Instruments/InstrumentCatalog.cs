@@ -12,8 +12,19 @@ public enum ItemKind
     Text,
 }
 
-/// <summary>One answer of a choice item: its code, label and score (the ordinalValue extension).</summary>
-public sealed record AnswerOption(string System, string Code, string Display, int Score);
+/// <summary>How an answer option is written in FHIR: a Coding (the built-ins), an integer or a string.</summary>
+public enum OptionValueType
+{
+    Coding,
+    WholeNumber,
+    Text,
+}
+
+/// <summary>
+/// One answer of a choice item: its code, label and score (the ordinalValue extension; for an
+/// imported Questionnaire also itemWeight, or the integer itself).
+/// </summary>
+public sealed record AnswerOption(string System, string Code, string Display, int Score, OptionValueType ValueType = OptionValueType.Coding);
 
 public sealed record InstrumentItem(
     string LinkId,
@@ -42,13 +53,20 @@ public sealed record Instrument(
     ParticipantRole Respondent,
     IReadOnlyList<InstrumentItem> Items,
     FM.Questionnaire Questionnaire,
-    string QuestionnaireJson)
+    string QuestionnaireJson,
+    bool IsImported = false)
 {
     public IEnumerable<InstrumentItem> Questions => Items;
 
+    /// <summary>The highest total: the standard measure's, or the sum of each scored item's highest answer.</summary>
+    public int MaxTotal => Measure?.MaxTotal ?? Items.Where(i => i.Scored && i.Options.Count > 0).Sum(i => i.Options.Max(o => o.Score));
+
+    /// <summary>The lowest total (the sum of each scored item's lowest answer).</summary>
+    public int MinTotal => Measure is not null ? 0 : Items.Where(i => i.Scored && i.Options.Count > 0).Sum(i => i.Options.Min(o => o.Score));
+
     public InstrumentItem? Item(string linkId) => Items.FirstOrDefault(i => i.LinkId == linkId);
 
-    public StandardMeasure? Measure => StandardMeasure.For(Id);
+    public StandardMeasure? Measure => IsImported ? null : StandardMeasure.For(Id);
 }
 
 /// <summary>
@@ -66,7 +84,8 @@ public sealed class InstrumentCatalog
 
     public static readonly IReadOnlyList<string> Ids = [Phq9, Gad7, CollaborationCheck, CollaborationCheckTherapist, Preferences];
 
-    private const string OrdinalValue = "http://hl7.org/fhir/StructureDefinition/ordinalValue";
+    public const string OrdinalValue = "http://hl7.org/fhir/StructureDefinition/ordinalValue";
+    public const string ItemWeight = "http://hl7.org/fhir/StructureDefinition/itemWeight";
     private const string BipolarPoles = "http://tandem.invalid/fhir/StructureDefinition/bipolar-poles";
     private const string DimensionSystem = "http://tandem.invalid/fhir/CodeSystem/preference-dimension";
 
@@ -92,16 +111,63 @@ public sealed class InstrumentCatalog
         var json = File.ReadAllText(path);
         var questionnaire = JsonSerializer.Deserialize<FM.Questionnaire>(json, FhirJson)
             ?? throw new InvalidOperationException($"{path} is not a Questionnaire.");
-        var id = questionnaire.Id;
+        return FromQuestionnaire(questionnaire, questionnaire.Id ?? throw new InvalidOperationException($"{path} has no id."), imported: false);
+    }
+
+    /// <summary>
+    /// An instrument from its Questionnaire: the built-ins at start, and a practice's imported
+    /// ones (already checked by <see cref="QuestionnaireImport"/>) when first used.
+    /// </summary>
+    public static Instrument FromQuestionnaire(FM.Questionnaire questionnaire, string id, bool imported)
+    {
+        ArgumentNullException.ThrowIfNull(questionnaire);
         var stem = questionnaire.Item.FirstOrDefault(i => i.Type == FM.Questionnaire.QuestionnaireItemType.Display)?.Text;
         var items = questionnaire.Item
             .Where(i => i.Type is FM.Questionnaire.QuestionnaireItemType.Choice or FM.Questionnaire.QuestionnaireItemType.Text or FM.Questionnaire.QuestionnaireItemType.String)
-            .Select(ToItem)
+            .Select(i => imported ? ToImportedItem(i) : ToItem(i))
             .ToList();
-        var ours = questionnaire.Publisher == "Tandem";
-        var respondent = id == CollaborationCheckTherapist ? ParticipantRole.Therapist : ParticipantRole.Client;
-        return new Instrument(id ?? throw new InvalidOperationException($"{path} has no id."), questionnaire.Title ?? id, stem, questionnaire.Description ?? "", questionnaire.Copyright, ours, respondent, items, questionnaire,
-            JsonSerializer.Serialize(questionnaire, FhirJson));
+        // An imported copy of one of Tandem's own questionnaires is the practice's now, not Tandem's.
+        var ours = !imported && questionnaire.Publisher == "Tandem";
+        var respondent = !imported && id == CollaborationCheckTherapist ? ParticipantRole.Therapist : ParticipantRole.Client;
+        var title = questionnaire.Title ?? questionnaire.Name ?? id;
+        return new Instrument(id, title, stem, questionnaire.Description ?? "", questionnaire.Copyright, ours, respondent, items, questionnaire,
+            JsonSerializer.Serialize(questionnaire, FhirJson), imported);
+    }
+
+    /// <summary>
+    /// The score an imported answer option carries: ordinalValue or itemWeight on the option or
+    /// on its Coding, or the integer itself. Null when it carries none.
+    /// </summary>
+    public static decimal? ScoreOf(FM.Questionnaire.AnswerOptionComponent option)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        static decimal? Weight(FM.IExtendable? on) => on is null ? null
+            : (FM.ExtensionExtensions.GetExtension(on, OrdinalValue)?.Value ?? FM.ExtensionExtensions.GetExtension(on, ItemWeight)?.Value) switch
+            {
+                FM.FhirDecimal d => d.Value,
+                FM.Integer n => n.Value,
+                _ => null,
+            };
+        return Weight(option) ?? Weight(option.Value as FM.Coding) ?? (option.Value as FM.Integer)?.Value;
+    }
+
+    private static InstrumentItem ToImportedItem(FM.Questionnaire.ItemComponent item)
+    {
+        var scored = item.AnswerOption.Count > 0 && item.AnswerOption.All(o => ScoreOf(o) is not null);
+        // An unscored choice is answered by its position, so every option can be chosen; it never counts towards the total.
+        var options = item.AnswerOption.Select((o, index) =>
+        {
+            var score = scored ? (int)ScoreOf(o)!.Value : index;
+            return o.Value switch
+            {
+                FM.Coding c => new AnswerOption(c.System ?? "", c.Code ?? "", c.Display ?? c.Code ?? "", score),
+                FM.Integer n => new AnswerOption("", n.Value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", n.Value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", score, OptionValueType.WholeNumber),
+                _ => new AnswerOption("", index.ToString(System.Globalization.CultureInfo.InvariantCulture), o.Value?.ToString() ?? "", score, OptionValueType.Text),
+            };
+        }).ToList();
+        var kind = item.Type == FM.Questionnaire.QuestionnaireItemType.Choice ? ItemKind.Choice : ItemKind.Text;
+        return new InstrumentItem(item.LinkId ?? "", item.Text ?? "", kind, item.Required ?? false, kind == ItemKind.Choice && scored, options,
+            item.Code.FirstOrDefault(c => c.System == "http://loinc.org")?.Code, null, null, null, item.MaxLength ?? 2000);
     }
 
     private static InstrumentItem ToItem(FM.Questionnaire.ItemComponent item)

@@ -58,6 +58,15 @@ public static class ResponseScorer
             return new ScoredResponse(total, band, flags, change, observations, alerts, null, null);
         }
 
+        if (instrument.IsImported)
+        {
+            // A practice's own instrument: the total of the answer values (the same sum the built-ins use), no bands and no alerts.
+            var total = answers.Where(a => a.Item.Scored).Sum(a => a.Score);
+            var display = $"{instrument.Title} total";
+            observations.Add(new(TandemCodes, instrument.Id + "-total", display.Length <= 120 ? display : display[..119] + "…", total));
+            return new ScoredResponse(total, null, flags, null, observations, alerts, null, null);
+        }
+
         if (instrument.Id is InstrumentCatalog.CollaborationCheck or InstrumentCatalog.CollaborationCheckTherapist)
         {
             var items = answers.Where(a => a.Item.Scored).Select(a => (a.Item.LinkId, a.Item.Text, a.Score)).ToList();
