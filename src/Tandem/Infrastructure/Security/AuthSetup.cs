@@ -167,8 +167,8 @@ public static class AuthSetup
     /// <summary>A first-conversation request being sent: the API, or the request form posting back.</summary>
     public static bool IsFirstConversationPost(HttpContext context) =>
         HttpMethods.IsPost(context.Request.Method)
-        && (context.Request.Path.Equals(Features.Directory.DirectoryApi.RequestsPath, StringComparison.OrdinalIgnoreCase)
-            || context.Request.Path.StartsWithSegments(Features.Directory.Pages.FirstConversationPaths.Form, StringComparison.OrdinalIgnoreCase));
+        && (context.Request.Path.Equals(Features.GettingStarted.DirectoryApi.RequestsPath, StringComparison.OrdinalIgnoreCase)
+            || context.Request.Path.StartsWithSegments(Features.GettingStarted.Pages.FirstConversationPaths.Form, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Problem details for the API; for a person in a browser, a calm page that says what happened and what to do.</summary>
     private static async Task RejectFirstConversationAsync(HttpContext context)
@@ -193,7 +193,7 @@ public static class AuthSetup
         }
 
         context.Response.ContentType = "text/html; charset=utf-8";
-        await context.Response.WriteAsync(Features.Directory.Pages.FirstConversationPaths.TooManyRequestsHtml(minutes));
+        await context.Response.WriteAsync(Features.GettingStarted.Pages.FirstConversationPaths.TooManyRequestsHtml(minutes));
     }
 
     private static Task ApiAware(HttpContext context, int apiStatus, string redirectUri)

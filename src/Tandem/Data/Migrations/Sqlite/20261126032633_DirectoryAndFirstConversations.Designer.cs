@@ -441,7 +441,7 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.ToTable("BreakGlassGrants", (string)null);
                 });
 
-            modelBuilder.Entity("Tandem.Features.Directory.DirectoryProfile", b =>
+            modelBuilder.Entity("Tandem.Features.GettingStarted.DirectoryProfile", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
@@ -498,7 +498,7 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.ToTable("DirectoryProfiles", (string)null);
                 });
 
-            modelBuilder.Entity("Tandem.Features.Directory.FirstConversationRequest", b =>
+            modelBuilder.Entity("Tandem.Features.GettingStarted.FirstConversationRequest", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
@@ -2022,16 +2022,16 @@ namespace Tandem.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Tandem.Features.Directory.DirectoryProfile", b =>
+            modelBuilder.Entity("Tandem.Features.GettingStarted.DirectoryProfile", b =>
                 {
                     b.HasOne("Tandem.Features.Accounts.TandemUser", null)
                         .WithOne()
-                        .HasForeignKey("Tandem.Features.Directory.DirectoryProfile", "UserId")
+                        .HasForeignKey("Tandem.Features.GettingStarted.DirectoryProfile", "UserId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Tandem.Features.Directory.FirstConversationRequest", b =>
+            modelBuilder.Entity("Tandem.Features.GettingStarted.FirstConversationRequest", b =>
                 {
                     b.HasOne("Tandem.Features.Engagements.Engagement", null)
                         .WithMany()

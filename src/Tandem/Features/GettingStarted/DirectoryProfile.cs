@@ -4,7 +4,7 @@ using Tandem.Features.Accounts;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Tenancy;
 
-namespace Tandem.Features.Directory;
+namespace Tandem.Features.GettingStarted;
 
 /// <summary>
 /// What a therapist chooses to say about themselves in the public directory. Nothing here is

@@ -10,7 +10,7 @@ using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Mail;
 using Tandem.Infrastructure.Security;
 
-namespace Tandem.Features.Directory;
+namespace Tandem.Features.GettingStarted;
 
 /// <summary>What a person sends from the request form or the API, before any checks.</summary>
 public sealed record SubmitFirstConversation(

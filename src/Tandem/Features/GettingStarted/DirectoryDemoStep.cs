@@ -1,6 +1,6 @@
 using Tandem.Features.Demo;
 
-namespace Tandem.Features.Directory;
+namespace Tandem.Features.GettingStarted;
 
 /// <summary>Alex and Morgan (Riverside) list themselves in their own words; Lee (Harbor) does not.</summary>
 public sealed class DirectoryDemoStep : IDemoSeedStep

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Tandem.Features.Directory.Pages;
+namespace Tandem.Features.GettingStarted.Pages;
 
 /// <summary>Where the public pages live, named once (the rate limiter and the pages share them).</summary>
 public static class FirstConversationPaths

@@ -1,7 +1,7 @@
 using Tandem.Features.Demo;
 using Tandem.Infrastructure.Hosting;
 
-namespace Tandem.Features.Directory;
+namespace Tandem.Features.GettingStarted;
 
 /// <summary>Getting started: the public directory, the guide, and first-conversation requests.</summary>
 public sealed class DirectoryModule : ITandemModule

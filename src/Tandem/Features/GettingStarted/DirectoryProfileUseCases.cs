@@ -4,7 +4,7 @@ using Tandem.Features.Audit;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Security;
 
-namespace Tandem.Features.Directory;
+namespace Tandem.Features.GettingStarted;
 
 /// <summary>A therapist's own directory listing, as they edit it.</summary>
 public sealed record MyDirectoryProfile(

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Accounts;
 
-namespace Tandem.Features.Directory;
+namespace Tandem.Features.GettingStarted;
 
 /// <summary>
 /// One listed therapist as the public sees them. These are the only fields that ever leave

@@ -8,7 +8,7 @@ using Tandem.Features.Measures.Scoring;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Tenancy;
 
-namespace Tandem.Features.Directory;
+namespace Tandem.Features.GettingStarted;
 
 public enum RequestedFormat
 {

@@ -4,7 +4,7 @@ using Tandem.Features.Measures.Instruments;
 using Tandem.Features.Measures.Scoring;
 using Tandem.Infrastructure.Errors;
 
-namespace Tandem.Features.Directory;
+namespace Tandem.Features.GettingStarted;
 
 /// <summary>
 /// The preferences check taken without an account. Nothing is stored: the answers are scored

@@ -5,7 +5,7 @@ using Tandem.Features.Engagements;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Security;
 
-namespace Tandem.Features.Directory;
+namespace Tandem.Features.GettingStarted;
 
 public sealed record PreferenceAnswer(string? LinkId, int? Value);
 
