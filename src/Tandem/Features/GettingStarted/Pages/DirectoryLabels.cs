@@ -14,6 +14,10 @@ public static class DirectoryLabels
 
     public static string Mode(string mode) => mode == "InPerson" ? "In person" : mode;
 
+    /// <summary>"Online", "In person", or "Online and in person".</summary>
+    public static string Modes(IReadOnlyList<string> modes) =>
+        string.Join(" and ", modes.Select((m, i) => i == 0 ? Mode(m) : Mode(m).ToLowerInvariant()));
+
     public static string Requested(RequestedFormat format) => format switch
     {
         RequestedFormat.ClientLed => "Client-led",
