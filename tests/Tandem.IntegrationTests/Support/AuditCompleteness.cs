@@ -29,6 +29,9 @@ public sealed class AuditCompleteness
         "/api/engagements", "/api/sessions", "/api/commitments", "/api/responses", "/api/alerts",
         "/api/messages", "/api/threads", "/api/notes", "/api/me/export", "/api/practice/outcomes",
         "/engagements/", "/sessions/", "/alerts", "/practice/outcomes",
+        // A prospective client's first-conversation request (contact data) as its therapist reads and answers it;
+        // the anonymous POST /api/directory/requests itself is not listed (a bot's, dropped by the honeypot, leaves nothing).
+        "/api/directory/requests/", "/directory/requests/",
     ];
 
     /// <summary>Whether this request must have left an audit entry, and why (for the failure message).</summary>

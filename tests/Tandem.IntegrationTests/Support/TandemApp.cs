@@ -79,6 +79,8 @@ public sealed class TandemApp : WebApplicationFactory<Program>
         builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime", "Warning");
         // Tests sign in many times from one address; the rate-limit test sets the real limit.
         builder.UseSetting("Security:SignInPermitLimit", "10000");
+        // Likewise for first-conversation requests; the directory's rate-limit test sets a small limit.
+        builder.UseSetting("Security:FirstConversationPermitLimit", "10000");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

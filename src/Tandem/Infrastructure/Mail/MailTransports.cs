@@ -37,7 +37,10 @@ internal sealed class FolderMailTransport(DatabaseSettings database) : IMailTran
     public async Task SendAsync(MimeMessage message, CancellationToken ct)
     {
         Directory.CreateDirectory(Folder);
-        var name = $"{DateTimeOffset.UtcNow:yyyyMMddTHHmmssfff}-{Guid.NewGuid():N}.eml";
-        await message.WriteToAsync(Path.Combine(Folder, name), ct);
+        var name = $"{DateTimeOffset.UtcNow:yyyyMMddTHHmmssfff}-{Guid.NewGuid():N}";
+        // Written under another name, then renamed: a reader of *.eml (the /dev/mail page) never meets a half-written file.
+        var partial = Path.Combine(Folder, name + ".partial");
+        await message.WriteToAsync(partial, ct);
+        File.Move(partial, Path.Combine(Folder, name + ".eml"));
     }
 }

@@ -13,6 +13,7 @@ public static class AuthSetup
 {
     public const string CookieOrBearer = "CookieOrBearer";
     public const string SignInLimiter = "sign-in";
+    public const string FirstConversationLimiter = "first-conversation";
 
     /// <summary>Paths where a password, code or token is tried: rate limited per client address.</summary>
     private static readonly string[] SignInPaths =
@@ -102,7 +103,7 @@ public static class AuthSetup
         services.AddTandemPolicies();
         services.AddRateLimiter(o =>
         {
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+            var signIn = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
             {
                 if (!HttpMethods.IsPost(ctx.Request.Method) || !SignInPaths.Any(p => ctx.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
                 {
@@ -118,9 +119,34 @@ public static class AuthSetup
                     QueueLimit = 0,
                 });
             });
+
+            // Public first-conversation requests (page form and API): a separate, slower window per address.
+            var firstConversation = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+            {
+                if (!IsFirstConversationPost(ctx))
+                {
+                    return RateLimitPartition.GetNoLimiter("none");
+                }
+
+                var security = ctx.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
+                var address = ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                return RateLimitPartition.GetFixedWindowLimiter($"{FirstConversationLimiter}:{address}", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = security.FirstConversationPermitLimit,
+                    Window = security.FirstConversationWindow,
+                    QueueLimit = 0,
+                });
+            });
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(signIn, firstConversation);
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = async (ctx, ct) =>
             {
+                if (IsFirstConversationPost(ctx.HttpContext))
+                {
+                    await RejectFirstConversationAsync(ctx.HttpContext);
+                    return;
+                }
+
                 ctx.HttpContext.Response.Headers.RetryAfter = "10";
                 var problems = ctx.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
                 await problems.WriteAsync(new ProblemDetailsContext
@@ -136,6 +162,38 @@ public static class AuthSetup
             };
         });
         return services;
+    }
+
+    /// <summary>A first-conversation request being sent: the API, or the request form posting back.</summary>
+    public static bool IsFirstConversationPost(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method)
+        && (context.Request.Path.Equals(Features.GettingStarted.DirectoryApi.RequestsPath, StringComparison.OrdinalIgnoreCase)
+            || context.Request.Path.StartsWithSegments(Features.GettingStarted.Pages.FirstConversationPaths.Form, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Problem details for the API; for a person in a browser, a calm page that says what happened and what to do.</summary>
+    private static async Task RejectFirstConversationAsync(HttpContext context)
+    {
+        var window = context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.FirstConversationWindow;
+        var minutes = Math.Max(1, (int)Math.Ceiling(window.TotalMinutes));
+        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(window.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (IsApiRequest(context))
+        {
+            var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = 429,
+                    Title = "Too many requests from this address.",
+                    Detail = $"Several requests were sent in a short time. Please wait about {minutes} minutes and try again. Nothing from this attempt was stored.",
+                },
+            });
+            return;
+        }
+
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync(Features.GettingStarted.Pages.FirstConversationPaths.TooManyRequestsHtml(minutes));
     }
 
     private static Task ApiAware(HttpContext context, int apiStatus, string redirectUri)

@@ -14,6 +14,11 @@ public sealed class SecurityOptions
 
     public TimeSpan SignInWindow { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>First-conversation requests (public, anonymous) allowed per client address in <see cref="FirstConversationWindow"/>.</summary>
+    public int FirstConversationPermitLimit { get; set; } = 5;
+
+    public TimeSpan FirstConversationWindow { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long a web node may trust its cached view of an account (deactivation reaches every node within this).</summary>
     public TimeSpan AccountStatusCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 }

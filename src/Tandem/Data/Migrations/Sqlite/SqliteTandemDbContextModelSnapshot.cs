@@ -438,6 +438,140 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.ToTable("BreakGlassGrants", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.GettingStarted.DirectoryProfile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AcceptingNewClients")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Approaches")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("InPerson")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsListed")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Languages")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("OffersClientLed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("OffersTherapistLed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Online")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProfileText")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PracticeId");
+
+                    b.HasIndex("UserId")
+                        .IsUnique();
+
+                    b.HasIndex("IsListed", "PracticeId");
+
+                    b.ToTable("DirectoryProfiles", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.GettingStarted.FirstConversationRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("EngagementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("PreferenceDirectiveness")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("PreferenceEmotionalIntensity")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("PreferencePastVsPresent")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("PreferenceSupportVsChallenge")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("PreferredFormat")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SuggestedFormat")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TherapistId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EngagementId");
+
+                    b.HasIndex("PracticeId");
+
+                    b.HasIndex("TherapistId");
+
+                    b.HasIndex("PracticeId", "TherapistId", "Status", "CreatedAt");
+
+                    b.ToTable("FirstConversationRequests", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Engagements.Engagement", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1949,6 +2083,29 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasOne("Tandem.Features.Engagements.Engagement", null)
                         .WithMany()
                         .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.GettingStarted.DirectoryProfile", b =>
+                {
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithOne()
+                        .HasForeignKey("Tandem.Features.GettingStarted.DirectoryProfile", "UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.GettingStarted.FirstConversationRequest", b =>
+                {
+                    b.HasOne("Tandem.Features.Engagements.Engagement", null)
+                        .WithMany()
+                        .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithMany()
+                        .HasForeignKey("TherapistId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
