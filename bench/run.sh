@@ -151,6 +151,10 @@ CLIENT_TOKEN=$(login client0@bench.test)
 THERAPIST_TOKEN=$(login therapist0@bench.test)
 ADMIN_TOKEN=$(login admin0@bench.test)
 ENGAGEMENT=$(curl -fsS "$BASE/api/engagements" -H "Authorization: Bearer $CLIENT_TOKEN" | json 'd[0]["id"]')
+# The export reads a record no other case touches: every read the other cases make is audited on
+# their engagement, and the export carries the access log, so it would grow with the run itself.
+EXPORT_TOKEN=$(login client8@bench.test)
+EXPORT_ENGAGEMENT=$(curl -fsS "$BASE/api/engagements" -H "Authorization: Bearer $EXPORT_TOKEN" | json 'd[0]["id"]')
 
 # Writes rotate over 8 clients, each in their own engagement.
 WRITE_TARGETS="$TMP/targets-submit.txt"; BARE_TARGETS="$TMP/targets-bare.txt"; AUDITED_TARGETS="$TMP/targets-bare-audited.txt"
@@ -183,7 +187,7 @@ CASES=(
   "Bare write (no audit, bench only)|POST multi||$EMPTY_BODY|$BARE_TARGETS"
   "Bare write + audit entry (bench only)|POST multi||$EMPTY_BODY|$AUDITED_TARGETS"
   # A whole record per request: its goal is a latency (200 ms), measured with one connection per core.
-  "FHIR export (one client, 2 connections)|GET /api/engagements/$ENGAGEMENT/export/fhir|$CLIENT_TOKEN|||2"
+  "FHIR export (one client, 2 connections)|GET /api/engagements/$EXPORT_ENGAGEMENT/export/fhir|$EXPORT_TOKEN|||2"
   # The whole practice's last 12 months, aggregated in the database (an admin's report, not a hot path).
   "Practice outcome report (admin, 2 connections)|GET /api/practice/outcomes|$ADMIN_TOKEN|||2"
   "Practice outcome report (therapist's caseload, 2 connections)|GET /api/practice/outcomes|$THERAPIST_TOKEN|||2"
