@@ -186,6 +186,9 @@ CASES=(
   "Response submit (write+score+audit)|POST multi||$SUBMIT_BODY|$WRITE_TARGETS"
   "Bare write (no audit, bench only)|POST multi||$EMPTY_BODY|$BARE_TARGETS"
   "Bare write + audit entry (bench only)|POST multi||$EMPTY_BODY|$AUDITED_TARGETS"
+  # The same two writes one at a time: the latency difference is what the audit insert costs a write, without queueing.
+  "Bare write, 1 connection|POST multi||$EMPTY_BODY|$BARE_TARGETS|1"
+  "Bare write + audit entry, 1 connection|POST multi||$EMPTY_BODY|$AUDITED_TARGETS|1"
   # A whole record per request: its goal is a latency (200 ms), measured with one connection per core.
   "FHIR export (one client, 2 connections)|GET /api/engagements/$EXPORT_ENGAGEMENT/export/fhir|$EXPORT_TOKEN|||2"
   # The whole practice's last 12 months, aggregated in the database (an admin's report, not a hot path).
@@ -198,10 +201,11 @@ PROBES=()
 
 run_wrk() { # seconds name spec token body targets [connections]
   local seconds=$1 spec=$3 token=$4 body=$5 targets=$6 conns=${7:-$CONNECTIONS}
-  local method=${spec%% *} path=${spec#* }
+  local method=${spec%% *} path=${spec#* } threads=$THREADS
+  [ "$conns" -lt "$threads" ] && threads=$conns
   [ "$path" = multi ] && path=/
   BENCH_TOKEN="$token" BENCH_BODY="$body" BENCH_TARGETS="$targets" BENCH_METHOD="$method" \
-    wrk -t"$THREADS" -c"$conns" -d"${seconds}s" --timeout 10s -s "$ROOT/bench/wrk/count.lua" "$BASE$path" 2>>"$LOGS/wrk-errors.log"
+    wrk -t"$threads" -c"$conns" -d"${seconds}s" --timeout 10s -s "$ROOT/bench/wrk/count.lua" "$BASE$path" 2>>"$LOGS/wrk-errors.log"
 }
 
 peak_rss() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVER_PID/status"; }
@@ -236,7 +240,7 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.3g}' if b else 'n/a')" "$1" "$2"; }
 sub() { python3 -c "import sys; print(f'{float(sys.argv[1])-float(sys.argv[2]):+.1f}')" "$1" "$2"; }
 B0="B0 plain text"; B1="B1 sign-in page"; DC="D client home"; DT="D caseload (therapist home)"
-SUB="Response submit (write+score+audit)"; BARE="Bare write (no audit, bench only)"; AUDITED="Bare write + audit entry (bench only)"
+SUB="Response submit (write+score+audit)"; BARE="Bare write (no audit, bench only)"; AUDITED="Bare write + audit entry (bench only)"; BARE1="Bare write, 1 connection"; AUDITED1="Bare write + audit entry, 1 connection"
 DATE=$(date -u +%Y-%m-%d)
 OUT="$ROOT/bench/results/$DATE-$PROVIDER-$SIZE.md"
 [ ${#FAILED[@]} -gt 0 ] && OUT="$TMP/FAILED-$DATE-$PROVIDER-$SIZE.md"
@@ -276,7 +280,8 @@ OTHER=""; [ "$SIZE" = large ] && OTHER="$TMP/last-$PROVIDER-small.tsv"; [ "$SIZE
   echo "- Response submit vs bare write: $(ratio "${RPS[$SUB]}" "${RPS[$BARE]}")x the throughput; p50 $(sub "${P50[$SUB]}" "${P50[$BARE]}") ms, p99 $(sub "${P99[$SUB]}" "${P99[$BARE]}") ms."
   echo "  The bare write stores the same response row and score row with no access check, validation, scoring or audit entry,"
   echo "  so the difference is the upper bound of what audit (plus access, validation and scoring) adds to a write."
-  echo "- The audit insert alone (the same bare write plus its chained audit entry, same transaction): $(ratio "${RPS[$AUDITED]}" "${RPS[$BARE]}")x the bare write's throughput; p50 $(sub "${P50[$AUDITED]}" "${P50[$BARE]}") ms, p99 $(sub "${P99[$AUDITED]}" "${P99[$BARE]}") ms."
+  echo "- The audit insert alone (the same bare write plus its chained audit entry, same transaction): $(ratio "${RPS[$AUDITED]}" "${RPS[$BARE]}")x the bare write's throughput at $CONNECTIONS connections (p50 $(sub "${P50[$AUDITED]}" "${P50[$BARE]}") ms, p99 $(sub "${P99[$AUDITED]}" "${P99[$BARE]}") ms, mostly queueing for the single writer);"
+  echo "  one write at a time it adds $(sub "${P50[$AUDITED1]}" "${P50[$BARE1]}") ms at p50 (${P50[$BARE1]} -> ${P50[$AUDITED1]} ms) and $(sub "${P99[$AUDITED1]}" "${P99[$BARE1]}") ms at p99."
   if [ -n "$OTHER" ] && [ -f "$OTHER" ]; then
     echo "- p99 large/small (from $(basename "$OTHER") of an earlier run):"
     while IFS=$'\t' read -r name rps p50 p99; do
