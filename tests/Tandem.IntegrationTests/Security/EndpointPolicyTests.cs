@@ -1,4 +1,6 @@
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection;
 using Tandem.IntegrationTests.Support;
 
 namespace Tandem.IntegrationTests.Security;
@@ -25,6 +27,55 @@ public sealed class EndpointPolicyTests
             .ToList();
 
         Assert.True(undeclared.Count == 0, "Endpoints without an explicit policy: " + string.Join(", ", undeclared));
+    }
+
+    /// <summary>
+    /// Every route that answers before sign-in, reviewed: the public directory and guide, sign-in and its
+    /// steps, invitation links, secret calendar links, the API reference, health. A new anonymous
+    /// endpoint fails here until it is added on purpose.
+    /// </summary>
+    private static readonly string[] ReviewedPublicRoutes =
+    [
+        "/", "/Account/InvalidUser", "/Account/Lockout", "/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode",
+        "/Account/PasskeyRequestOptions", "/Error", "/api/auth/login", "/api/auth/refresh", "/api/calendar/{token}.ics", "/api/directory/",
+        "/api/directory/requests", "/api/invitations/{token}/accept", "/dev/mail", "/directory", "/first-conversation/sent",
+        "/first-conversation/{TherapistId:guid}", "/guide", "/guide/preferences-check", "/health", "/invitations/{Token}", "/not-found",
+        "/openapi/{documentName}.json", "/scalar/{documentName?}", "/setup",
+    ];
+
+    [Fact]
+    public async Task Only_the_reviewed_routes_answer_before_sign_in()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var open = EndpointInfo.All(app.Services)
+            .Where(e => e.AllowsAnonymous && !FrameworkPatterns.Any(p => e.Pattern.StartsWith(p, StringComparison.Ordinal)))
+            // Static files (the app's CSS, scripts, images): their pattern is the file's own path.
+            .Where(e => e.Pattern.Contains('{', StringComparison.Ordinal) || !e.Pattern[(e.Pattern.LastIndexOf('/') + 1)..].Contains('.', StringComparison.Ordinal) || e.IsApi)
+            .Select(e => e.Pattern).Distinct().Order(StringComparer.Ordinal).ToList();
+
+        Assert.True(open.Except(ReviewedPublicRoutes).ToList() is { Count: 0 }, "Anonymous routes nobody reviewed: " + string.Join(", ", open.Except(ReviewedPublicRoutes)));
+        Assert.True(ReviewedPublicRoutes.Except(open).ToList() is { Count: 0 }, "Reviewed public routes that no longer exist (take them off the list): " + string.Join(", ", ReviewedPublicRoutes.Except(open)));
+    }
+
+    [Fact]
+    public async Task Every_policy_an_endpoint_names_exists()
+    {
+        // A misspelt or removed policy name would fail only at request time; here it fails at once.
+        await using var app = await TandemApp.StartAsync();
+        var provider = app.Services.GetRequiredService<IAuthorizationPolicyProvider>();
+        var missing = new List<string>();
+        foreach (var endpoint in EndpointInfo.All(app.Services))
+        {
+            foreach (var name in endpoint.Authorize.Select(a => a.Policy).OfType<string>().Distinct())
+            {
+                if (await provider.GetPolicyAsync(name) is null)
+                {
+                    missing.Add($"{endpoint.Method} {endpoint.Pattern}: {name}");
+                }
+            }
+        }
+
+        Assert.True(missing.Count == 0, "Unknown policies: " + string.Join(", ", missing));
     }
 
     [Fact]

@@ -29,7 +29,10 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromServices] SignInManager<TandemUser> signInManager,
             [FromServices] IAntiforgery antiforgery) =>
         {
-            await antiforgery.ValidateRequestAsync(context);
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return NotVerified();
+            }
 
             var user = await userManager.GetUserAsync(context.User);
             if (user is null)
@@ -55,11 +58,20 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromServices] SignInManager<TandemUser> signInManager,
             [FromServices] IAntiforgery antiforgery) =>
         {
-            await antiforgery.ValidateRequestAsync(context);
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return NotVerified();
+            }
+
             var optionsJson = await signInManager.MakePasskeyRequestOptionsAsync(null);
             return TypedResults.Content(optionsJson, contentType: "application/json");
         }).AllowAnonymous();
 
         return accountGroup;
     }
+
+    // A post without the page's antiforgery token is a bad request (400), not a crash: ValidateRequestAsync would throw,
+    // and outside Development every unhandled exception is a 500.
+    private static IResult NotVerified() =>
+        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "This request could not be verified.", detail: "Reload the page and try again.");
 }

@@ -46,6 +46,14 @@ public sealed class SubmitResponse(
         ArgumentNullException.ThrowIfNull(command);
         var engagement = await access.RequireParticipantAsync(engagementId, "MeasureResponse", ct);
         var role = engagement.ParticipantFor(me.Id)!.Role;
+        // A response may name one of this engagement's sessions, never another's: any other id (another engagement's,
+        // another practice's, or none at all) gets the same answer, so it tells nothing about whether it exists.
+        if (command.SessionId is { } sessionId && !await db.Set<Sessions.Session>().AnyAsync(s => s.Id == sessionId && s.EngagementId == engagementId, ct))
+        {
+            throw new DomainException("That session is not one of this engagement's.", DomainError.Invalid,
+                new Dictionary<string, string[]> { ["sessionId"] = ["A session of this engagement, or none."] });
+        }
+
         idempotencyKey = NormaliseKey(idempotencyKey);
         var hash = Hash(command);
         if (idempotencyKey is not null && await FindReplayAsync(engagement, idempotencyKey, hash, ct) is { } replay)
