@@ -123,7 +123,7 @@ public sealed class CrashClients(IReadOnlyList<CrashPerson> people, WriteLedger 
                     using var current = await http.GetAsync(new Uri($"api/engagements/{engagement}/plan", UriKind.Relative), stop);
                     version = (await current.Content.ReadFromJsonAsync<JsonElement>(stop)).GetProperty("version").GetInt32();
                 }
-                catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
+                catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException or KeyNotFoundException or InvalidOperationException or System.Net.Sockets.SocketException)
                 {
                     return;
                 }
@@ -177,9 +177,10 @@ public sealed class CrashClients(IReadOnlyList<CrashPerson> people, WriteLedger 
                 WriteLedger.Refuse(write, status);
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or JsonException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or JsonException or System.Net.Sockets.SocketException)
         {
             // The server died before it answered (or while it did): unacknowledged, and this client stops.
+            // (A connection the dying server half-opened can surface as a bare SocketException.)
             return (null, true);
         }
 
