@@ -4,15 +4,24 @@
 # starts a throwaway PostgreSQL cluster on 127.0.0.1 and stops it afterwards.
 # The last line is "N passed, N failed"; the exit code is non-zero on any failure.
 #
-#   ./test.sh            every suite
-#   ./test.sh unit       one suite: unit | sqlite | postgres | browser (several allowed)
+#   ./test.sh                every suite
+#   ./test.sh unit           one suite: unit | sqlite | postgres | browser (several allowed)
+#   ./test.sh reliability    only the reliability tests (QUALITY.md R1, R2, R3, R5) on SQLite and PostgreSQL
+#   ./test.sh --full [...]   the long reliability runs (TANDEM_FULL=1): the crash test kills the
+#                            server 20 times per provider instead of 3
 set -uo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
 CONFIG=${TANDEM_TEST_CONFIGURATION:-Release}
 LOGS="$ROOT/.tmp/test-logs"
 mkdir -p "$LOGS"
-SUITES=("$@")
+SUITES=()
+for arg in "$@"; do
+  case "$arg" in
+    --full) export TANDEM_FULL=1 ;;
+    *) SUITES+=("$arg") ;;
+  esac
+done
 [ ${#SUITES[@]} -eq 0 ] && SUITES=(unit sqlite postgres browser)
 wants() { local s; for s in "${SUITES[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
@@ -67,11 +76,12 @@ trap stop_postgres EXIT
 TOTAL_PASSED=0
 TOTAL_FAILED=0
 SUMMARY=()
+FILTER=()
 run_suite() {
   local name=$1 project=$2; shift 2
   say "Suite: $name"
   local log="$LOGS/$name.log"
-  env "$@" dotnet run --project "$project" -c "$CONFIG" --no-build -- -noColor -failSkips 2>&1 | tee "$log" \
+  env "$@" dotnet run --project "$project" -c "$CONFIG" --no-build -- -noColor -failSkips "${FILTER[@]}" 2>&1 | tee "$log" \
     | awk '/\[FAIL\]/ { print; n = 8; fflush(); next } n > 0 { print; n--; fflush(); next } /Total: |figure:/ { print; fflush() }' || true
   local line total errors failed skipped notrun
   line=$(grep -E 'Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+' "$log" | tail -1)
@@ -108,6 +118,16 @@ if wants postgres; then
   else
     TOTAL_FAILED=$((TOTAL_FAILED + 1)); SUMMARY+=("integration-postgres: cluster did not start")
   fi
+fi
+if wants reliability; then
+  FILTER=(-trait "Suite=Reliability")
+  run_suite reliability-sqlite tests/Tandem.IntegrationTests TANDEM_TEST_PROVIDER=Sqlite
+  if [ -n "$PGDATA_DIR" ] || start_postgres; then
+    run_suite reliability-postgres tests/Tandem.IntegrationTests TANDEM_TEST_PROVIDER=Postgres
+  else
+    TOTAL_FAILED=$((TOTAL_FAILED + 1)); SUMMARY+=("reliability-postgres: cluster did not start")
+  fi
+  FILTER=()
 fi
 if wants browser; then
   ensure_chromium

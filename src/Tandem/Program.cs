@@ -1,12 +1,19 @@
 using Tandem.Infrastructure.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// `backup <file>` / `restore <file>` take their file off the arguments before the host reads them.
+var (command, file, hostArgs) = Tandem.Data.BackupCommand.Parse(args);
+var builder = WebApplication.CreateBuilder(hostArgs);
 builder.AddTandem();
 
 var app = builder.Build();
 if (args is ["verify-audit", ..])
 {
     return await Tandem.Features.Audit.AuditCommand.RunAsync(app.Services);
+}
+
+if (command is not null)
+{
+    return await Tandem.Data.BackupCommand.RunAsync(app.Services, command, file);
 }
 
 app.MapTandem();

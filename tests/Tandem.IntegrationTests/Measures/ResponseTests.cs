@@ -100,34 +100,47 @@ public sealed class ResponseTests
     }
 
     [Fact]
-    public async Task Ten_replays_five_at_once_with_one_key_store_exactly_one_response()
+    [Trait("Suite", "Reliability")]
+    public async Task Twenty_replays_ten_at_once_with_one_key_store_exactly_one_response_with_one_audit_entry()
     {
+        // QUALITY.md R3: a client that retries (a lost answer, a double tap, a flaky network) never stores a second record.
         await using var app = await TandemApp.StartAsync();
         var sams = await Demo.SamsEngagementAsync(app);
         using var sam = await app.ClientForAsync("sam@riverside.test");
         var before = await CountAsync(app);
         var key = Guid.NewGuid().ToString();
 
-        async Task<(HttpStatusCode Status, Guid Id)> SendAsync()
+        async Task<(HttpStatusCode Status, Guid Id, bool Replayed)> SendAsync()
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/engagements/{sams}/responses") { Content = JsonContent.Create(MeasureRequests.Gad7(2)) };
             request.Headers.Add("Idempotency-Key", key);
             using var response = await sam.SendAsync(request, Ct);
             var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct);
-            return (response.StatusCode, response.StatusCode == HttpStatusCode.Created ? body.Id() : Guid.Empty);
+            return (response.StatusCode, response.StatusCode == HttpStatusCode.Created ? body.Id() : Guid.Empty, response.Headers.Contains("Idempotent-Replayed"));
         }
 
-        var concurrent = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => SendAsync()));
-        var sequential = new List<(HttpStatusCode Status, Guid Id)>();
-        for (var i = 0; i < 5; i++)
+        // Ten at the same moment, then ten one after another.
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(SendAsync, Ct)));
+        var sequential = new List<(HttpStatusCode Status, Guid Id, bool Replayed)>();
+        for (var i = 0; i < 10; i++)
         {
             sequential.Add(await SendAsync());
         }
 
         var all = concurrent.Concat(sequential).ToList();
         Assert.All(all, r => Assert.Equal(HttpStatusCode.Created, r.Status));
-        Assert.Single(all.Select(r => r.Id).Distinct());
+        var id = Assert.Single(all.Select(r => r.Id).Distinct());
+        Assert.Equal(all.Count - 1, all.Count(r => r.Replayed));
         Assert.Equal(before + 1, await CountAsync(app));
+        var stored = 0;
+        var created = 0;
+        await app.WithDbAsync(async db =>
+        {
+            stored = await db.Set<MeasureResponse>().CountAsync(r => r.IdempotencyKey == key, Ct);
+            created = await db.AuditEntries.CountAsync(e => e.Action == AuditAction.Create && e.ObjectType == "MeasureResponse" && e.ObjectId == id.ToString(), Ct);
+        });
+        Assert.Equal(1, stored);
+        Assert.Equal(1, created);
 
         // The same key for a different submission is refused, and still stores nothing.
         using var other = new HttpRequestMessage(HttpMethod.Post, $"/api/engagements/{sams}/responses") { Content = JsonContent.Create(MeasureRequests.Gad7(3)) };
@@ -135,6 +148,7 @@ public sealed class ResponseTests
         using var refused = await sam.SendAsync(other, Ct);
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Equal(before + 1, await CountAsync(app));
+        Figures.Print($"idempotent retries: {all.Count} replays ({concurrent.Length} at the same moment), {stored} record");
     }
 
     [Fact]

@@ -54,6 +54,46 @@ public sealed class SharedNoteTests
     }
 
     [Fact]
+    [Trait("Suite", "Reliability")]
+    public async Task Rounds_of_three_devices_saving_one_draft_at_once_lose_no_update()
+    {
+        // QUALITY.md R2 on a note: a draft has no history, so a lost update would be a silent overwrite.
+        await using var app = await TandemApp.StartAsync();
+        var devices = new[] { await app.ClientForAsync("alex@riverside.test"), await app.ClientForAsync("alex@riverside.test"), await app.ClientForAsync("alex@riverside.test") };
+        var id = await SessionSteps.ScheduleAsync(devices[0], await Demo.SamsEngagementAsync(app), app.Clock.GetUtcNow().AddDays(1));
+        var rounds = Figures.FullMode ? 1000 : 200;
+        var stale = 0;
+        string? previous = null;
+        for (var round = 0; round < rounds; round++)
+        {
+            var (note, etag) = await SessionSteps.GetNoteAsync(devices[0], id);
+            if (previous is not null)
+            {
+                Assert.Equal(previous, note.Str("body"));
+            }
+
+            var texts = devices.Select((_, i) => $"Round {round}, device {i}").ToArray();
+            var results = await Task.WhenAll(devices.Select((d, i) => Task.Run(async () =>
+            {
+                using var response = await SessionSteps.PutNoteAsync(d, id, texts[i], etag);
+                return response.StatusCode;
+            }, TestContext.Current.CancellationToken)));
+            Assert.Equal(1, results.Count(r => r == HttpStatusCode.OK));
+            Assert.All(results.Where(r => r != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.PreconditionFailed, r));
+            stale += results.Length - 1;
+            previous = texts[Array.IndexOf(results, HttpStatusCode.OK)];
+        }
+
+        Assert.Equal(previous, (await SessionSteps.GetNoteAsync(devices[0], id)).Note.Str("body"));
+        foreach (var device in devices)
+        {
+            device.Dispose();
+        }
+
+        Figures.Print($"concurrent edits: {rounds} rounds of {devices.Length} devices saving one note draft, {rounds} saves accepted, {stale} stale saves refused with 412, 0 lost updates");
+    }
+
+    [Fact]
     public async Task A_signed_note_body_never_changes_through_any_endpoint()
     {
         await using var app = await TandemApp.StartAsync();

@@ -111,6 +111,25 @@ public sealed class TestDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>Throws the database away and leaves an empty one of the same name (the "wipe" before a restore).</summary>
+    public async Task WipeAsync()
+    {
+        if (Provider == TestProvider.Sqlite)
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(SqlitePath + suffix);
+            }
+
+            return;
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        await ExecuteAdminAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+        await ExecuteAdminAsync($"CREATE DATABASE \"{Name}\"");
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Provider == TestProvider.Sqlite)

@@ -24,6 +24,15 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
             return false;
         }
 
+        if (exception is DomainException { Kind: DomainError.NotFound } && httpContext.User.Identity?.IsAuthenticated == true
+            && Features.Audit.AuditTrail.EventsOf(httpContext) == 0)
+        {
+            // A 404 to a signed-in person is a refusal (QUALITY.md R4). Use cases that find the
+            // engagement but not the thing inside it (a goal, a commitment) throw without
+            // auditing: record it here, once, so no refusal goes unrecorded.
+            await Security.NotFoundForForbidden.RecordRefusalAsync(httpContext);
+        }
+
         httpContext.Response.StatusCode = details.Status ?? StatusCodes.Status400BadRequest;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {

@@ -34,10 +34,11 @@ internal sealed class NotFoundForForbidden(IProblemDetailsService problems) : IA
     }
 
     /// <summary>
-    /// A signed-in person refused by an endpoint's policy (e.g. an admin at a clinical page) is
-    /// audited like any other refusal: the route pattern and the first id, never a body.
+    /// A signed-in person refused by an endpoint's policy (e.g. an admin at a clinical page), or
+    /// answered 404 by a use case that did not audit it itself, is audited like any other
+    /// refusal: the route pattern and the first id, never a body.
     /// </summary>
-    private static Task RecordRefusalAsync(HttpContext context)
+    internal static Task RecordRefusalAsync(HttpContext context)
     {
         var audit = context.RequestServices.GetRequiredService<Features.Audit.AuditTrail>();
         var endpoint = context.GetEndpoint() as RouteEndpoint;

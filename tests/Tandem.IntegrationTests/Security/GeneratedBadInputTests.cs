@@ -1,0 +1,223 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CsCheck;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.EntityFrameworkCore;
+using Tandem.IntegrationTests.Support;
+
+namespace Tandem.IntegrationTests.Security;
+
+/// <summary>
+/// QUALITY.md S3, generated: for every API endpoint that takes a JSON body, CsCheck builds
+/// bodies from the endpoint's own request type (each field left out, sensible, at its length
+/// limit and one past it, huge, wrong-typed, null, control and odd Unicode characters, extreme
+/// numbers, bad ids and dates), plus broken JSON, and sends them as a client, a therapist and
+/// the practice admin to their own engagement. Never a 5xx, no stack traces, every 4xx is
+/// problem details, and a refused request changes no table but the audit trail.
+/// </summary>
+public sealed class GeneratedBadInputTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Tables a refused request may write: its audit entry (and the chain head it moves).</summary>
+    private static readonly HashSet<string> AuditTables = ["AuditEntries", "AuditChainHeads"];
+
+    [Fact]
+    public async Task Generated_bad_bodies_to_every_json_endpoint_get_4xx_problem_details_and_write_nothing()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var engagement = await Demo.SamsEngagementAsync(app);
+        var callers = new[]
+        {
+            ("client", (await app.LoginAsync("sam@riverside.test")).AccessToken),
+            ("therapist", (await app.LoginAsync("alex@riverside.test")).AccessToken),
+            ("admin", (await app.LoginAsync("admin@riverside.test")).AccessToken),
+        };
+        var endpoints = EndpointInfo.All(app.Services)
+            .Where(e => e.IsApi && e.Method is "POST" or "PUT" or "PATCH")
+            .Select(e => (Info: e, Type: e.Endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType))
+            .Where(e => e.Type is not null && e.Type != typeof(string) && !e.Type.IsPrimitive)
+            .ToList();
+        Assert.True(endpoints.Count > 20, $"only {endpoints.Count} endpoints with a JSON body found");
+
+        var tables = await TablesAsync(app);
+        var counts = await CountAsync(app, tables);
+        var sent = 0;
+        var failures = new List<string>();
+        var statuses = new SortedDictionary<int, int>();
+        var iterations = Figures.FullMode ? 4000 : 600;
+        var gen = Gen.Select(Gen.Int[0, endpoints.Count - 1], Gen.Int[0, callers.Length - 1], Gen.Int[0, 1_000_000]);
+        await gen.SampleAsync(async (e, c, seed) =>
+        {
+            var (info, type) = endpoints[e];
+            var (caller, token) = callers[c];
+            var body = BadBodies.For(type!, new Random(seed));
+            using var client = app.CreateAnonymousClient();
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+            using var request = new HttpRequestMessage(new HttpMethod(info.Method), info.PathWith(engagement.ToString()))
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
+            using var response = await client.SendAsync(request, Ct);
+            Interlocked.Increment(ref sent);
+            var text = await response.Content.ReadAsStringAsync(Ct);
+            var status = (int)response.StatusCode;
+            var label = $"{info.Method} {info.Pattern} as {caller} ({status}) with {Shorten(body)}";
+            var after = await CountAsync(app, tables);
+            lock (failures)
+            {
+                statuses[status] = statuses.GetValueOrDefault(status) + 1;
+                if (status >= 500)
+                {
+                    failures.Add($"{label}: {Shorten(text)}");
+                }
+                else if (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                {
+                    failures.Add($"{label}: not problem details");
+                }
+
+                if (text.Contains("   at ", StringComparison.Ordinal) || text.Contains("Exception", StringComparison.Ordinal))
+                {
+                    failures.Add($"{label}: leaks exception details");
+                }
+
+                var changed = after.Where(t => !AuditTables.Contains(t.Key) && counts[t.Key] != t.Value).Select(t => $"{t.Key} {counts[t.Key]}->{t.Value}").ToList();
+                if (status >= 400 && changed.Count > 0)
+                {
+                    failures.Add($"{label}: refused, yet wrote {string.Join(", ", changed)}");
+                }
+
+                counts = after;
+            }
+        }, iter: iterations, threads: 1);
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {sent} requests failed:\n{string.Join('\n', failures.Take(20))}");
+        Figures.Print($"bad input: {sent} generated requests to {endpoints.Count} JSON endpoints, 0 5xx, 0 half-written (answers: {string.Join(", ", statuses.Select(s => $"{s.Value}x{s.Key}"))})");
+    }
+
+    private static string Shorten(string text) => text.Length <= 160 ? text : $"{text[..160]}... ({text.Length:N0} chars)";
+
+    private static async Task<List<string>> TablesAsync(TandemApp app)
+    {
+        List<string> tables = [];
+        await app.WithDbAsync(db =>
+        {
+            tables = db.Model.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+            return Task.CompletedTask;
+        });
+        return tables;
+    }
+
+    /// <summary>Rows per table in one statement, so it can run after every request.</summary>
+    private static async Task<Dictionary<string, long>> CountAsync(TandemApp app, List<string> tables)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        await app.WithDbAsync(async db =>
+        {
+            var connection = db.Database.GetDbConnection();
+            await db.Database.OpenConnectionAsync(Ct);
+            await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // table names come from the app's own model
+            command.CommandText = string.Join(" UNION ALL ", tables.Select(t => $"SELECT '{t}', COUNT(*) FROM \"{t}\""));
+#pragma warning restore CA2100
+            await using var reader = await command.ExecuteReaderAsync(Ct);
+            while (await reader.ReadAsync(Ct))
+            {
+                counts[reader.GetString(0)] = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
+            }
+        });
+        return counts;
+    }
+}
+
+/// <summary>JSON bodies shaped like a request type, with bad values in its fields, or not JSON at all.</summary>
+internal static class BadBodies
+{
+    private static readonly string[] Broken = ["", "{", "{\"", "[", "null", "true", "42", "\"text\"", "[1,2,3]", "{\"a\":}", "{,}", "{\"a\":1,}", "\u0000", "not json", "{'single':'quotes'}", "{\"body\":\"\\ud83d\"}", "{\"text\":\"\\udc00x\"}"];
+
+    private static readonly string[] OddStrings =
+    [
+        "", " ", "\t\n", "\u0000", "\u0001\u0002", "\u202e\u202d", "\ufeff", "😀", "𝕏𝕐", "١٢٣", "<script>alert(1)</script>",
+        "'; DROP TABLE \"Messages\"; --", "../../etc/passwd", "%00", "${jndi:x}", "{{7*7}}", "null", "NaN", "-0", "0x10", "1e9999",
+        "2026-13-45", "0001-01-01", "9999-12-31T23:59:59Z", "00000000-0000-0000-0000-000000000000", "not-a-guid", "ClientLed", "Nonsense",
+    ];
+
+    private static readonly JsonNode?[] OddValues =
+    [
+        null, true, false, 0, -1, 1, int.MaxValue, int.MinValue, long.MaxValue, 1.5, -1e308, 1e308, 9007199254740993m,
+        new JsonArray(), new JsonArray(1, "x", null), new JsonObject(), new JsonObject { ["a"] = 1 },
+    ];
+
+    public static string For(Type type, Random random)
+    {
+        if (random.Next(8) == 0)
+        {
+            return Broken[random.Next(Broken.Length)];
+        }
+
+        if (random.Next(20) == 0)
+        {
+            // Nesting deeper than the JSON reader allows.
+            return new string('[', 200) + new string(']', 200);
+        }
+
+        var body = new JsonObject();
+        foreach (var property in Properties(type))
+        {
+            var roll = random.Next(10);
+            if (roll < 2)
+            {
+                continue;
+            }
+
+            body[JsonNamingPolicy.CamelCase.ConvertName(property.Name)] = roll < 5 ? Sensible(property, random) : Bad(property, random);
+        }
+
+        if (random.Next(6) == 0)
+        {
+            body["unexpected" + random.Next(100)] = Bad(null, random);
+        }
+
+        return body.ToJsonString();
+    }
+
+    private static IEnumerable<PropertyInfo> Properties(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead);
+
+    private static JsonNode? Sensible(PropertyInfo property, Random random)
+    {
+        var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        return type switch
+        {
+            _ when type == typeof(string) => "A sensible answer",
+            _ when type == typeof(int) || type == typeof(long) => random.Next(0, 5),
+            _ when type == typeof(double) || type == typeof(decimal) => 1.0,
+            _ when type == typeof(bool) => true,
+            _ when type == typeof(Guid) => Guid.NewGuid().ToString(),
+            _ when type == typeof(DateOnly) => "2026-12-01",
+            _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => "2026-12-01T10:00:00Z",
+            _ when type == typeof(TimeSpan) => "00:50:00",
+            _ when type.IsEnum => Enum.GetNames(type)[random.Next(Enum.GetNames(type).Length)],
+            _ when type == typeof(JsonElement) => random.Next(4),
+            _ when type.IsArray || (type.IsGenericType && type.GetGenericArguments().Length == 1) => new JsonArray(),
+            _ => new JsonObject(),
+        };
+    }
+
+    private static JsonNode? Bad(PropertyInfo? property, Random random)
+    {
+        var max = property?.GetCustomAttribute<MaxLengthAttribute>()?.Length ?? property?.GetCustomAttribute<StringLengthAttribute>()?.MaximumLength;
+        return random.Next(6) switch
+        {
+            0 when max is > 0 => new string('x', max.Value + random.Next(-1, 2)),
+            1 => new string('y', random.Next(2) == 0 ? 10_001 : 200_000),
+            2 or 3 => OddStrings[random.Next(OddStrings.Length)],
+            _ => OddValues[random.Next(OddValues.Length)]?.DeepClone(),
+        };
+    }
+}

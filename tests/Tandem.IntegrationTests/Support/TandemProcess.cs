@@ -1,0 +1,199 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Tandem.IntegrationTests.Support;
+
+/// <summary>
+/// Tandem as a real child process (`dotnet Tandem.dll` from this test's build output), in the
+/// Production environment, on Kestrel at 127.0.0.1 and a free port, over a test database and
+/// its own data folder: what the crash and backup tests kill, restart and run commands with.
+/// </summary>
+public sealed class TandemProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _log = new();
+    private bool _disposed;
+
+    private TandemProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The app's build output inside this test's own (the test project references the app).</summary>
+    public static string AppDll => Path.Combine(AppContext.BaseDirectory, "Tandem.dll");
+
+    /// <summary>The command-line settings that point the app at this database and data folder.</summary>
+    public static List<string> SettingsFor(TestDatabase database, string dataFolder)
+    {
+        var args = new List<string> { "--environment", "Production" };
+        args.AddRange(database.Settings.Select(s => $"--{s.Key}={s.Value}"));
+        args.AddRange([
+            $"--Tandem:DataFolder={dataFolder}",
+            "--Demo:Seed=true",
+            "--Demo:FormerClients=0",
+            "--Security:RequireHttps=false",
+            "--Security:SignInPermitLimit=100000",
+            "--Mail:Transport=Folder",
+            "--Serilog:MinimumLevel:Default=Warning",
+            "--Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime=Warning",
+        ]);
+        return args;
+    }
+
+    /// <summary>Starts the app and waits until /health answers 200.</summary>
+    public static async Task<TandemProcess> StartAsync(TestDatabase database, string dataFolder, CancellationToken ct)
+    {
+        Directory.CreateDirectory(dataFolder);
+        var port = FreePort();
+        var address = new Uri($"http://127.0.0.1:{port}/");
+        var args = new List<string> { AppDll, "--urls", $"http://127.0.0.1:{port}" };
+        args.AddRange(SettingsFor(database, dataFolder));
+        var process = new Process { StartInfo = StartInfo(args), EnableRaisingEvents = true };
+        var app = new TandemProcess(process, address);
+        process.OutputDataReceived += (_, e) => app.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => app.Keep(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"Tandem exited at start with code {process.ExitCode}:\n{app.Tail()}");
+            }
+
+            try
+            {
+                using var health = await http.GetAsync(new Uri("health", UriKind.Relative), ct);
+                if (health.StatusCode == HttpStatusCode.OK)
+                {
+                    return app;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // Busy starting.
+            }
+
+            if (deadline.Elapsed > StartTimeout)
+            {
+                app.Kill();
+                throw new TimeoutException($"Tandem did not answer /health within {StartTimeout.TotalSeconds} s:\n{app.Tail()}");
+            }
+
+            await Task.Delay(100, ct);
+        }
+    }
+
+    /// <summary>Runs a command of the app (verify-audit, backup, restore) to its end: exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(IEnumerable<string> command, TestDatabase database, string dataFolder, CancellationToken ct)
+    {
+        var args = new List<string> { AppDll };
+        args.AddRange(command);
+        args.AddRange(SettingsFor(database, dataFolder));
+        using var process = new Process { StartInfo = StartInfo(args) };
+        process.Start();
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        return (process.ExitCode, (await stdout) + (await stderr));
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing, nothing finishes (QUALITY.md R1).</summary>
+    public void Kill()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        _process.WaitForExit();
+    }
+
+    /// <summary>The last lines the app wrote, for failure messages.</summary>
+    public string Tail(int lines = 40) => string.Join('\n', _log.TakeLast(lines));
+
+    public ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        Kill();
+        _disposed = true;
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _log.Enqueue(line);
+        while (_log.Count > 400 && _log.TryDequeue(out _))
+        {
+        }
+    }
+
+    private static ProcessStartInfo StartInfo(IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        // The command line decides; nothing from the test runner's environment leaks in.
+        foreach (var name in new[] { "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "ASPNETCORE_URLS", "DOTNET_URLS" })
+        {
+            info.Environment.Remove(name);
+        }
+
+        return info;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
