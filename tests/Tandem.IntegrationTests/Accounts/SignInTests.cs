@@ -54,6 +54,7 @@ public sealed class SignInTests
         Assert.Contains("Sign-in failed", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         using var me = await pageClient.GetAsync("/api/me", Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+        Figures.Print("sign-in lockout: 5 failures from 5 fresh clients, then the right password refused on the API and the page");
     }
 
     [Fact]
@@ -86,6 +87,7 @@ public sealed class SignInTests
 
         Assert.Equal(10, statuses.Count(s => s == HttpStatusCode.Unauthorized));
         Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+        Figures.Print($"sign-in bursts: {statuses.Count} attempts from one address, {statuses.Count(s => s == HttpStatusCode.TooManyRequests)} answered 429");
     }
 
     [Fact]

@@ -65,11 +65,25 @@ public sealed class AuditCompleteness
 
     internal void Add(SeenRequest request) => _seen.Enqueue(request);
 
+    private static long _runRequests;
+    private static long _runAudited;
+    private static long _runGaps;
+
+    /// <summary>The whole run's R4 figure, printed once when the test process ends (every app of every test is checked on dispose).</summary>
+    static AuditCompleteness() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        Console.Out.WriteLine($"figure: audit completeness: {Interlocked.Read(ref _runRequests):N0} requests checked, {Interlocked.Read(ref _runAudited):N0} of them clinical, sign-ins or refusals, {Interlocked.Read(ref _runGaps)} without an audit entry");
+        Console.Out.Flush();
+    };
+
     /// <summary>Throws with the list of gaps; called when the test's app is disposed.</summary>
     public async Task AssertCompleteAsync(IServiceProvider services)
     {
         var gaps = _seen.Where(r => MustBeAudited(r) && r.AuditEvents == 0)
             .Select(r => $"{r.Method} {r.Path} -> {r.Status}").Distinct().ToList();
+        Interlocked.Add(ref _runRequests, _seen.Count);
+        Interlocked.Add(ref _runAudited, _seen.Count(MustBeAudited));
+        Interlocked.Add(ref _runGaps, gaps.Count);
 
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
