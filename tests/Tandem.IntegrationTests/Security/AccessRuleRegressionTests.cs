@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Tandem.IntegrationTests.Measures;
 using Tandem.IntegrationTests.Security.Matrix;
 using Tandem.IntegrationTests.Support;
@@ -59,5 +60,35 @@ public sealed class AccessRuleRegressionTests
         Assert.Equal(HttpStatusCode.BadRequest, await anonymous.StatusOfPostAsync("/Account/PasskeyRequestOptions"));
         using var alex = await app.ClientForAsync("alex@riverside.test");
         Assert.Equal(HttpStatusCode.BadRequest, await alex.StatusOfPostAsync("/Account/PasskeyCreationOptions"));
+    }
+
+    [Fact]
+    public async Task A_form_posted_to_another_persons_engagement_answers_404_and_changes_nothing()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var sams = await Demo.SamsEngagementAsync(app);
+        async Task<string> StatusAsync()
+        {
+            string status = "";
+            await app.WithDbAsync(async db => status = (await db.Engagements.SingleAsync(e => e.Id == sams, Ct)).Status.ToString());
+            return status;
+        }
+
+        // Morgan holds a valid form token of his own session and posts Alex's "pause" form to Sam's engagement.
+        using var morgan = await app.ClientForAsync("morgan@riverside.test");
+        foreach (var target in new[] { sams, Guid.NewGuid() })
+        {
+            using var refused = await PageForms.SubmitWithTokenOfAsync(morgan, "/Account/Manage/ChangePassword", $"/engagements/{target}", "pause", new Dictionary<string, string>());
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+            Assert.Contains("We could not find that page", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        Assert.Equal("Active", await StatusAsync());
+
+        // The same form from Sam's therapist pauses the work: the refusal above was the access rule, not a broken form.
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        using var paused = await PageForms.SubmitAsync(alex, $"/engagements/{sams}", "pause", new Dictionary<string, string>());
+        Assert.True((int)paused.StatusCode is 200 or 302 or 303, paused.StatusCode.ToString());
+        Assert.Equal("Paused", await StatusAsync());
     }
 }

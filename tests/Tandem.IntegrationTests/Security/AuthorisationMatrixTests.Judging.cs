@@ -70,13 +70,7 @@ public sealed partial class AuthorisationMatrixTests
                 return "LEAK: answered a request for a record the caller may not see";
             }
 
-            // A page's form posted to a record the page does not show for this person: the page renders no form, and Blazor
-            // answers 400 before any handler runs. Allowed only when a made-up id gets the same answer (checked in OraclesAsync).
-            if (p.Form is not null && status == 400)
-            {
-                return null;
-            }
-
+            // A page's form posted to a record the page does not show for this person is a refusal like any other (FormPostNotFound).
             return status == 404 ? null : "a record the caller may not see must answer 404; answered: " + Snippet(body);
         }
 

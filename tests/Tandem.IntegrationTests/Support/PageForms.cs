@@ -30,6 +30,25 @@ public static partial class PageForms
         return await client.PostAsync(path, content);
     }
 
+    /// <summary>Posts a form to <paramref name="path"/> with the antiforgery token of another page the client may open (for forms on pages it may not).</summary>
+    public static async Task<HttpResponseMessage> SubmitWithTokenOfAsync(HttpClient client, string tokenPage, string path, string formName, IDictionary<string, string> fields)
+    {
+        using var page = await client.GetAsync(tokenPage);
+        var token = TokenPattern().Match(await page.Content.ReadAsStringAsync());
+        if (!token.Success)
+        {
+            throw new InvalidOperationException($"No antiforgery token on {tokenPage}");
+        }
+
+        var form = new Dictionary<string, string>(fields)
+        {
+            ["_handler"] = formName,
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
+        };
+        using var content = new FormUrlEncodedContent(form);
+        return await client.PostAsync(path, content);
+    }
+
     /// <summary>Signs a cookie client in through the sign-in page.</summary>
     public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password = TandemApp.DemoPassword) =>
         await SubmitAsync(client, "/Account/Login", "login", new Dictionary<string, string>
