@@ -1,6 +1,5 @@
 using System.Net;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Tandem.Features.Messages;
@@ -13,36 +12,9 @@ public sealed class EngagementHubTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<(HubConnection Connection, Channel<HubMessagingEvent> Events)> ConnectAsync(TandemApp app, string email)
-    {
-        var token = (await app.LoginAsync(email)).AccessToken;
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(app.Server.BaseAddress, MessagingModule.HubPath), o =>
-            {
-                o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
-                o.Transports = HttpTransportType.LongPolling;
-                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-            })
-            .Build();
-        var events = Channel.CreateUnbounded<HubMessagingEvent>();
-        connection.On<HubMessagingEvent>("messaging", e => events.Writer.TryWrite(e));
-        await connection.StartAsync(Ct);
-        return (connection, events);
-    }
+    private static Task<(HubConnection Connection, Channel<HubMessagingEvent> Events)> ConnectAsync(TandemApp app, string email) => HubClients.ConnectAsync(app, email);
 
-    private static async Task<HubMessagingEvent?> NextAsync(Channel<HubMessagingEvent> events, TimeSpan wait)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(wait);
-        try
-        {
-            return await events.Reader.ReadAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
-        {
-            return null;
-        }
-    }
+    private static Task<HubMessagingEvent?> NextAsync(Channel<HubMessagingEvent> events, TimeSpan wait) => HubClients.NextAsync(events, wait);
 
     [Fact]
     public async Task Participants_hear_of_new_messages_and_read_receipts_and_outsiders_cannot_join()

@@ -22,7 +22,7 @@ public sealed partial class AuthorisationMatrixTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>The roles of QUALITY.md S1 and, for each, the engagements whose records it must not reach.</summary>
-    private static readonly (string Role, string? Email, string[] Targets)[] Roles =
+    internal static readonly (string Role, string? Email, string[] Targets)[] Roles =
     [
         ("anonymous", null, ["sam"]),
         ("client A (sam)", "sam@riverside.test", ["jordan", "kim"]),
@@ -37,7 +37,7 @@ public sealed partial class AuthorisationMatrixTests
         ("practice admin", "admin@riverside.test", ["sam", "kim"]),
     ];
 
-    private static readonly Dictionary<string, string> ClientOf = new()
+    internal static readonly Dictionary<string, string> ClientOf = new()
     {
         ["sam"] = "sam@riverside.test", ["jordan"] = "jordan@riverside.test", ["riley"] = "riley@riverside.test",
         ["avery"] = "avery@riverside.test", ["casey"] = "casey@riverside.test", ["kim"] = "kim@harbor.test",
