@@ -115,7 +115,8 @@ public sealed class SessionsDemoStep : IDemoSeedStep
 
     private static string Place(string key) => key switch
     {
-        "jordan" => "https://video.riverside.test/room/alex",
+        // A video room is named by a code, never by a person: the link ends up in the video service's logs (QUALITY.md S6).
+        "jordan" => "https://video.riverside.test/room/7k2m-4pqx",
         "kim" => "Harbor practice, room 3",
         "couple" => "Riverside practice, garden room",
         _ => "Riverside practice, room 2",
