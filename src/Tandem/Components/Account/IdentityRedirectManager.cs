@@ -37,8 +37,20 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         RedirectTo(newUri);
     }
 
+    /// <summary>
+    /// The status message travels in a cookie, and it can carry what the browser sent (a passkey error): cut to a length
+    /// that stays within a cookie's 4 KB however it encodes, so a long one can neither break the answer nor be dropped.
+    /// </summary>
+    public const int StatusMaxLength = 300;
+
     public void RedirectToWithStatus(string uri, string message, HttpContext context)
     {
+        if (message.Length > StatusMaxLength)
+        {
+            var cut = char.IsHighSurrogate(message[StatusMaxLength - 1]) ? StatusMaxLength - 1 : StatusMaxLength;
+            message = message[..cut] + "…";
+        }
+
         context.Response.Cookies.Append(StatusCookieName, message, StatusCookieBuilder.Build(context));
         RedirectTo(uri);
     }

@@ -144,10 +144,12 @@ public sealed class ProposalUseCases(
             throw new DomainException("A format change is already waiting for answers. Answer or wait for that one first.", DomainError.Conflict);
         }
 
-        var plan = await plans.LoadAsync(engagement, tracking: true, ct);
-        Check(kind, change, engagement, plan);
+        // What can refuse without the plan comes first (a read-only or paused engagement, the reason): loading the
+        // plan creates a missing one, and a refused proposal must leave nothing behind (QUALITY.md S3).
         var now = time.GetUtcNow();
         var proposal = Proposal.Create(engagement, me.Id, kind, change, reason, now);
+        var plan = await plans.LoadAsync(engagement, tracking: true, ct);
+        Check(kind, change, engagement, plan);
         db.Proposals.Add(proposal);
         Stage(AuditAction.Create, proposal);
         if (proposal.AppliesAtOnce)

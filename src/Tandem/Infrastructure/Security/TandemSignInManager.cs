@@ -120,6 +120,38 @@ internal sealed class TandemSignInManager(
         return result;
     }
 
+    /// <summary>
+    /// A credential posted without a passkey ceremony under way in this browser (none was started, it expired, or it was
+    /// used already) is a failed attestation, not a server error (QUALITY.md S3). The framework throws
+    /// InvalidOperationException for that case.
+    /// </summary>
+    public override async Task<PasskeyAttestationResult> PerformPasskeyAttestationAsync(string credentialJson)
+    {
+        try
+        {
+            return await base.PerformPasskeyAttestationAsync(credentialJson);
+        }
+        catch (InvalidOperationException e)
+        {
+            return PasskeyAttestationResult.Fail(new PasskeyException(NoCeremony, e));
+        }
+    }
+
+    /// <summary>The same for signing in with a passkey: without a ceremony under way, the sign-in fails (and is audited as such).</summary>
+    public override async Task<PasskeyAssertionResult<TandemUser>> PerformPasskeyAssertionAsync(string credentialJson)
+    {
+        try
+        {
+            return await base.PerformPasskeyAssertionAsync(credentialJson);
+        }
+        catch (InvalidOperationException e)
+        {
+            return PasskeyAssertionResult.Fail<TandemUser>(new PasskeyException(NoCeremony, e));
+        }
+    }
+
+    private const string NoCeremony = "The passkey request was not started in this browser or has expired. Please try again.";
+
     public override async Task<string> MakePasskeyRequestOptionsAsync(TandemUser? user)
     {
         using var _ = tenant.AsSystem();
@@ -153,6 +185,9 @@ internal sealed class TandemSignInManager(
     public Task RecordApiSuccessAsync(TandemUser user) => RecordAsync(user, AuditOutcome.Success, "api");
 
     public Task RecordApiFailureAsync(TandemUser? user, string method) => RecordAsync(user, AuditOutcome.Failure, method);
+
+    /// <summary>A sign-in form refused before any account was looked up (its fields did not validate).</summary>
+    public Task RecordFormFailureAsync(string method) => RecordAsync(null, AuditOutcome.Failure, method);
 
     private async Task RecordFailureAsync(TandemUser? user, SignInResult result, string method)
     {
