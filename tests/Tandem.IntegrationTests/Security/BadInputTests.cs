@@ -96,4 +96,25 @@ public sealed class BadInputTests
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
     }
+
+    [Theory]
+    [InlineData("https://evil.example/", "/")]
+    [InlineData("//evil.example/path", "/")]
+    [InlineData("/\\evil.example", "/")]
+    [InlineData("javascript:alert(1)", "/")]
+    [InlineData("/engagements", "/engagements")]
+    public async Task Signing_in_with_a_return_address_elsewhere_goes_home_never_a_500_or_another_site(string returnUrl, string expected)
+    {
+        await using var app = await TandemApp.StartAsync();
+        using var browser = app.CreateAnonymousClient();
+        using var signedIn = await PageForms.SubmitAsync(browser, "/Account/Login?ReturnUrl=" + Uri.EscapeDataString(returnUrl), "login", new Dictionary<string, string>
+        {
+            ["Input.Email"] = "sam@riverside.test",
+            ["Input.Password"] = TandemApp.DemoPassword,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var location = signedIn.Headers.Location!;
+        Assert.True(!location.IsAbsoluteUri || location.Host == "localhost", $"redirected to {location}");
+        Assert.Equal(expected, location.IsAbsoluteUri ? location.AbsolutePath : "/" + location.OriginalString.TrimStart('/'));
+    }
 }
