@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Features.Messages;
+using Tandem.IntegrationTests.Messages;
 using Tandem.IntegrationTests.Security.Matrix;
 using Tandem.IntegrationTests.Support;
 

@@ -2,8 +2,9 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Tandem.Features.Messages;
+using Tandem.IntegrationTests.Support;
 
-namespace Tandem.IntegrationTests.Support;
+namespace Tandem.IntegrationTests.Messages;
 
 /// <summary>The .NET SignalR client against the in-memory server, signed in with a bearer token, hearing the hub's "messaging" events.</summary>
 public static class HubClients
