@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Tandem.BrowserTests.Support;
 using Tandem.IntegrationTests.Support;
@@ -69,5 +70,37 @@ public sealed class ImportBrowserTests(BrowserFixture browser)
         await BrowserSession.AssertAccessibleAsync(phone);
         await BrowserSession.ScreenshotAsync(phone, "import-list-phone");
         Assert.True(await phone.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the list is wider than the phone");
+
+        // Sam answers it twice; on Sam's phone the progress page charts it beside the built-ins, saying what it is.
+        var sams = await Sessions.SessionSafetyTests.SamsEngagementAsync(app);
+        using (var samApi = await Sessions.SessionSafetyTests.ApiAsync(app, "sam@riverside.test"))
+        {
+            foreach (var (mood, sleep) in new[] { (1, 0), (0, 2), (3, 2) })
+            {
+                await samApi.PostJsonAsync($"/api/engagements/{sams}/responses", new { instrumentId = "mood-check", answers = new object[] { new { linkId = "mood", value = mood }, new { linkId = "sleep", value = sleep } } }, System.Net.HttpStatusCode.Created);
+            }
+        }
+
+        // Two weeks apart, as answers come in real use.
+        await app.WithDbAsync(async db =>
+        {
+            var ids = await db.Set<Tandem.Features.Measures.MeasureResponse>().Where(r => r.InstrumentId == "mood-check").OrderBy(r => r.SubmittedAt).Select(r => r.Id).ToListAsync(TestContext.Current.CancellationToken);
+            for (var i = 0; i < ids.Count; i++)
+            {
+                var at = DateTimeOffset.UtcNow.AddDays(-14 * (ids.Count - 1 - i));
+                await db.Set<Tandem.Features.Measures.MeasureResponse>().Where(r => r.Id == ids[i]).ExecuteUpdateAsync(u => u.SetProperty(r => r.SubmittedAt, at), TestContext.Current.CancellationToken);
+            }
+        });
+
+        var sam = await BrowserSession.NewPageAsync(browser, app, BrowserSession.Phone);
+        await BrowserSession.SignInAsync(sam, "sam@riverside.test");
+        await sam.GotoAsync($"/engagements/{sams}/progress");
+        var card = sam.Locator("article.measure-card").Filter(new() { Has = sam.GetByRole(AriaRole.Heading, new() { Name = "Mood check", Exact = true }) });
+        await Assertions.Expect(card).ToContainTextAsync("Imported by your practice");
+        await Assertions.Expect(card.Locator("svg")).ToBeVisibleAsync();
+        await card.ScrollIntoViewIfNeededAsync();
+        await BrowserSession.AssertAccessibleAsync(sam);
+        await BrowserSession.ScreenshotAsync(sam, "progress-imported-phone");
+        Assert.True(await sam.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the progress page is wider than the phone");
     }
 }

@@ -150,6 +150,53 @@ public sealed partial class ImportTests
     }
 
     [Fact]
+    public async Task An_imported_instruments_answers_are_charted_on_the_progress_page_for_the_client_and_the_therapist_and_stay_after_it_is_disabled()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var sams = await Demo.SamsEngagementAsync(app);
+        using var sam = await app.ClientForAsync("sam@riverside.test");
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        var preview = await UploadAsync(alex, SampleQuestionnaires.MoodCheck(), HttpStatusCode.Created, key: "mood-check");
+        await alex.PostJsonAsync($"{Path}/{preview.Id()}/enable", null, HttpStatusCode.OK);
+        foreach (var (mood, sleep) in new[] { (1, 1), (3, 2) })
+        {
+            await sam.PostJsonAsync($"/api/engagements/{sams}/responses", new { instrumentId = "mood-check", answers = new object[] { new { linkId = "mood", value = mood }, new { linkId = "sleep", value = sleep } } }, HttpStatusCode.Created);
+        }
+
+        static JsonElement MoodCheckOf(JsonElement progress) =>
+            Assert.Single(progress.GetProperty("people").EnumerateArray().SelectMany(p => p.GetProperty("measures").EnumerateArray()), m => m.Str("instrumentId") == "mood-check");
+
+        foreach (var reader in new[] { sam, alex })
+        {
+            var measure = MoodCheckOf(await reader.GetJsonAsync($"/api/engagements/{sams}/progress"));
+            Assert.Equal("Mood check", measure.Str("title"));
+            Assert.True(measure.GetProperty("imported").GetBoolean());
+            Assert.Equal(6, measure.GetProperty("maxTotal").GetInt32());
+            Assert.Equal(JsonValueKind.Null, measure.GetProperty("caseness").ValueKind);
+            Assert.Equal([2, 5], measure.GetProperty("series").EnumerateArray().Select(p => p.GetProperty("total").GetInt32()).ToArray());
+        }
+
+        // Another client of the same therapist sees no trace of it.
+        using var jordan = await app.ClientForAsync("jordan@riverside.test");
+        var jordans = await Demo.JordansEngagementAsync(app);
+        Assert.DoesNotContain("mood-check", (await jordan.GetJsonAsync($"/api/engagements/{jordans}/progress")).GetRawText(), StringComparison.Ordinal);
+
+        // Disabled, it takes no new answers, but what was answered stays on the chart.
+        await alex.PostJsonAsync($"{Path}/{preview.Id()}/disable", null, HttpStatusCode.OK);
+        Assert.Equal(2, MoodCheckOf(await sam.GetJsonAsync($"/api/engagements/{sams}/progress")).GetProperty("series").GetArrayLength());
+
+        using var alexPages = app.CreateAnonymousClient();
+        using (await PageForms.SignInAsync(alexPages, "alex@riverside.test"))
+        {
+        }
+
+        var html = await alexPages.GetStringAsync($"/engagements/{sams}/progress", Ct);
+        Assert.Contains("Mood check scores over time", html, StringComparison.Ordinal);
+        Assert.Contains("Imported by your practice. Totals only (0 to 6)", html, StringComparison.Ordinal);
+        Assert.Contains("2 scores from 2 to 5 (of 6).", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Only_the_practice_staff_manage_instruments_and_another_practice_sees_404()
     {
         await using var app = await TandemApp.StartAsync();

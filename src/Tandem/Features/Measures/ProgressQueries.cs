@@ -20,7 +20,14 @@ public sealed record InstrumentProgress(
     IReadOnlyList<SeverityBand> Bands,
     IReadOnlyList<ProgressPoint> Series,
     string? ReliableChange,
-    string? Recovery);
+    string? Recovery)
+{
+    /// <summary>The lowest possible total (0 for the built-ins; an imported instrument's answers may start higher).</summary>
+    public int MinTotal { get; init; }
+
+    /// <summary>An instrument the practice imported: plain totals, without bands, caseness or reliable-change rules.</summary>
+    public bool Imported { get; init; }
+}
 
 public sealed record PersonProgress(Guid UserId, string DisplayName, IReadOnlyList<InstrumentProgress> Measures, PairedOutcome? Outcome);
 
@@ -42,7 +49,7 @@ public sealed record EngagementProgress(
 /// A client sees only their own series, and the therapists' Collaboration Check totals so
 /// both can see the gap (PRODUCT.md: "both see the gap"); never another client's answers.
 /// </summary>
-public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access, CurrentUser me, MeasureQueries measures, AlertUseCases alerts)
+public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access, CurrentUser me, MeasureQueries measures, AlertUseCases alerts, PracticeInstruments instruments)
 {
     public async Task<EngagementProgress> ForEngagementAsync(Guid engagementId, CancellationToken ct = default)
     {
@@ -67,6 +74,10 @@ public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access,
 
         var names = await measures.NamesAsync(people, ct);
 
+        // Instruments the practice imported: charted as plain totals (no bands, caseness or change rules of their own).
+        var importedIds = rows.Select(r => r.InstrumentId).Where(id => instruments.BuiltIn.Find(id) is null).Distinct(StringComparer.Ordinal).ToList();
+        var imported = importedIds.Count == 0 ? new Dictionary<string, Instrument>() : await instruments.FindManyAsync(importedIds, ct);
+
         var personViews = people.Select(userId =>
         {
             var mine = rows.Where(r => r.RespondentId == userId).ToList();
@@ -84,6 +95,15 @@ public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access,
                 list.Add(new InstrumentProgress(measure.InstrumentId, measure.Name, false, measure.MaxTotal, measure.Caseness, measure.ReliableChange, measure.Bands, series,
                     series.Count >= 2 ? measure.Change(pair.First, pair.Latest).ToString() : null,
                     series.Count >= 2 ? single.Recovery.ToString() : null));
+            }
+
+            foreach (var instrument in imported.Values.OrderBy(i => i.Title, StringComparer.Ordinal))
+            {
+                var series = mine.Where(r => r.InstrumentId == instrument.Id).Select(r => new ProgressPoint(r.Id, r.SubmittedAt, r.Total, r.Band, false, false)).ToList();
+                if (series.Count > 0)
+                {
+                    list.Add(new InstrumentProgress(instrument.Id, instrument.Title, false, instrument.MaxTotal, null, null, [], series, null, null) { MinTotal = instrument.MinTotal, Imported = true });
+                }
             }
 
             var phq = list.FirstOrDefault(m => m.InstrumentId == InstrumentCatalog.Phq9);
