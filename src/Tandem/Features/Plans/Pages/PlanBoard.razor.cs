@@ -25,6 +25,9 @@ public sealed partial class PlanBoard
     private string myName = "";
     private string? message;
     private bool failed;
+
+    // One change at a time: a double click (or a click delivered twice) must not propose the same goal twice.
+    private bool busy;
     private string? liveNote;
     private IDisposable? subscription;
 
@@ -181,6 +184,12 @@ public sealed partial class PlanBoard
 
     private async Task RunAsync(Func<IServiceProvider, Task<string>> action, bool keepDrafts = false)
     {
+        if (busy)
+        {
+            return;
+        }
+
+        busy = true;
         liveNote = null;
         try
         {
@@ -201,6 +210,10 @@ public sealed partial class PlanBoard
                 await LoadAsync();
                 focusDraft = draft;
             }
+        }
+        finally
+        {
+            busy = false;
         }
     }
 
