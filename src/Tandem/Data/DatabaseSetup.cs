@@ -79,9 +79,19 @@ public static class DatabaseSetup
         // Migrations must run before anything else touches the database (hosted services
         // start in registration order; Data Protection reads its key ring at start).
         services.AddHostedService<Infrastructure.Hosting.DatabaseInitializer>();
-        services.AddDataProtection()
+        var keyRing = services.AddDataProtection()
             .SetApplicationName("Tandem")
             .PersistKeysToDbContext<TandemDbContext>();
+
+        // The key ring lives in the database beside the records. With a certificate configured each
+        // key is stored encrypted with it, so a copy of the database (a backup, say) cannot be used to
+        // forge sign-in cookies or read protected values without the certificate as well.
+        if (config["Security:KeyCertificatePath"] is { Length: > 0 } certificatePath)
+        {
+            var path = Path.IsPathRooted(certificatePath) ? certificatePath : Path.Combine(env.ContentRootPath, certificatePath);
+            keyRing.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(path, config["Security:KeyCertificatePassword"]));
+        }
+
         return services;
     }
 
