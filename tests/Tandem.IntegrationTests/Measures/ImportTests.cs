@@ -339,11 +339,11 @@ public sealed partial class ImportTests
     private static async Task<HttpResponseMessage> UploadFormAsync(HttpClient client, byte[] file)
     {
         var page = await client.GetStringAsync("/practice/instruments", Ct);
-        var token = TokenPattern().Match(page).Groups[1].Value;
+        var token = PageForms.TokenIn(page) ?? "";
         using var form = new MultipartFormDataContent
         {
             { new StringContent("upload-instrument"), "_handler" },
-            { new StringContent(WebUtility.HtmlDecode(token)), "__RequestVerificationToken" },
+            { new StringContent(token), "__RequestVerificationToken" },
             { new StringContent(""), "key" },
         };
         var fileContent = new ByteArrayContent(file);
@@ -351,9 +351,6 @@ public sealed partial class ImportTests
         form.Add(fileContent, "file", "questionnaire.json");
         return await client.PostAsync("/practice/instruments", form, Ct);
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenPattern();
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, int status, string message, string what)
     {

@@ -170,7 +170,6 @@ public sealed partial class AuthorisationMatrixTests
         var page = caller.Person is null ? "/Account/Login" : "/Account/Manage/ChangePassword";
         using var response = await caller.Http.GetAsync(page, Ct);
         var html = await response.Content.ReadAsStringAsync(Ct);
-        var token = TokenPattern().Match(html);
-        return token.Success ? WebUtility.HtmlDecode(token.Groups[1].Value) : null;
+        return PageForms.TokenIn(html);
     }
 }

@@ -6,48 +6,31 @@ namespace Tandem.IntegrationTests.Support;
 /// <summary>Drives the server-rendered forms like a browser without JavaScript: GET, then POST with the antiforgery token.</summary>
 public static partial class PageForms
 {
-    public static async Task<HttpResponseMessage> SubmitAsync(HttpClient client, string path, string formName, IDictionary<string, string> fields)
-    {
-        using var page = await client.GetAsync(path);
-        var html = await page.Content.ReadAsStringAsync();
-        if (page.StatusCode != HttpStatusCode.OK)
-        {
-            throw new InvalidOperationException($"GET {path} answered {(int)page.StatusCode}");
-        }
-
-        var token = TokenPattern().Match(html);
-        if (!token.Success)
-        {
-            throw new InvalidOperationException($"No antiforgery token on {path}");
-        }
-
-        var form = new Dictionary<string, string>(fields)
-        {
-            ["_handler"] = formName,
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
-        };
-        using var content = new FormUrlEncodedContent(form);
-        return await client.PostAsync(path, content);
-    }
+    public static Task<HttpResponseMessage> SubmitAsync(HttpClient client, string path, string formName, IDictionary<string, string> fields) =>
+        SubmitWithTokenOfAsync(client, path, path, formName, fields);
 
     /// <summary>Posts a form to <paramref name="path"/> with the antiforgery token of another page the client may open (for forms on pages it may not).</summary>
     public static async Task<HttpResponseMessage> SubmitWithTokenOfAsync(HttpClient client, string tokenPage, string path, string formName, IDictionary<string, string> fields)
     {
         using var page = await client.GetAsync(tokenPage);
-        var token = TokenPattern().Match(await page.Content.ReadAsStringAsync());
-        if (!token.Success)
+        if (page.StatusCode != HttpStatusCode.OK)
         {
-            throw new InvalidOperationException($"No antiforgery token on {tokenPage}");
+            throw new InvalidOperationException($"GET {tokenPage} answered {(int)page.StatusCode}");
         }
 
+        var token = TokenIn(await page.Content.ReadAsStringAsync()) ?? throw new InvalidOperationException($"No antiforgery token on {tokenPage}");
         var form = new Dictionary<string, string>(fields)
         {
             ["_handler"] = formName,
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
+            ["__RequestVerificationToken"] = token,
         };
         using var content = new FormUrlEncodedContent(form);
         return await client.PostAsync(path, content);
     }
+
+    /// <summary>The antiforgery token a page rendered (decoded), or null when it rendered none.</summary>
+    public static string? TokenIn(string html) =>
+        TokenPattern().Match(html) is { Success: true } token ? WebUtility.HtmlDecode(token.Groups[1].Value) : null;
 
     /// <summary>Signs a cookie client in through the sign-in page.</summary>
     public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password = TandemApp.DemoPassword) =>
