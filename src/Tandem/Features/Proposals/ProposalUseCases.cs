@@ -52,20 +52,11 @@ public sealed class ProposalUseCases(
             }
             catch (DbUpdateException) when (attempt < 4)
             {
-                // A concurrent change of the same plan: start again from the new version. Unless the
-                // proposal was stored after all: then it is the answer, and a retry would propose twice.
+                // A concurrent change of the same plan: start again from the new version.
                 db.ChangeTracker.Clear();
-                if (_attempted is { } id && await db.Proposals.Include(p => p.Responses).FirstOrDefaultAsync(p => p.Id == id, ct) is { } stored)
-                {
-                    var engagement = await access.RequireParticipantAsync(engagementId, "Proposal", ct);
-                    return (await ViewsAsync(engagement, [stored], ct))[0];
-                }
             }
         }
     }
-
-    /// <summary>The proposal the last attempt of <see cref="ProposeAsync"/> tried to store.</summary>
-    private Guid? _attempted;
 
     public async Task<ProposalView> RespondAsync(Guid proposalId, bool accept, string? comment, CancellationToken ct = default)
     {
@@ -160,7 +151,6 @@ public sealed class ProposalUseCases(
         var plan = await plans.LoadAsync(engagement, tracking: true, ct);
         Check(kind, change, engagement, plan);
         db.Proposals.Add(proposal);
-        _attempted = proposal.Id;
         Stage(AuditAction.Create, proposal);
         if (proposal.AppliesAtOnce)
         {
