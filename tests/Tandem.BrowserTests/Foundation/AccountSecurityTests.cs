@@ -68,7 +68,15 @@ public sealed class AccountSecurityTests(BrowserFixture browser)
         var totp = new Totp(Base32Encoding.ToBytes(key));
         await page.GetByLabel("Code from the app").FillAsync(totp.ComputeTotp(DateTime.UtcNow));
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify and turn on" }).ClickAsync();
-        await Assertions.Expect(page.GetByText("recovery codes", new() { Exact = false }).First).ToBeVisibleAsync();
+        try
+        {
+            await Assertions.Expect(page.GetByText("recovery codes", new() { Exact = false }).First).ToBeVisibleAsync();
+        }
+        catch (PlaywrightException ex)
+        {
+            // Seen once under load: say what the page showed instead (a refused code? still posting?).
+            throw new Xunit.Sdk.XunitException($"No recovery codes at {page.Url} after verifying the code; the page said: {await page.Locator("body").InnerTextAsync()}", ex);
+        }
 
         // Sign out, then sign in again: the code is now required.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
