@@ -83,7 +83,14 @@ public static class BrowserSession
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new Xunit.Sdk.XunitException($"{email} is still on {page.Url} after signing in; the page said: {await page.Locator("body").InnerTextAsync()}", ex);
+        }
     }
 
     /// <summary>Fails on any serious or critical axe violation, naming each.</summary>

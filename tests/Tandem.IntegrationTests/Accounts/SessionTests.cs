@@ -43,6 +43,44 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public async Task A_request_still_carrying_the_cookie_from_before_a_refresh_does_not_sign_the_person_out()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var root = new Uri("https://localhost/");
+        var jar = new CookieContainer();
+        using var browser = app.CreateDefaultClient(root, new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(jar));
+        await PageForms.SignInAsync(browser, "morgan@riverside.test");
+        var before = jar.GetCookieHeader(root);
+
+        // Opening the authenticator page makes a key: a new security stamp, and this session gets a new cookie.
+        using (var page = await browser.GetAsync("/Account/Manage/EnableAuthenticator", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+
+        Assert.NotEqual(before, jar.GetCookieHeader(root));
+
+        // A request the browser sent just before that answer arrived (the page's icon, a second tab) still
+        // carries the old cookie: it opens nothing, and what it answers must not end the new session.
+        using var stale = app.CreateDefaultClient(root);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/Account/Manage");
+        request.Headers.Add("Cookie", before);
+        using var staleAnswer = await stale.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.Redirect, staleAnswer.StatusCode);
+        Assert.StartsWith("/Account/Login", staleAnswer.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        if (staleAnswer.Headers.TryGetValues("Set-Cookie", out var cookies))
+        {
+            foreach (var cookie in cookies)
+            {
+                jar.SetCookies(root, cookie);
+            }
+        }
+
+        using var after = await browser.GetAsync("/Account/Manage", Ct);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
     public async Task Reactivated_account_can_sign_in_again_but_old_tokens_stay_dead()
     {
         await using var app = await TandemApp.StartAsync();

@@ -72,9 +72,9 @@ public static class AuthSetup
             o.AccessDeniedPath = "/not-found";
             o.Events.OnRedirectToLogin = ctx => ApiAware(ctx.HttpContext, StatusCodes.Status401Unauthorized, ctx.RedirectUri);
             o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx.HttpContext, StatusCodes.Status404NotFound, ctx.RedirectUri);
-            // Session validity (active account, security stamp, absolute limit) is checked on
-            // every request by SessionValidationMiddleware, for cookies and tokens alike.
-            o.Events.OnValidatePrincipal = _ => Task.CompletedTask;
+            // Session validity (active account, security stamp, absolute limit): one rule for cookies
+            // (checked here, as the cookie is read) and tokens (SessionValidationMiddleware).
+            o.Events.OnValidatePrincipal = SessionValidationMiddleware.ValidateCookieAsync;
         });
         services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<IOptions<SecurityOptions>>((o, security) => o.ExpireTimeSpan = security.Value.IdleTimeout);
