@@ -4,7 +4,10 @@ using Tandem.Features.Engagements;
 
 namespace Tandem.Features.Plans;
 
-/// <summary>Loads an engagement's plan with its parts, creating the (empty) plan on first use.</summary>
+/// <summary>
+/// Loads an engagement's plan with its parts. A plan no one has written yet is empty: a read gets
+/// an empty plan without storing anything (a read never writes), the first change stores it.
+/// </summary>
 public sealed class PlanStore(TandemDbContext db, TimeProvider time)
 {
     public async Task<Plan> LoadAsync(Engagement engagement, bool tracking, CancellationToken ct)
@@ -18,6 +21,12 @@ public sealed class PlanStore(TandemDbContext db, TimeProvider time)
         if (plan is not null)
         {
             return plan;
+        }
+
+        if (!tracking)
+        {
+            // Dated from the engagement, so every read of the empty plan says the same.
+            return Plan.For(engagement, engagement.CreatedAt);
         }
 
         plan = Plan.For(engagement, time.GetUtcNow());
