@@ -250,7 +250,7 @@ OTHER=""; [ "$SIZE" = large ] && OTHER="$TMP/last-$PROVIDER-small.tsv"; [ "$SIZE
 {
   echo "# Tandem benchmark: $PROVIDER, $SIZE data set ($DATE)"
   echo
-  echo "Command: \`bench/run.sh --$([ "$SIZE" = large ] && echo full || echo "$SIZE") --provider $PROVIDER\` at commit \`$(git -C "$ROOT" rev-parse --short HEAD)\`$(git -C "$ROOT" diff --quiet HEAD -- src bench 2>/dev/null || echo ' (with uncommitted changes)')."
+  echo "Command: \`bench/run.sh --$([ "$SIZE" = large ] && echo full || echo "$SIZE") --provider $PROVIDER\` at commit \`$(git -C "$ROOT" rev-parse --short HEAD)\`$(git -C "$ROOT" diff --quiet HEAD -- src bench ':!bench/results' 2>/dev/null || echo ' (with uncommitted changes)')."
   echo
   echo "## Machine"
   echo "- CPU: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
