@@ -18,9 +18,10 @@ internal sealed partial class SessionValidationMiddleware(RequestDelegate next, 
     public async Task InvokeAsync(HttpContext context, AccountStatusCache accounts, IOptions<SecurityOptions> security,
         IOptions<IdentityOptions> identity, TimeProvider time)
     {
-        // Cookies are checked as they are read (ValidateCookieAsync); this catches bearer tokens.
+        // Cookies are checked as they are read (ValidateCookieAsync), once; here only bearer tokens.
         var user = context.User;
-        if (user.Identity?.IsAuthenticated == true && await WhyInvalidAsync(user, accounts, security.Value, identity.Value, time, context.RequestAborted) is { } reason)
+        if (user.Identity?.IsAuthenticated == true && AuthSetup.HasBearerToken(context)
+            && await WhyInvalidAsync(user, accounts, security.Value, identity.Value, time, context.RequestAborted) is { } reason)
         {
             EndedSession(logger, reason, context.Request.Method, context.Request.Path);
             context.User = new ClaimsPrincipal(new ClaimsIdentity());

@@ -26,7 +26,7 @@ public sealed partial class PlanBoard
     private string? message;
     private bool failed;
 
-    // One change at a time: a double click (or a click delivered twice) must not propose the same goal twice.
+    // One change at a time: a double click, whose second click arrives while the first is saving, must not propose twice.
     private bool busy;
     private string? liveNote;
     private IDisposable? subscription;
