@@ -78,6 +78,37 @@ public sealed class ProgressTests
         // One source: the practice settings page shows the same text.
         Assert.Equal("Call the Riverside crisis line on 0800 000 000.", (await sam.GetJsonAsync("/api/practice/settings")).Str("crisisInformation"));
     }
+
+    [Fact]
+    public async Task A_lone_GAD_7_at_caseness_keeps_the_paired_outcome_from_recovered()
+    {
+        // Issue 18 (5): PHQ-9 12 -> 4 with a single GAD-7 of 15 was reported as reliably recovered.
+        await using var app = await TandemApp.StartAsync();
+        var (id, robin) = await NewClient.JoinAsync(app);
+        using var robinClient = robin;
+        await robin.PostJsonAsync($"/api/engagements/{id}/responses", Phq9Totalling(12), HttpStatusCode.Created);
+        await robin.PostJsonAsync($"/api/engagements/{id}/responses", Gad7Totalling(15), HttpStatusCode.Created);
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await robin.PostJsonAsync($"/api/engagements/{id}/responses", Phq9Totalling(4), HttpStatusCode.Created);
+
+        var person = (await robin.GetJsonAsync($"/api/engagements/{id}/progress")).GetProperty("people").EnumerateArray().Single();
+        var outcome = person.GetProperty("outcome");
+        Assert.Equal("NotRecovered", outcome.Str("recovery"));
+        Assert.True(outcome.GetProperty("caseAtEnd").GetBoolean());
+    }
+
+    /// <summary>A PHQ-9 whose items add up to <paramref name="total"/> (item 9 always 0).</summary>
+    internal static object Phq9Totalling(int total) => new
+    {
+        instrumentId = "phq-9",
+        answers = MeasureRequests.Phq9Items.Select((l, i) => new { linkId = l, value = l == "44260-8" ? 0 : Math.Clamp(total - (3 * i), 0, 3) }).ToArray(),
+    };
+
+    internal static object Gad7Totalling(int total) => new
+    {
+        instrumentId = "gad-7",
+        answers = MeasureRequests.Gad7Items.Select((l, i) => new { linkId = l, value = Math.Clamp(total - (3 * i), 0, 3) }).ToArray(),
+    };
 }
 
 public sealed class JacobsonTruaxApiTests

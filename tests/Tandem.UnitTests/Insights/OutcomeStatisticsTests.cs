@@ -67,12 +67,12 @@ public sealed class OutcomeStatisticsTests
     }
 
     [Fact]
-    public void Paired_rule_counts_a_mixed_result_as_deterioration_and_uses_either_measure_alone()
+    public void Paired_rule_counts_a_mixed_result_as_neither_and_uses_either_measure_alone()
     {
         var o = OutcomeStatistics.Paired(
         [
             (new ScorePair(16, 8), new ScorePair(12, 6)),   // both improve, both below caseness: reliable recovery
-            (new ScorePair(16, 8), new ScorePair(6, 11)),   // PHQ-9 improves, GAD-7 worsens: deterioration
+            (new ScorePair(16, 8), new ScorePair(6, 11)),   // PHQ-9 improves, GAD-7 worsens: mixed, neither
             (new ScorePair(12, 9), null),                   // PHQ-9 only: recovery without reliable change
             (null, new ScorePair(15, 10)),                  // GAD-7 only: reliable improvement, still a case
             (new ScorePair(5, 6), new ScorePair(4, 4)),     // not a case at the start
@@ -81,7 +81,7 @@ public sealed class OutcomeStatisticsTests
 
         Assert.Equal(5, o.People.Value);
         Assert.Equal((2, 5), (o.ReliableImprovement.Numerator, o.ReliableImprovement.Denominator));
-        Assert.Equal((1, 5), (o.ReliableDeterioration.Numerator, o.ReliableDeterioration.Denominator));
+        Assert.Equal((0, 5), (o.ReliableDeterioration.Numerator, o.ReliableDeterioration.Denominator));
         Assert.Null(o.EffectSize);
         // Four cases at the start: fewer than 5, suppressed.
         Assert.True(o.Recovery.Suppressed);

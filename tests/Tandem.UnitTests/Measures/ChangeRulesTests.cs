@@ -12,14 +12,6 @@ public sealed class ChangeRulesTests
     }
 
     [Fact]
-    public void Improvement_on_one_measure_with_deterioration_on_the_other_is_not_improvement_but_deterioration()
-    {
-        var outcome = ChangeRules.Paired(new MeasurePair(16, 10), new MeasurePair(6, 10));
-        Assert.Equal(ReliableChange.Deterioration, outcome.Change);
-        Assert.NotEqual(RecoveryStatus.ReliablyRecovered, outcome.Recovery);
-    }
-
-    [Fact]
     public void Deterioration_on_either_measure_is_reliable_deterioration()
     {
         Assert.Equal(ReliableChange.Deterioration, ChangeRules.Paired(new MeasurePair(8, 14), new MeasurePair(5, 5)).Change);

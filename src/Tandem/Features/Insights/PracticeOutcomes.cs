@@ -182,6 +182,7 @@ public sealed class PracticeOutcomes(TandemDbContext db, CurrentUser me, AuditTr
         {
             ReliableChange.Improvement => "reliable-improvement",
             ReliableChange.Deterioration => "reliable-deterioration",
+            ReliableChange.Mixed => "mixed",
             _ => "no-reliable-change",
         };
 

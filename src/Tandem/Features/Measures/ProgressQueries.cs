@@ -130,6 +130,7 @@ public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access,
         return new EngagementProgress(engagementId, engagement.Title, isTherapist, personViews, collaboration, await alerts.ViewsAsync(openAlerts, ct));
     }
 
+    // A single score counts as both first and last (NHS Talking Therapies): a lone GAD-7 at caseness keeps a person from "recovered".
     private static MeasurePair? Pair(InstrumentProgress? p) =>
-        p is { Series.Count: >= 2 } ? new MeasurePair(p.Series[0].Total, p.Series[^1].Total) : null;
+        p is { Series.Count: >= 1 } ? new MeasurePair(p.Series[0].Total, p.Series[^1].Total) : null;
 }

@@ -10,6 +10,7 @@ public static class AlertText
         AlertKind.Risk => "Risk",
         AlertKind.NotOnTrack => "Not on track",
         AlertKind.Deterioration => "Deterioration",
+        AlertKind.Relapse => "Relapse",
         _ => "Collaboration concern",
     };
 
@@ -17,6 +18,7 @@ public static class AlertText
     {
         ReliableChange.Improvement => threshold is { } t ? $"Reliable improvement: a fall of {t} or more since the first score." : "Reliable improvement since the first scores.",
         ReliableChange.Deterioration => threshold is { } t ? $"Reliable deterioration: a rise of {t} or more since the first score." : "Reliable deterioration since the first scores.",
+        ReliableChange.Mixed => "Mixed: a reliable fall on one measure and a reliable rise on the other (neither improvement nor deterioration).",
         _ => threshold is { } t ? $"No reliable change yet (that takes a change of {t} or more)." : "No reliable change yet.",
     };
 

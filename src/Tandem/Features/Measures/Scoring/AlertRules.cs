@@ -6,6 +6,9 @@ public enum AlertKind
     NotOnTrack,
     Deterioration,
     CollaborationConcern,
+
+    /// <summary>A reliable rise from the lowest score so far, after an improvement (ours; see DOMAIN.md change rules).</summary>
+    Relapse,
 }
 
 public sealed record FiredRule(AlertKind Kind, string Rule);
@@ -36,6 +39,15 @@ public static class AlertRules
         {
             fired.Add(new FiredRule(AlertKind.Deterioration,
                 $"Deterioration: {measure.Name} rose by {latest - first} from the first measurement ({first} to {latest}); a rise of {measure.ReliableChange} or more is reliable deterioration (NHS Talking Therapies)."));
+        }
+
+        // Relapse: a reliable rise from the lowest score so far, even when first-to-latest still shows improvement.
+        // When the lowest is the first score, that rise is the deterioration above: one alert, not two.
+        var lowest = totals.Take(totals.Count - 1).Min();
+        if (lowest < first && latest - lowest >= measure.ReliableChange)
+        {
+            fired.Add(new FiredRule(AlertKind.Relapse,
+                $"Relapse: {measure.Name} rose by {latest - lowest} from the lowest score so far ({lowest} to {latest}); a rise of {measure.ReliableChange} or more is reliable, even though the first score was {first}."));
         }
 
         if (totals.Count >= NotOnTrackMinimum && change != ReliableChange.Improvement && measure.IsCase(latest))

@@ -38,7 +38,7 @@ public static class CollaborationScoring
             concerns.Add($"{LowItemRule} Item {item.LinkId}: \"{item.Text}\" rated {item.Value}.");
         }
 
-        if (RunningMean(earlierTotals) is { } mean && total <= mean - DropFromMean)
+        if (RunningMean(earlierTotals) is { } mean && Precision.AtLeast(mean - total, DropFromMean))
         {
             concerns.Add($"{DropRule} Total {total}, running mean {mean:0.0}.");
         }

@@ -28,7 +28,7 @@ public sealed record JacobsonTruaxResult(
 
 /// <summary>
 /// SE = SD1 * sqrt(1 - r); S_diff = sqrt(2 * SE^2); RC = (x2 - x1) / S_diff; reliable when
-/// |RC| &gt; 1.96. Cut-offs: a = M_dys -/+ 2 SD_dys (two SDs from the clinical mean toward health),
+/// |RC| &gt; 1.96, both compared at two decimals (<see cref="Precision"/>). Cut-offs: a = M_dys -/+ 2 SD_dys (two SDs from the clinical mean toward health),
 /// b = M_func +/- 2 SD_func (two SDs from the healthy mean toward the clinical one),
 /// c = (SD_func * M_dys + SD_dys * M_func) / (SD_dys + SD_func). SD1 is the dysfunctional SD
 /// (the spread at intake). Recovered: reliable improvement that ends past c on the healthy side.
@@ -48,14 +48,14 @@ public static class JacobsonTruax
         var se = norms.SdDysfunctional * Math.Sqrt(1 - norms.Reliability);
         var sDiff = Math.Sqrt(2 * se * se);
         var rc = (x2 - x1) / sDiff;
-        var reliable = Math.Abs(rc) > Criterion;
+        var reliable = Precision.Above(Math.Abs(rc), Criterion);
 
         // "Toward health" is down when lower is better, up otherwise.
         var towardHealth = norms.LowerIsBetter ? -1 : 1;
         var a = norms.MeanDysfunctional + (towardHealth * 2 * norms.SdDysfunctional);
         var b = norms.MeanFunctional - (towardHealth * 2 * norms.SdFunctional);
         var c = ((norms.SdFunctional * norms.MeanDysfunctional) + (norms.SdDysfunctional * norms.MeanFunctional)) / (norms.SdDysfunctional + norms.SdFunctional);
-        var crossed = norms.LowerIsBetter ? x2 < c : x2 > c;
+        var crossed = norms.LowerIsBetter ? Precision.Below(x2, c) : Precision.Above(x2, c);
         var improved = reliable && Math.Sign(x2 - x1) == towardHealth;
         var deteriorated = reliable && !improved;
 

@@ -62,7 +62,7 @@ public static class PreferenceScoring
         var dimensions = means.OrderBy(m => m.Dimension).Select(m =>
         {
             var mean = Math.Round(m.Mean, 2);
-            var strong = Math.Abs(mean) >= StrongThreshold;
+            var strong = Precision.AtLeast(Math.Abs(mean), StrongThreshold);
             var (negative, positive) = Poles[m.Dimension];
             var leaning = mean == 0 ? "no preference either way"
                 : $"{(strong ? "a strong preference" : "a leaning")} toward {(mean < 0 ? negative : positive)}";

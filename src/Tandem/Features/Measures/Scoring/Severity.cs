@@ -56,6 +56,9 @@ public enum ReliableChange
     None,
     Improvement,
     Deterioration,
+
+    /// <summary>Paired measures only: a reliable fall on one and a reliable rise on the other (neither improvement nor deterioration).</summary>
+    Mixed,
 }
 
 /// <summary>PHQ-9 item 9 (thoughts of being better off dead or of self-harm).</summary>
