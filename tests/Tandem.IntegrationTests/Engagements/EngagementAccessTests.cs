@@ -38,7 +38,7 @@ public sealed class EngagementAccessTests
                         : JsonContent.Create(new
                         {
                             email = "x@example.test", format = "TherapistLed", title = "x", text = "x", focus = "x", value = 5,
-                            ownerId = Guid.NewGuid(), kind = "AddQuestion", comment = "x", reason = "x", body = "x",
+                            ownerId = Guid.NewGuid(), userId = Guid.NewGuid(), kind = "AddQuestion", comment = "x", reason = "x", body = "x",
                         });
                 }
 

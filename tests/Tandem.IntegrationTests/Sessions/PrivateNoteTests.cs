@@ -133,13 +133,11 @@ public sealed class PrivateNoteTests
         }
     }
 
-    /// <summary>Invites Morgan into Sam's engagement as a co-therapist, through the invitation use case.</summary>
+    /// <summary>Adds Morgan, a therapist of the same practice, to Sam's engagement as a co-therapist, through the co-therapist use case.</summary>
     internal static async Task<HttpClient> AddCoTherapistAsync(TandemApp app, HttpClient alex, Guid engagementId)
     {
-        var invite = await alex.PostJsonAsync($"/api/engagements/{engagementId}/invitations", new { email = "morgan@riverside.test", role = "Therapist" }, HttpStatusCode.Created);
-        var token = invite.Str("inviteUrl").Split('/').Last();
-        var morgan = await app.ClientForAsync("morgan@riverside.test");
-        await morgan.PostJsonAsync($"/api/invitations/{token}/accept", new { displayName = "Morgan Chen", password = TandemApp.DemoPassword }, HttpStatusCode.Created);
-        return morgan;
+        var morganId = await Accounts.SignInTests.IdOf(app, "morgan@riverside.test");
+        await alex.PostJsonAsync($"/api/engagements/{engagementId}/therapists", new { userId = morganId }, HttpStatusCode.OK);
+        return await app.ClientForAsync("morgan@riverside.test");
     }
 }

@@ -44,7 +44,10 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
 
         var entries = await query.OrderByDescending(e => e.Id).Take(take).ToListAsync(ct);
         var participants = engagement.Participants.Select(p => p.UserId).ToHashSet();
-        var userIds = entries.Select(e => e.UserId).OfType<Guid>().Distinct().ToList();
+        // A co-therapist's entry names the person who joined (its object), so the clients read who now sees their record.
+        var joined = entries.Where(e => e.ObjectType == Engagements.CoTherapists.AuditObjectType && Guid.TryParse(e.ObjectId, out _))
+            .Select(e => Guid.Parse(e.ObjectId!)).ToList();
+        var userIds = entries.Select(e => e.UserId).OfType<Guid>().Concat(joined).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var grants = await db.Set<BreakGlassGrant>().AsNoTracking().Where(g => g.EngagementId == engagementId).ToListAsync(ct);
         var sessionDays = await SessionDaysAsync(engagementId, entries, ct);
@@ -64,7 +67,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             var name = !insider ? "Someone without access" : e.UserId == viewer ? "You" : names.GetValueOrDefault(e.UserId!.Value, "Former member");
             var grant = e.Purpose == AuditPurposes.BreakGlass ? grants.Where(g => g.AdminId == e.UserId && g.StartsAt.AddSeconds(-1) <= e.At && e.At <= g.ExpiresAt).MaxBy(g => g.StartsAt) : null;
             return new AccessLogEntry(e.Id, e.At, insider ? e.UserId : null, name, e.Role ?? "", e.Action.ToString(), e.ObjectType,
-                Sentence(name, e, e.ObjectId is { } oid ? sessionDays.GetValueOrDefault(oid) : null), grant is not null, grant?.Reason, e.Outcome.ToString());
+                Sentence(name, e, e.ObjectId is { } oid ? sessionDays.GetValueOrDefault(oid) : null, JoinedName(e, names)), grant is not null, grant?.Reason, e.Outcome.ToString());
         }).ToList();
     }
 
@@ -102,11 +105,19 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         return days;
     }
 
-    public static string Sentence(string who, AuditEntry e, string? sessionDay = null)
+    private static string? JoinedName(AuditEntry e, Dictionary<Guid, string> names) =>
+        e.ObjectType == Engagements.CoTherapists.AuditObjectType && Guid.TryParse(e.ObjectId, out var id) ? names.GetValueOrDefault(id) : null;
+
+    public static string Sentence(string who, AuditEntry e, string? sessionDay = null, string? joinedName = null)
     {
         if (e.Outcome == AuditOutcome.Refused)
         {
             return $"{who} tried to open {Noun(e.ObjectType)} and was refused";
+        }
+
+        if (e.ObjectType == Engagements.CoTherapists.AuditObjectType && e.Action == AuditAction.Create)
+        {
+            return $"{who} added {joinedName ?? "a therapist of the practice"} as a co-therapist";
         }
 
         if (e.ObjectType == "BreakGlass")
@@ -145,6 +156,8 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         "Agreement" => "the collaboration agreement",
         "AgreementSignature" => "a signature of the agreement",
         "Invitation" => "an invitation",
+        "CoTherapist" => "the co-therapists",
+        "CoTherapistCandidates" => "the practice's therapists",
         "AccessLog" => "the access log",
         "Sessions" or "SessionList" or "Schedule" => "the sessions",
         "AgendaItem" or "Agenda" => "the session agenda",

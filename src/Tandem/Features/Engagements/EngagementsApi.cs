@@ -13,6 +13,8 @@ public sealed record StartEngagementRequest([property: Required, MaxLength(Engag
 
 public sealed record InviteRequest([property: Required, MaxLength(254)] string Email, ParticipantRole? Role);
 
+public sealed record AddCoTherapistRequest([property: Required] Guid? UserId);
+
 public sealed record AcceptInvitationRequest([property: Required, MaxLength(80)] string DisplayName, [property: Required, MaxLength(256)] string Password);
 
 public sealed record FormatRequest([property: Required] EngagementFormat? Format, [property: MaxLength(Proposal.ReasonMaxLength)] string? Reason);
@@ -40,7 +42,11 @@ public static class EngagementsApi
         engagements.MapPost("/{id:guid}/end", async (Guid id, EngagementCommands c, CancellationToken ct) => TypedResults.Ok(await c.EndAsync(id, ct))).RequireAuthorization(Policies.Clinician)
             .WithSummary("End the engagement (therapist). The record stays readable and takes no new content.");
         engagements.MapPost("/{id:guid}/invitations", InviteAsync).RequireAuthorization(Policies.Clinician)
-            .WithSummary("Invite a client (or, with role Therapist, a co-therapist) by email (therapists of the engagement). Single use, 7 days.");
+            .WithSummary("Invite a client by email (therapists of the engagement). Single use, 7 days. Never staff: role Therapist is refused (422); add a co-therapist with POST /therapists.");
+        engagements.MapGet("/{id:guid}/therapists/candidates", async (Guid id, CoTherapists c, CancellationToken ct) => TypedResults.Ok(await c.CandidatesAsync(id, ct))).RequireAuthorization(Policies.Clinician)
+            .WithSummary("The practice's active therapists who could join as co-therapist (therapists of the engagement).");
+        engagements.MapPost("/{id:guid}/therapists", AddCoTherapistAsync).RequireAuthorization(Policies.Clinician)
+            .WithSummary("Add an active therapist of the same practice as co-therapist (therapists of the engagement). The clients are emailed and it shows in their access log. Anyone else's id is 404.");
         engagements.MapGet("/{id:guid}/agreement", async (Guid id, AgreementUseCases a, CancellationToken ct) => TypedResults.Ok(await a.GetAsync(id, ct)))
             .WithSummary("The collaboration agreement in force and who has signed it.");
         engagements.MapPost("/{id:guid}/agreement/sign", async (Guid id, AgreementUseCases a, CancellationToken ct) => TypedResults.Ok(await a.SignAsync(id, ct))).RequireAuthorization(Policies.Clinician)
@@ -89,6 +95,16 @@ public static class EngagementsApi
 
         var result = await invitations.InviteToEngagementAsync(id, request.Email, request.Role ?? ParticipantRole.Client, ct);
         return TypedResults.Created($"/api/engagements/{id}", result);
+    }
+
+    private static async Task<Results<Ok<EngagementView>, ValidationProblem>> AddCoTherapistAsync(Guid id, [FromBody] AddCoTherapistRequest request, CoTherapists coTherapists, CancellationToken ct)
+    {
+        if (Validation.Check(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return TypedResults.Ok(await coTherapists.AddAsync(id, request.UserId!.Value, ct));
     }
 
     private static async Task<Results<Created<InviteResult>, ValidationProblem>> InviteTherapistAsync([FromBody] InviteRequest request, InvitationUseCases invitations, CancellationToken ct)

@@ -13,6 +13,7 @@ public sealed class EngagementsModule : ITandemModule
         services.AddScoped<EngagementAccess>();
         services.AddScoped<EngagementQueries>();
         services.AddScoped<EngagementCommands>();
+        services.AddScoped<CoTherapists>();
         services.AddScoped<AgreementUseCases>();
         services.AddScoped<InvitationUseCases>();
         services.AddScoped<ProposalUseCases>();

@@ -9,8 +9,8 @@ using Tandem.Infrastructure.Tenancy;
 namespace Tandem.Features.Invitations;
 
 /// <summary>
-/// An invitation to join an engagement (client or co-therapist) or, without an engagement, the
-/// practice (a therapist invited by the admin). Single use, bound to one email address, valid
+/// An invitation to join an engagement (as a client) or, without an engagement, the practice (a
+/// therapist invited by the admin: only the admin adds staff). Single use, bound to one email address, valid
 /// for 7 days; only a SHA-256 of the token is stored.
 /// </summary>
 public sealed class Invitation : IPracticeScoped
@@ -80,6 +80,8 @@ public sealed class Invitation : IPracticeScoped
     /// <summary>Why this invitation cannot be used now, in words for the person holding the link; null when it can.</summary>
     public string? Problem(DateTimeOffset now) =>
         AcceptedAt is not null ? "This invitation has already been used. If that was you, sign in instead."
+        // An engagement's invitation for staff (made before only the practice admin could add staff) must never make a therapist account.
+        : EngagementId is not null && Role != ParticipantRole.Client ? "This invitation can no longer be used. Ask whoever invited you to get in touch."
         : now >= ExpiresAt ? "This invitation has expired. Ask whoever invited you to send a new one."
         : null;
 

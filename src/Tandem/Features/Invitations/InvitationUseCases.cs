@@ -29,11 +29,23 @@ public sealed class InvitationUseCases(
     LinkBuilder links,
     UserManager<TandemUser> users)
 {
-    /// <summary>A therapist of the engagement invites a client (or a co-therapist) by email.</summary>
+    /// <summary>Why an engagement's invitation is for clients only (issue 19, finding 3).</summary>
+    public const string ClientsOnly = "An invitation to an engagement is for a client. To work with a co-therapist, choose them from your practice's therapists; only the practice admin adds new staff.";
+
+    /// <summary>
+    /// A therapist of the engagement invites a client by email. Never staff: a link that made a therapist
+    /// account would let any therapist mint colleagues who read the client's record, unseen by the client.
+    /// Co-therapists are chosen from the practice's staff (<see cref="Engagements.CoTherapists"/>).
+    /// </summary>
     public async Task<InviteResult> InviteToEngagementAsync(Guid engagementId, string email, ParticipantRole role, CancellationToken ct = default)
     {
         var engagement = await access.RequireTherapistAsync(engagementId, "Invitation", ct);
         engagement.EnsureNotEnded();
+        if (role != ParticipantRole.Client)
+        {
+            throw new DomainException(ClientsOnly, DomainError.Invalid, new Dictionary<string, string[]> { ["role"] = [ClientsOnly] });
+        }
+
         var (invitation, token) = Invitation.Create(engagement.PracticeId, engagement.Id, email, role, me.Id, time.GetUtcNow());
         var normalised = users.NormalizeEmail(invitation.Email);
         if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalised && u.Role == PersonRole.PracticeAdmin, ct))
@@ -41,7 +53,7 @@ public sealed class InvitationUseCases(
             throw new DomainException("That address belongs to the practice admin account, which cannot join an engagement.", DomainError.Conflict);
         }
 
-        return await SaveAsync(invitation, token, role == ParticipantRole.Therapist ? "to work with you in Tandem" : "to start working together in Tandem", ct);
+        return await SaveAsync(invitation, token, "to start working together in Tandem", ct);
     }
 
     /// <summary>The practice admin invites a therapist to the practice (no engagement).</summary>

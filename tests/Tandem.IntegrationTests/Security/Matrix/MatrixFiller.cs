@@ -163,6 +163,7 @@ public static class MatrixBodies
             "POST /api/engagements/{id}/sessions" or "PUT /api/sessions/{id}" => new { startsAt = when, durationMinutes = 50, location = "Room 9" },
             "POST /api/engagements/{id}/invitations" or "POST /api/practice/invitations" => new { email = "matrix-invitee@example.test" },
             "POST /api/engagements/{id}/format" => new { format = "TherapistLed", reason = "x" },
+            "POST /api/engagements/{id}/therapists" => new { userId = Id("Therapist") },
             "POST /api/engagements/{id}/goals/{goalId}/ratings" => new { value = 5 },
             "POST /api/sessions/{id}/status" => new { status = "Cancelled" },
             "POST /api/sessions/{id}/agenda" => new { text = "Matrix agenda item", kind = "Topic" },
