@@ -24,68 +24,58 @@ public sealed partial class ImportTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Round_trip_an_exported_GAD_7_and_Collaboration_Check_import_back_and_score_the_same_answers_identically()
+    public async Task A_copy_of_a_built_in_is_refused_with_a_sentence_that_points_to_the_built_in()
     {
+        // Issue 18 (1): an imported copy of the PHQ-9 was scored as a plain sum, without bands, the risk rule or alerts.
+        await using var app = await TandemApp.StartAsync();
+        var sams = await Demo.SamsEngagementAsync(app);
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        var bundle = await ExportAsync(alex, sams);
+        foreach (var (builtIn, title) in new[] { (InstrumentCatalog.Phq9, "PHQ-9"), (InstrumentCatalog.Gad7, "GAD-7"), (InstrumentCatalog.CollaborationCheck, "Collaboration Check") })
+        {
+            var refused = await UploadAsync(alex, QuestionnaireFrom(bundle, builtIn), HttpStatusCode.UnprocessableEntity);
+            Assert.Contains($"copy of the {title}", refused.Str("title"), StringComparison.Ordinal);
+            Assert.Contains($"Use the built-in {title} instead", refused.Str("title"), StringComparison.Ordinal);
+        }
+
+        // Renamed and re-addressed, a PHQ-9 is still a PHQ-9 by its LOINC codes; so is a GAD-7 without its panel code.
+        var phq = JsonNode.Parse(QuestionnaireFrom(bundle, InstrumentCatalog.Phq9))!.AsObject();
+        phq["url"] = "https://example.org/fhir/Questionnaire/our-mood-form";
+        phq["id"] = "our-mood-form";
+        phq["title"] = "Our mood form";
+        await UploadAsync(alex, phq.ToJsonString(), HttpStatusCode.UnprocessableEntity);
+        var gad = JsonNode.Parse(QuestionnaireFrom(bundle, InstrumentCatalog.Gad7))!.AsObject();
+        gad["url"] = "https://example.org/fhir/Questionnaire/worry";
+        gad.Remove("code");
+        await UploadAsync(alex, gad.ToJsonString(), HttpStatusCode.UnprocessableEntity);
+        await app.WithDbAsync(async db => Assert.False(await db.Set<PracticeInstrument>().AnyAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task Any_instrument_that_carries_the_risk_question_raises_risk_shows_crisis_information_and_alerts_the_therapist()
+    {
+        // Issue 18 (1): one rule decides a risk answer, whatever the instrument: an item coded LOINC 44260-8 answered above 0.
         await using var app = await TandemApp.StartAsync();
         var sams = await Demo.SamsEngagementAsync(app);
         using var sam = await app.ClientForAsync("sam@riverside.test");
         using var alex = await app.ClientForAsync("alex@riverside.test");
+        var preview = await UploadAsync(alex, SampleQuestionnaires.WellbeingWithRiskQuestion(), HttpStatusCode.Created);
+        await alex.PostJsonAsync($"{Path}/{preview.Id()}/enable", null, HttpStatusCode.OK);
+        var key = preview.Str("key");
+        var alertsBefore = (await alex.GetJsonAsync("/api/alerts")).EnumerateArray().Count(a => a.Str("kind") == "Risk");
 
-        // Answers with different values per item, so a wrong value mapping would show in the total.
-        int[] gadAnswers = [0, 1, 2, 3, 2, 1, 3];
-        int[] checkAnswers = [4, 3, 2, 1, 0, 2, 4];
-        var builtInGad = await sam.PostJsonAsync($"/api/engagements/{sams}/responses", Gad7(InstrumentCatalog.Gad7, gadAnswers), HttpStatusCode.Created);
-        var builtInCheck = await sam.PostJsonAsync($"/api/engagements/{sams}/responses", Check(InstrumentCatalog.CollaborationCheck, checkAnswers), HttpStatusCode.Created);
-        Assert.Equal(12, builtInGad.GetProperty("total").GetInt32());
-        Assert.Equal(16, builtInCheck.GetProperty("total").GetInt32());
+        var safe = await sam.PostJsonAsync($"/api/engagements/{sams}/responses",
+            new { instrumentId = key, answers = new object[] { new { linkId = "energy", value = 2 }, new { linkId = "thoughts", value = 0 } } }, HttpStatusCode.Created);
+        Assert.Empty(safe.GetProperty("flags").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, safe.GetProperty("crisisInformation").ValueKind);
 
-        // Tandem's own export holds the Questionnaires the answers were given with.
-        var bundle = await ExportAsync(alex, sams);
-        foreach (var (builtIn, answers, expected, body) in new[]
-        {
-            (InstrumentCatalog.Gad7, gadAnswers, builtInGad, (Func<string, int[], object>)Gad7),
-            (InstrumentCatalog.CollaborationCheck, checkAnswers, builtInCheck, Check),
-        })
-        {
-            var questionnaire = QuestionnaireFrom(bundle, builtIn);
-            var preview = await UploadAsync(alex, questionnaire, HttpStatusCode.Created);
-            var key = preview.Str("key");
-            Assert.Equal(builtIn + "-imported", key);
-            Assert.Equal("Draft", preview.Str("status"));
-            Assert.Equal("sum", preview.Str("scoringMethod"));
-            Assert.Equal($"http://tandem.invalid/fhir/Questionnaire/{builtIn}", preview.Str("sourceUrl"));
-            Assert.Equal(0, preview.GetProperty("minTotal").GetInt32());
-            Assert.Equal(builtIn == InstrumentCatalog.Gad7 ? 21 : 28, preview.GetProperty("maxTotal").GetInt32());
-            Assert.Equal(builtIn == InstrumentCatalog.Gad7 ? 7 : 8, preview.GetProperty("items").GetArrayLength());
-
-            // A draft cannot be answered, nor scheduled.
-            var draft = await sam.PostJsonAsync($"/api/engagements/{sams}/responses", body(key, answers), HttpStatusCode.UnprocessableEntity);
-            Assert.Contains("instrumentId", draft.GetProperty("errors").EnumerateObject().Select(p => p.Name));
-            await alex.PostJsonAsync($"/api/engagements/{sams}/schedules", new { instrumentId = key, kind = "Once" }, HttpStatusCode.UnprocessableEntity);
-
-            var enabled = await alex.PostJsonAsync($"{Path}/{preview.Id()}/enable", null, HttpStatusCode.OK);
-            Assert.Equal("Enabled", enabled.Str("status"));
-
-            var imported = await sam.PostJsonAsync($"/api/engagements/{sams}/responses", body(key, answers), HttpStatusCode.Created);
-            Assert.Equal(expected.GetProperty("total").GetInt32(), imported.GetProperty("total").GetInt32());
-            Assert.Equal(JsonValueKind.Null, imported.GetProperty("band").ValueKind);
-            Assert.Empty(imported.GetProperty("flags").EnumerateArray());
-        }
-
-        // The imported instruments are listed with the built-ins, and their answers read back with labels.
-        var instruments = await sam.GetJsonAsync("/api/instruments");
-        Assert.Contains("gad-7-imported", instruments.EnumerateArray().Select(i => i.Str("id")));
-        var responses = await alex.GetJsonAsync($"/api/engagements/{sams}/responses?instrumentId=gad-7-imported");
-        var answered = Assert.Single(responses.EnumerateArray());
-        Assert.Equal("More than half the days", answered.GetProperty("answers")[2].Str("display"));
-
-        // The export now carries the imported Questionnaire (under its own id and url, derived from the built-in) and stays valid FHIR.
-        var after = await ExportAsync(alex, sams);
-        var importedQuestionnaire = after.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Questionnaire>().Single(q => q.Id == "gad-7-imported");
-        Assert.Contains("http://tandem.invalid/fhir/Questionnaire/gad-7", importedQuestionnaire.DerivedFrom);
-        Assert.StartsWith("http://tandem.invalid/fhir/Questionnaire/imported/", importedQuestionnaire.Url, StringComparison.Ordinal);
-        var (errors, _) = FhirValidation.Validate(after);
-        Assert.True(errors.Count == 0, string.Join("\n", errors.Take(10)));
+        var risk = await sam.PostJsonAsync($"/api/engagements/{sams}/responses",
+            new { instrumentId = key, answers = new object[] { new { linkId = "energy", value = 1 }, new { linkId = "thoughts", value = 2 } } }, HttpStatusCode.Created);
+        Assert.Equal(["risk"], risk.GetProperty("flags").EnumerateArray().Select(f => f.GetString()).ToArray());
+        Assert.False(string.IsNullOrWhiteSpace(risk.Str("crisisInformation")));
+        var alerts = (await alex.GetJsonAsync("/api/alerts")).EnumerateArray().Where(a => a.Str("kind") == "Risk").ToList();
+        Assert.Equal(alertsBefore + 1, alerts.Count);
+        Assert.Contains(alerts, a => a.Str("instrumentId") == key && a.Str("rule").Contains("More than half the days", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -399,19 +389,6 @@ public sealed partial class ImportTests
         var questionnaire = bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Questionnaire>().Single(q => q.Id == id);
         return JsonSerializer.Serialize(questionnaire, FhirValidation.Json);
     }
-
-    private static object Gad7(string instrumentId, int[] values) => new
-    {
-        instrumentId,
-        answers = MeasureRequests.Gad7Items.Select((l, i) => new { linkId = l, value = values[i] }).ToArray(),
-    };
-
-    private static object Check(string instrumentId, int[] values) => new
-    {
-        instrumentId,
-        answers = values.Select((v, i) => new { linkId = (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), value = (object)v })
-            .Append(new { linkId = "8", value = (object)"More time for questions." }).ToArray(),
-    };
 
     private static string Mutate(Action<JsonObject> change)
     {

@@ -63,6 +63,44 @@ public sealed class ResponseTests
     }
 
     [Fact]
+    public async Task The_PHQ_9_difficulty_question_is_stored_and_exported_as_the_chosen_option_and_stays_out_of_the_total()
+    {
+        // Issue 18 (4): its options carried no value, so the API refused 1-3 and every choice was stored as "Not difficult at all".
+        await using var app = await TandemApp.StartAsync();
+        var (id, robin) = await NewClient.JoinAsync(app);
+        using var robinClient = robin;
+        string[] expected = ["Not difficult at all", "Somewhat difficult", "Very difficult", "Extremely difficult"];
+        string[] codes = ["LA6572-7", "LA6573-5", "LA6575-0", "LA6574-3"];
+        for (var value = 0; value <= 3; value++)
+        {
+            var body = new
+            {
+                instrumentId = "phq-9",
+                answers = MeasureRequests.Phq9Items.Select(l => new { linkId = l, value = l == "44260-8" ? 0 : 1 }).Append(new { linkId = "69722-7", value }).ToArray(),
+            };
+            var result = await robin.PostJsonAsync($"/api/engagements/{id}/responses", body, HttpStatusCode.Created);
+            Assert.Equal(8, result.GetProperty("total").GetInt32());
+            app.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        await robin.PostJsonAsync($"/api/engagements/{id}/responses",
+            new { instrumentId = "phq-9", answers = MeasureRequests.Phq9Items.Select(l => new { linkId = l, value = 1 }).Append(new { linkId = "69722-7", value = 4 }).ToArray() },
+            HttpStatusCode.UnprocessableEntity);
+
+        var stored = (await robin.GetJsonAsync($"/api/engagements/{id}/responses?instrumentId=phq-9")).EnumerateArray()
+            .OrderBy(r => r.GetProperty("submittedAt").GetDateTimeOffset())
+            .Select(r => r.GetProperty("answers").EnumerateArray().Single(a => a.Str("linkId") == "69722-7").Str("display")).ToArray();
+        Assert.Equal(expected, stored);
+
+        using var export = await robin.GetAsync($"/api/engagements/{id}/export/fhir", Ct);
+        var bundle = Tandem.IntegrationTests.Export.FhirValidation.Parse(await export.Content.ReadAsStringAsync(Ct));
+        var chosen = bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.QuestionnaireResponse>()
+            .OrderBy(r => r.Authored)
+            .Select(r => ((Hl7.Fhir.Model.Coding)r.Item.Single(i => i.LinkId == "69722-7").Answer.Single().Value!).Code).ToArray();
+        Assert.Equal(codes, chosen);
+    }
+
+    [Fact]
     public async Task Invalid_submissions_answer_422_naming_the_item_or_404_and_store_nothing()
     {
         await using var app = await TandemApp.StartAsync();

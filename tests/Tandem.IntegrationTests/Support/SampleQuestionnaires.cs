@@ -35,4 +35,36 @@ public static class SampleQuestionnaires
           ]
         }
         """;
+
+    /// <summary>A practice's own check-in that asks the risk question with its LOINC code (and LOINC answer codes).</summary>
+    public static string WellbeingWithRiskQuestion() => """
+        {
+          "resourceType": "Questionnaire",
+          "id": "wellbeing",
+          "url": "https://example.org/fhir/Questionnaire/wellbeing",
+          "name": "Wellbeing",
+          "title": "Wellbeing check-in",
+          "status": "active",
+          "item": [
+            {
+              "linkId": "energy", "text": "How is your energy?", "type": "choice", "required": true,
+              "answerOption": [
+                { "extension": [{ "url": "http://hl7.org/fhir/StructureDefinition/ordinalValue", "valueDecimal": 0 }], "valueCoding": { "system": "https://example.org/energy", "code": "low", "display": "Low" } },
+                { "extension": [{ "url": "http://hl7.org/fhir/StructureDefinition/ordinalValue", "valueDecimal": 1 }], "valueCoding": { "system": "https://example.org/energy", "code": "some", "display": "Some" } },
+                { "extension": [{ "url": "http://hl7.org/fhir/StructureDefinition/ordinalValue", "valueDecimal": 2 }], "valueCoding": { "system": "https://example.org/energy", "code": "good", "display": "Good" } }
+              ]
+            },
+            {
+              "linkId": "thoughts", "code": [{ "system": "http://loinc.org", "code": "44260-8" }], "type": "choice", "required": true,
+              "text": "Over the last 2 weeks, how often have you had thoughts that you would be better off dead or of hurting yourself in some way?",
+              "answerOption": [
+                { "extension": [{ "url": "http://hl7.org/fhir/StructureDefinition/ordinalValue", "valueDecimal": 0 }], "valueCoding": { "system": "http://loinc.org", "code": "LA6568-5", "display": "Not at all" } },
+                { "extension": [{ "url": "http://hl7.org/fhir/StructureDefinition/ordinalValue", "valueDecimal": 1 }], "valueCoding": { "system": "http://loinc.org", "code": "LA6569-3", "display": "Several days" } },
+                { "extension": [{ "url": "http://hl7.org/fhir/StructureDefinition/ordinalValue", "valueDecimal": 2 }], "valueCoding": { "system": "http://loinc.org", "code": "LA6570-1", "display": "More than half the days" } },
+                { "extension": [{ "url": "http://hl7.org/fhir/StructureDefinition/ordinalValue", "valueDecimal": 3 }], "valueCoding": { "system": "http://loinc.org", "code": "LA6571-9", "display": "Nearly every day" } }
+              ]
+            }
+          ]
+        }
+        """;
 }

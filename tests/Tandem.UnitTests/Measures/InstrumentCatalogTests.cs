@@ -21,7 +21,12 @@ public sealed class InstrumentCatalogTests
         Assert.Equal([0, 1, 2, 3], phq.Items[0].Options.Select(o => o.Score).ToArray());
         Assert.Equal("Over the last 2 weeks, how often have you been bothered by any of the following problems?", phq.Stem);
         Assert.StartsWith("Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and colleagues", phq.Copyright, StringComparison.Ordinal);
-        Assert.False(phq.Items.Single(i => i.LinkId == "69722-7").Scored);
+        var difficulty = phq.Items.Single(i => i.LinkId == "69722-7");
+        Assert.False(difficulty.Scored);
+        // Answered 0-3 in option order like every other item, with the LOINC answer codes (LL358-3).
+        Assert.Equal([0, 1, 2, 3], difficulty.Options.Select(o => o.Score).ToArray());
+        Assert.Equal(["LA6572-7", "LA6573-5", "LA6575-0", "LA6574-3"], difficulty.Options.Select(o => o.Code).ToArray());
+        Assert.Equal(["Not difficult at all", "Somewhat difficult", "Very difficult", "Extremely difficult"], difficulty.Options.Select(o => o.Display).ToArray());
         Assert.False(phq.IsTandemsOwn);
     }
 

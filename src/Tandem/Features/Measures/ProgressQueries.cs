@@ -99,7 +99,7 @@ public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access,
 
             foreach (var instrument in imported.Values.OrderBy(i => i.Title, StringComparer.Ordinal))
             {
-                var series = mine.Where(r => r.InstrumentId == instrument.Id).Select(r => new ProgressPoint(r.Id, r.SubmittedAt, r.Total, r.Band, false, false)).ToList();
+                var series = mine.Where(r => r.InstrumentId == instrument.Id).Select(r => new ProgressPoint(r.Id, r.SubmittedAt, r.Total, r.Band, r.Flags.Contains("risk", StringComparison.Ordinal), false)).ToList();
                 if (series.Count > 0)
                 {
                     list.Add(new InstrumentProgress(instrument.Id, instrument.Title, false, instrument.MaxTotal, null, null, [], series, null, null) { MinTotal = instrument.MinTotal, Imported = true });

@@ -84,6 +84,17 @@ public sealed class InstrumentCatalog
 
     public static readonly IReadOnlyList<string> Ids = [Phq9, Gad7, CollaborationCheck, CollaborationCheckTherapist, Preferences];
 
+    /// <summary>The name people know a built-in by, for sentences that point to it.</summary>
+    public static string TitleOf(string id) => id switch
+    {
+        Phq9 => "PHQ-9",
+        Gad7 => "GAD-7",
+        CollaborationCheck => "Collaboration Check",
+        CollaborationCheckTherapist => "Collaboration Check (therapist's form)",
+        Preferences => "preferences check",
+        _ => id,
+    };
+
     public const string OrdinalValue = "http://hl7.org/fhir/StructureDefinition/ordinalValue";
     public const string ItemWeight = "http://hl7.org/fhir/StructureDefinition/itemWeight";
     private const string BipolarPoles = "http://tandem.invalid/fhir/StructureDefinition/bipolar-poles";
@@ -172,11 +183,13 @@ public sealed class InstrumentCatalog
 
     private static InstrumentItem ToItem(FM.Questionnaire.ItemComponent item)
     {
-        var options = item.AnswerOption.Select(o =>
+        // An option without a score (the PHQ-9 difficulty question) is answered by its position, 0 upwards in
+        // option order, so every option can be chosen and is stored as itself; such an item never counts towards a total.
+        var options = item.AnswerOption.Select((o, index) =>
         {
             var coding = (FM.Coding)o.Value;
             var ordinal = (FM.ExtensionExtensions.GetExtension(o, OrdinalValue)?.Value as FM.FhirDecimal)?.Value;
-            return new AnswerOption(coding.System ?? "", coding.Code ?? "", coding.Display ?? coding.Code ?? "", ordinal is { } d ? (int)d : 0);
+            return new AnswerOption(coding.System ?? "", coding.Code ?? "", coding.Display ?? coding.Code ?? "", ordinal is { } d ? (int)d : index);
         }).ToList();
         var loinc = item.Code.FirstOrDefault(c => c.System == "http://loinc.org")?.Code;
         var dimension = item.Code.FirstOrDefault(c => c.System == DimensionSystem)?.Code switch

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Tandem.Features.Measures.Scoring;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Fhir;
 using FM = Hl7.Fhir.Model;
@@ -96,6 +97,7 @@ public static partial class QuestionnaireImport
         }
 
         CheckShape(questionnaire);
+        CheckNotACopy(questionnaire);
 
         var outcome = FhirValidator.Validate(questionnaire);
         var errors = outcome.Issue.Where(FhirValidator.IsError).Select(Plain).Distinct(StringComparer.Ordinal).ToList();
@@ -198,6 +200,36 @@ public static partial class QuestionnaireImport
         if (questions > MaxItems)
         {
             throw new DomainException($"The Questionnaire has {questions} questions; Tandem takes at most {MaxItems}.", DomainError.Invalid);
+        }
+    }
+
+    /// <summary>
+    /// A copy of a built-in would be scored as a plain sum without the built-in's bands, risk rule
+    /// and alerts, and would split a person's series in two: refused, with a pointer to the built-in.
+    /// A copy is Tandem's own export (a built-in's canonical url), or a Questionnaire that carries a
+    /// standard measure's LOINC panel code or every one of its scored item codes. Instruments that
+    /// share a few items (PHQ-2, PHQ-8, GAD-2) are their own instruments and are imported; any of
+    /// them that carries the risk question's code gets the risk rule all the same.
+    /// </summary>
+    private static void CheckNotACopy(FM.Questionnaire questionnaire)
+    {
+        const string BuiltInUrl = "http://tandem.invalid/fhir/Questionnaire/";
+        var builtIn = questionnaire.Url is { } url && url.StartsWith(BuiltInUrl, StringComparison.Ordinal)
+            ? InstrumentCatalog.Ids.FirstOrDefault(id => url[BuiltInUrl.Length..] == id)
+            : null;
+        string? title = builtIn is null ? null : InstrumentCatalog.TitleOf(builtIn);
+        if (title is null)
+        {
+            var codes = questionnaire.Code.Concat(Flatten(questionnaire.Item).SelectMany(i => i.Code))
+                .Where(c => c.System == "http://loinc.org" && c.Code is not null).Select(c => c.Code).ToHashSet(StringComparer.Ordinal);
+            title = StandardMeasure.All.FirstOrDefault(m => codes.Contains(m.PanelCode) || m.ScoredItemCodes.All(codes.Contains))?.Name;
+        }
+
+        if (title is not null)
+        {
+            throw new DomainException(
+                $"This Questionnaire is a copy of the {title}, which Tandem has built in with its scoring rules (and, for the PHQ-9 and GAD-7, severity bands, the risk rule and alerts). Use the built-in {title} instead: it is already available to every engagement.",
+                DomainError.Invalid);
         }
     }
 

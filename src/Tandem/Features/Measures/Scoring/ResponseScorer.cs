@@ -21,6 +21,18 @@ public sealed record ScoredResponse(
 /// </summary>
 public static class ResponseScorer
 {
+    /// <summary>The risk alert a set of checked answers fires (<see cref="RiskRule"/>), or null.</summary>
+    public static FiredRule? RiskAnswer(Instrument instrument, IReadOnlyList<ValidAnswer> answers)
+    {
+        ArgumentNullException.ThrowIfNull(instrument);
+        ArgumentNullException.ThrowIfNull(answers);
+        var answer = answers.FirstOrDefault(a => RiskRule.IsRiskItem(a.Item.LoincCode) && a.Option is not null && RiskRule.IsRisk(a.Score));
+        return answer is null ? null : RiskFor(instrument.Title, answer.Option!.Display);
+    }
+
+    public static FiredRule RiskFor(string instrumentTitle, string answerDisplay) =>
+        new(AlertKind.Risk, $"Risk: {RiskRule.Description} Instrument: {instrumentTitle}. Answer: \"{answerDisplay}\".");
+
     public const string Loinc = "http://loinc.org";
     public const string TandemCodes = "http://tandem.invalid/fhir/CodeSystem/score";
 
@@ -32,21 +44,18 @@ public static class ResponseScorer
         var alerts = new List<FiredRule>();
         var observations = new List<ObservationValue>();
 
+        // Risk first, for every instrument: whatever else this instrument is, an answer to the risk question is never ignored.
+        if (RiskAnswer(instrument, answers) is { } risk)
+        {
+            flags.Add("risk");
+            alerts.Add(risk);
+        }
+
         if (instrument.Measure is { } measure)
         {
             var total = answers.Where(a => a.Item.Scored && a.Item.LoincCode != "69722-7").Sum(a => a.Score);
             var band = measure.Band(total).Name;
             observations.Add(new(Loinc, measure == StandardMeasure.Phq9 ? "44261-6" : "70274-6", $"{measure.Name} total score", total));
-            if (measure == StandardMeasure.Phq9)
-            {
-                var item9 = answers.FirstOrDefault(a => a.Item.LoincCode == RiskRule.Phq9Item9)?.Score;
-                if (RiskRule.IsRisk(item9))
-                {
-                    flags.Add("risk");
-                    alerts.Add(new FiredRule(AlertKind.Risk, $"Risk: {RiskRule.Description} Answer: \"{answers.First(a => a.Item.LoincCode == RiskRule.Phq9Item9).Option!.Display}\"."));
-                }
-            }
-
             if (measure.IsCase(total))
             {
                 flags.Add("caseness");
@@ -60,7 +69,7 @@ public static class ResponseScorer
 
         if (instrument.IsImported)
         {
-            // A practice's own instrument: the total of the answer values (the same sum the built-ins use), no bands and no alerts.
+            // A practice's own instrument: the total of the answer values (the same sum the built-ins use), no bands; the risk rule above still applies.
             var total = answers.Where(a => a.Item.Scored).Sum(a => a.Score);
             var display = $"{instrument.Title} total";
             observations.Add(new(TandemCodes, instrument.Id + "-total", display.Length <= 120 ? display : display[..119] + "…", total));

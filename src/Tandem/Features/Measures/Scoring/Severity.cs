@@ -16,7 +16,11 @@ public sealed record StandardMeasure(string InstrumentId, string Name, int MaxTo
         new("moderate", 10, 14),
         new("moderately severe", 15, 19),
         new("severe", 20, 27),
-    ]);
+    ])
+    {
+        PanelCode = "44249-1",
+        ScoredItemCodes = ["44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3", "44260-8"],
+    };
 
     public static readonly StandardMeasure Gad7 = new("gad-7", "GAD-7", 21, Caseness: 8, ReliableChange: 4,
     [
@@ -24,7 +28,19 @@ public sealed record StandardMeasure(string InstrumentId, string Name, int MaxTo
         new("mild", 5, 9),
         new("moderate", 10, 14),
         new("severe", 15, 21),
-    ]);
+    ])
+    {
+        PanelCode = "69737-5",
+        ScoredItemCodes = ["69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7"],
+    };
+
+    public static IReadOnlyList<StandardMeasure> All { get; } = [Phq9, Gad7];
+
+    /// <summary>The LOINC panel code of the instrument.</summary>
+    public string PanelCode { get; init; } = "";
+
+    /// <summary>The LOINC codes of the items that make up the total.</summary>
+    public IReadOnlyList<string> ScoredItemCodes { get; init; } = [];
 
     public static StandardMeasure? For(string instrumentId) => instrumentId switch
     {
@@ -61,13 +77,20 @@ public enum ReliableChange
     Mixed,
 }
 
-/// <summary>PHQ-9 item 9 (thoughts of being better off dead or of self-harm).</summary>
+/// <summary>
+/// The one rule that decides "this answer is a risk answer" (DOMAIN.md): any answer above 0 to
+/// an item coded LOINC 44260-8 (thoughts of being better off dead or of self-harm, PHQ-9 item 9),
+/// in any instrument: the built-in PHQ-9, an imported one, or any future one carrying the code.
+/// </summary>
 public static class RiskRule
 {
     public const string Phq9Item9 = "44260-8";
 
-    public const string Description = "PHQ-9 item 9 (thoughts that you would be better off dead or of hurting yourself) answered above 0. Any answer above \"Not at all\" is a risk flag, whatever the total.";
+    public const string Description = "An answer above 0 to the question about thoughts that you would be better off dead or of hurting yourself (PHQ-9 item 9, LOINC 44260-8). Any answer above \"Not at all\" is a risk flag, whatever the total.";
 
     /// <summary>Any answer above "Not at all" flags risk, whatever the total. "Not at all" is never proof of safety.</summary>
     public static bool IsRisk(int? item9Score) => item9Score > 0;
+
+    /// <summary>Whether an item carries the risk question's code.</summary>
+    public static bool IsRiskItem(string? loincCode) => loincCode == Phq9Item9;
 }
