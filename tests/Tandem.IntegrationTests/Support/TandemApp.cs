@@ -19,10 +19,17 @@ public sealed class TandemApp : WebApplicationFactory<Program>
 {
     public const string DemoPassword = DemoAccounts.DefaultPassword;
 
+    /// <summary>
+    /// The in-memory server's own origin: it is told to listen there (<c>urls</c>), and test clients
+    /// use it as their base address, over https as in production (Secure, __Host- cookies).
+    /// </summary>
+    public const string OwnOrigin = "https://localhost";
+
     private readonly TestDatabase _database;
     private readonly bool _seeded;
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly bool _ownsDatabase;
+    private readonly bool _kestrel;
 
     internal TandemApp(TestDatabase database, bool seeded, IReadOnlyDictionary<string, string?> settings, bool ownsDatabase = false, bool kestrel = false)
     {
@@ -30,6 +37,7 @@ public sealed class TandemApp : WebApplicationFactory<Program>
         _seeded = seeded;
         _settings = settings;
         _ownsDatabase = ownsDatabase;
+        _kestrel = kestrel;
         if (kestrel)
         {
             UseKestrel(0);
@@ -72,6 +80,12 @@ public sealed class TandemApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        if (!_kestrel)
+        {
+            // Where the in-memory server says it listens (Kestrel reports its real addresses itself).
+            builder.UseSetting(Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey, OwnOrigin);
+        }
+
         builder.UseSetting("Demo:Seed", _seeded ? "true" : "false");
         builder.UseSetting("Security:RequireHttps", "false");
         builder.UseSetting("Tandem:DataFolder", DataFolder);
@@ -97,8 +111,12 @@ public sealed class TandemApp : WebApplicationFactory<Program>
         });
     }
 
-    /// <summary>Over https, as in production: the session cookie is Secure and __Host- prefixed.</summary>
-    public HttpClient CreateAnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost/") });
+    /// <summary>
+    /// Over https, as in production: the session cookie is Secure and __Host- prefixed.
+    /// Unsafe requests carry the Origin and Sec-Fetch-Site headers a browser sends from Tandem's own pages (<see cref="BrowserHeaders"/>).
+    /// </summary>
+    public HttpClient CreateAnonymousClient() =>
+        CreateDefaultClient(new Uri(OwnOrigin + "/"), new BrowserHeaders(), new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler());
 
     /// <summary>An API client signed in with a bearer token.</summary>
     public async Task<HttpClient> ClientForAsync(string email, string password = DemoPassword)

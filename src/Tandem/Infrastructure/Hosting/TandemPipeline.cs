@@ -60,6 +60,7 @@ public static class TandemPipeline
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseMiddleware<SessionValidationMiddleware>();
+        app.UseMiddleware<CrossSiteRequestGuard>();
         app.UseAuthorization();
         app.UseAntiforgery();
 

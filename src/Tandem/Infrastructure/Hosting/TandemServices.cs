@@ -23,6 +23,8 @@ public static class TandemServices
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
 
         services.AddSingleton(TimeProvider.System);
+        AppOrigin.Validate(config);
+        services.AddSingleton<AppOrigin>();
         services.AddTandemDatabase(config, builder.Environment);
         services.AddTandemAuth(config, builder.Environment);
 
