@@ -180,11 +180,11 @@ public sealed class ResponseTests
         Assert.Equal(1, stored);
         Assert.Equal(1, created);
 
-        // The same key for a different submission is refused, and still stores nothing.
+        // The same key for a different submission is refused (422, as the Idempotency-Key draft says), and still stores nothing.
         using var other = new HttpRequestMessage(HttpMethod.Post, $"/api/engagements/{sams}/responses") { Content = JsonContent.Create(MeasureRequests.Gad7(3)) };
         other.Headers.Add("Idempotency-Key", key);
         using var refused = await sam.SendAsync(other, Ct);
-        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         Assert.Equal(before + 1, await CountAsync(app));
         Figures.Print($"idempotent retries: {all.Count} replays ({concurrent.Length} at the same moment), {stored} record");
     }

@@ -44,6 +44,9 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
 
     internal bool HasStaged => _staged.Count > 0;
 
+    /// <summary>Forgets entries staged for a change that will not be saved (a refused attempt).</summary>
+    internal void DiscardStaged() => _staged.Clear();
+
     internal IReadOnlyList<AuditEvent> TakeStaged()
     {
         var taken = _staged.ToArray();

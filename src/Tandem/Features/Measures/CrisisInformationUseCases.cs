@@ -15,7 +15,15 @@ public sealed class CrisisInformationUseCases(PracticeSettingsUseCases settings)
         "Your therapist has been told that you answered this question and will follow up with you. " +
         "Tandem is not watched around the clock, so please do not wait for a reply if you need help now.";
 
-    public async Task<string> TextAsync(CancellationToken ct = default) => (await GetAsync(ct)).Text + "\n\n" + FollowUp;
+    /// <summary>Said instead when no therapist of the engagement is active: the practice is told.</summary>
+    public const string PracticeFollowUp =
+        "Your practice has been told that you answered this question, so that someone follows up with you. " +
+        "Tandem is not watched around the clock, so please do not wait for a reply if you need help now.";
+
+    public async Task<string> TextAsync(CancellationToken ct = default) => await TextAsync(therapistTold: true, ct);
+
+    public async Task<string> TextAsync(bool therapistTold, CancellationToken ct = default) =>
+        (await GetAsync(ct)).Text + "\n\n" + (therapistTold ? FollowUp : PracticeFollowUp);
 
     public async Task<CrisisInformationView> GetAsync(CancellationToken ct = default)
     {

@@ -54,6 +54,30 @@ public sealed class MeasureAlert : IPracticeScoped
         RaisedAt = response.SubmittedAt,
     };
 
+    /// <summary>A risk alert for answers that were refused and so never stored: the alert is their record.</summary>
+    internal static MeasureAlert RaiseUnsaved(Guid practiceId, Guid engagementId, Guid subjectUserId, string instrumentId, string rule, DateTimeOffset at) => new()
+    {
+        Id = Guid.CreateVersion7(at),
+        PracticeId = practiceId,
+        EngagementId = engagementId,
+        SubjectUserId = subjectUserId,
+        InstrumentId = instrumentId.Length > 40 ? instrumentId[..40] : instrumentId,
+        Kind = AlertKind.Risk,
+        Rule = rule.Length > RuleMaxLength ? rule[..RuleMaxLength] : rule,
+        RaisedAt = at,
+    };
+
+    /// <summary>The refused answers behind this alert were sent again and saved: the alert now points to them.</summary>
+    internal void AttachSavedAnswers(MeasureResponse response)
+    {
+        if (ResponseId is null && response.SubjectMatches(SubjectUserId, EngagementId))
+        {
+            ResponseId = response.Id;
+            const string Saved = " The answers were then sent again and saved.";
+            Rule = Rule.Length + Saved.Length <= RuleMaxLength ? Rule + Saved : Rule;
+        }
+    }
+
     public void Acknowledge(Guid therapistId, DateTimeOffset now)
     {
         if (!IsOpen)

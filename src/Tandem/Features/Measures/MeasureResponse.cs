@@ -49,6 +49,8 @@ public sealed class MeasureResponse : IPracticeScoped
 
     public IReadOnlyList<string> FlagList => Flags.Length == 0 ? [] : Flags.Split(',');
 
+    internal bool SubjectMatches(Guid respondentId, Guid engagementId) => RespondentId == respondentId && EngagementId == engagementId;
+
     internal static MeasureResponse Create(
         Guid id, Guid practiceId, Guid engagementId, string instrumentId, Guid respondentId, Guid? sessionId, DateTimeOffset at,
         int? total, string? band, IEnumerable<string> flags, string? reliableChange, string fhirJson, string? idempotencyKey, string? requestHash) => new()

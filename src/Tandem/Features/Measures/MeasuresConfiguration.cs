@@ -22,8 +22,9 @@ internal sealed class MeasureResponseConfiguration : IEntityTypeConfiguration<Me
         builder.HasIndex(r => new { r.PracticeId, r.EngagementId, r.InstrumentId, r.SubmittedAt });
         builder.HasIndex(r => new { r.EngagementId, r.RespondentId, r.InstrumentId, r.SubmittedAt });
         // A replayed submission (same Idempotency-Key) can never become a second row, even when
-        // the replays race: the database refuses the second insert on either provider.
-        builder.HasIndex(r => new { r.PracticeId, r.IdempotencyKey }).IsUnique();
+        // the replays race: the database refuses the second insert on either provider. Keys are
+        // the sender's own: another person's key never collides with theirs.
+        builder.HasIndex(r => new { r.RespondentId, r.EngagementId, r.IdempotencyKey }).IsUnique();
     }
 }
 

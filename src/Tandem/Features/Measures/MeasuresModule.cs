@@ -17,6 +17,7 @@ public sealed class MeasuresModule : ITandemModule
         // The sessions feature registers the real one; until then "before each session" waits for a date.
         services.TryAddScoped<IUpcomingSessions, NoUpcomingSessions>();
         services.AddScoped<SubmitResponse>();
+        services.AddScoped<RiskAlerting>();
         services.AddScoped<MeasureQueries>();
         services.AddScoped<ProgressQueries>();
         services.AddScoped<AlertUseCases>();

@@ -39,12 +39,38 @@ public sealed class SubmitResponse(
     TimeProvider time,
     PracticeInstruments instruments,
     AlertNotifier notifier,
-    CrisisInformationUseCases crisis)
+    CrisisInformationUseCases crisis,
+    RiskAlerting risk)
 {
+    /// <summary>Alerts about answers that were refused, then sent again and saved, are completed rather than raised twice.</summary>
+    private static readonly TimeSpan UnsavedRiskWindow = TimeSpan.FromHours(1);
+
     public async Task<ResponseResult> HandleAsync(Guid engagementId, SubmitResponseCommand command, string? idempotencyKey, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(command);
         var engagement = await access.RequireParticipantAsync(engagementId, "MeasureResponse", ct);
+        Instrument? instrument = null;
+        try
+        {
+            instrument = await instruments.FindForUseAsync(command.InstrumentId, ct);
+            return await SubmitAsync(engagement, instrument, command, idempotencyKey, ct);
+        }
+        catch (DomainException refused) when (refused.CrisisInformation is null && engagement.ParticipantFor(me.Id)?.Role == ParticipantRole.Client)
+        {
+            // No path may end with a risk answer seen by the server and nobody told (issue 18): the answers are
+            // refused as they must be, and the risk alert is raised and the crisis information shown all the same.
+            if (await risk.CatchRefusedAsync(engagement, me.Id, instrument, command.InstrumentId, command.Answers, refused.Message, ct) is { } crisisText)
+            {
+                throw refused.WithCrisisInformation(crisisText);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<ResponseResult> SubmitAsync(Engagement engagement, Instrument? instrument, SubmitResponseCommand command, string? idempotencyKey, CancellationToken ct)
+    {
+        var engagementId = engagement.Id;
         var role = engagement.ParticipantFor(me.Id)!.Role;
         // A response may name one of this engagement's sessions, never another's: any other id (another engagement's,
         // another practice's, or none at all) gets the same answer, so it tells nothing about whether it exists.
@@ -62,8 +88,11 @@ public sealed class SubmitResponse(
         }
 
         // Built-ins, or the practice's enabled instruments: a draft or disabled import cannot be answered.
-        var instrument = await instruments.FindForUseAsync(command.InstrumentId, ct)
-            ?? throw new DomainException("Unknown instrument.", DomainError.Invalid, new Dictionary<string, string[]> { ["instrumentId"] = [$"One of {string.Join(", ", InstrumentCatalog.Ids)}, or one of your practice's enabled instruments."] });
+        if (instrument is null)
+        {
+            throw new DomainException("Unknown instrument.", DomainError.Invalid, new Dictionary<string, string[]> { ["instrumentId"] = [$"One of {string.Join(", ", InstrumentCatalog.Ids)}, or one of your practice's enabled instruments."] });
+        }
+
         if (instrument.Respondent != role)
         {
             throw new DomainException($"The {instrument.Title} is filled in by {(instrument.Respondent == ParticipantRole.Client ? "clients" : "therapists")}.", DomainError.Invalid,
@@ -99,6 +128,11 @@ public sealed class SubmitResponse(
         db.AddRange(scored.Observations.Select(o => ScoreObservation.For(response, o.System, o.Code, o.Display, o.Value)));
         var alerts = await NewAlertsAsync(response, scored.Alerts, ct);
         db.AddRange(alerts);
+        var therapistTold = true;
+        if (alerts.Any(a => a.Kind == AlertKind.Risk) || scored.Alerts.Any(a => a.Kind == AlertKind.Risk))
+        {
+            therapistTold = await risk.QueueMailAsync(engagement, ct);
+        }
 
         Stage(AuditAction.Create, "MeasureResponse", response.Id, engagementId);
         foreach (var alert in alerts)
@@ -115,7 +149,7 @@ public sealed class SubmitResponse(
             // Another request with the same key won the race: answer with its result.
             db.ChangeTracker.Clear();
             return await FindReplayAsync(engagement, idempotencyKey, hash, ct)
-                ?? throw new DomainException("This Idempotency-Key was already used.", DomainError.Conflict);
+                ?? throw new DomainException("A submission with this Idempotency-Key is still being handled. Try again in a moment.", DomainError.Conflict);
         }
 
         if (alerts.Count > 0)
@@ -123,7 +157,7 @@ public sealed class SubmitResponse(
             notifier.Publish(new AlertsRaised(engagement.PracticeId, engagementId, engagement.Therapists.Select(t => t.UserId).ToList(), alerts.Any(a => a.Kind == AlertKind.Risk)));
         }
 
-        return await ToResultAsync(response, replayed: false, ct);
+        return await ToResultAsync(response, replayed: false, therapistTold, ct);
     }
 
     private async Task<List<MeasureAlert>> NewAlertsAsync(MeasureResponse response, IReadOnlyList<FiredRule> fired, CancellationToken ct)
@@ -134,23 +168,44 @@ public sealed class SubmitResponse(
         }
 
         // Risk alerts every time; the slower rules once while one of their kind is still open.
-        var open = await db.Set<MeasureAlert>().AsNoTracking()
+        var open = await db.Set<MeasureAlert>()
             .Where(a => a.EngagementId == response.EngagementId && a.SubjectUserId == response.RespondentId && a.InstrumentId == response.InstrumentId && a.AcknowledgedAt == null)
-            .Select(a => a.Kind).Distinct().ToListAsync(ct);
-        return fired.Where(f => f.Kind == AlertKind.Risk || !open.Contains(f.Kind)).Select(f => MeasureAlert.Raise(response, f)).ToList();
+            .ToListAsync(ct);
+        var fresh = new List<MeasureAlert>();
+        foreach (var rule in fired.Where(f => f.Kind == AlertKind.Risk || !open.Any(a => a.Kind == f.Kind)))
+        {
+            // The same risk answer, refused a moment ago (its alert is open, with no saved answers) and now saved: that alert gets the answers.
+            var unsaved = rule.Kind == AlertKind.Risk
+                ? open.FirstOrDefault(a => a.Kind == AlertKind.Risk && a.ResponseId is null && response.SubmittedAt - a.RaisedAt <= UnsavedRiskWindow)
+                : null;
+            if (unsaved is not null)
+            {
+                unsaved.AttachSavedAnswers(response);
+                Stage(AuditAction.Update, "MeasureAlert", unsaved.Id, response.EngagementId);
+                continue;
+            }
+
+            fresh.Add(MeasureAlert.Raise(response, rule));
+        }
+
+        return fresh;
     }
 
     private async Task<ResponseResult?> FindReplayAsync(Engagement engagement, string key, string hash, CancellationToken ct)
     {
-        var first = await db.Set<MeasureResponse>().AsNoTracking().FirstOrDefaultAsync(r => r.IdempotencyKey == key, ct);
+        // Keys belong to the person who sent them, in one engagement: another person's key is not ours to replay or refuse.
+        var myId = me.Id;
+        var first = await db.Set<MeasureResponse>().AsNoTracking()
+            .FirstOrDefaultAsync(r => r.RespondentId == myId && r.EngagementId == engagement.Id && r.IdempotencyKey == key, ct);
         if (first is null)
         {
             return null;
         }
 
-        if (first.RespondentId != me.Id || first.EngagementId != engagement.Id || first.RequestHash != hash)
+        if (first.RequestHash != hash)
         {
-            throw new DomainException("This Idempotency-Key was already used for a different submission. Use a new key for a new submission.", DomainError.Conflict);
+            // draft-ietf-httpapi-idempotency-key-header: a key reused with a different payload is 422.
+            throw new DomainException("These answers were not saved: this Idempotency-Key was already used for different answers. Use a new key for a new submission.", DomainError.KeyReused);
         }
 
         await audit.RecordAsync(new AuditEvent
@@ -162,13 +217,13 @@ public sealed class SubmitResponse(
             SubjectUserId = first.RespondentId,
             DataCategory = AuditCategories.Clinical,
         }, ct);
-        return await ToResultAsync(first, replayed: true, ct);
+        return await ToResultAsync(first, replayed: true, therapistTold: true, ct);
     }
 
-    private async Task<ResponseResult> ToResultAsync(MeasureResponse response, bool replayed, CancellationToken ct)
+    private async Task<ResponseResult> ToResultAsync(MeasureResponse response, bool replayed, bool therapistTold, CancellationToken ct)
     {
         var flags = response.FlagList;
-        var crisisText = flags.Contains("risk") ? await crisis.TextAsync(ct) : null;
+        var crisisText = flags.Contains("risk") ? await crisis.TextAsync(therapistTold, ct) : null;
         PreferenceResult? preferences = null;
         if (response.InstrumentId == InstrumentCatalog.Preferences)
         {

@@ -33,6 +33,14 @@ public class DomainException : Exception
 
     public IReadOnlyDictionary<string, string[]>? Errors { get; }
 
+    /// <summary>
+    /// Set when the refused request carried a risk answer: the crisis information is shown to the
+    /// person all the same (and a risk alert was raised), whatever else was wrong with the request.
+    /// </summary>
+    public string? CrisisInformation { get; private init; }
+
+    public DomainException WithCrisisInformation(string text) => new(Message, Kind, Errors) { CrisisInformation = text };
+
     public int StatusCode => Kind switch
     {
         DomainError.NotFound => StatusCodes.Status404NotFound,
@@ -42,6 +50,7 @@ public class DomainException : Exception
         DomainError.BadRequest => StatusCodes.Status400BadRequest,
         DomainError.Gone => StatusCodes.Status410Gone,
         DomainError.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        DomainError.KeyReused => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
 
@@ -58,4 +67,7 @@ public enum DomainError
     PreconditionRequired,
     Gone,
     TooLarge,
+
+    /// <summary>An Idempotency-Key already used for a different request (422, draft-ietf-httpapi-idempotency-key-header).</summary>
+    KeyReused,
 }

@@ -44,15 +44,16 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
 
     private static ProblemDetails ToProblem(DomainException domain)
     {
-        if (domain.Errors is { Count: > 0 } errors)
+        var problem = domain.Errors is { Count: > 0 } errors
+            ? new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value)) { Status = domain.StatusCode, Title = domain.Message }
+            : new ProblemDetails { Status = domain.StatusCode, Title = domain.Message };
+        if (domain.CrisisInformation is { } crisis)
         {
-            return new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))
-            {
-                Status = domain.StatusCode,
-                Title = domain.Message,
-            };
+            // A refused request that carried a risk answer: the person still sees the crisis information at once.
+            problem.Extensions["flags"] = new[] { "risk" };
+            problem.Extensions["crisisInformation"] = crisis;
         }
 
-        return new ProblemDetails { Status = domain.StatusCode, Title = domain.Message };
+        return problem;
     }
 }

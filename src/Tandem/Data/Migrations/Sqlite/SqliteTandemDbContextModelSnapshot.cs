@@ -438,6 +438,92 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.ToTable("BreakGlassGrants", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Engagements.Engagement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AllClientsSigned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PracticeId");
+
+                    b.HasIndex("PracticeId", "Status");
+
+                    b.ToTable("Engagements", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Engagements.Participant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("JoinedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeftAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PracticeId");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("EngagementId", "UserId");
+
+                    b.HasIndex("PracticeId", "UserId", "EngagementId");
+
+                    b.ToTable("Participants", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.GettingStarted.DirectoryProfile", b =>
                 {
                     b.Property<Guid>("Id")
@@ -570,92 +656,6 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasIndex("PracticeId", "TherapistId", "Status", "CreatedAt");
 
                     b.ToTable("FirstConversationRequests", (string)null);
-                });
-
-            modelBuilder.Entity("Tandem.Features.Engagements.Engagement", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("AllClientsSigned")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("CreatedBy")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("EndedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Format")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("PracticeId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(120)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("PracticeId");
-
-                    b.HasIndex("PracticeId", "Status");
-
-                    b.ToTable("Engagements", (string)null);
-                });
-
-            modelBuilder.Entity("Tandem.Features.Engagements.Participant", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("EngagementId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("JoinedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("LeftAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("PracticeId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Role")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("PracticeId");
-
-                    b.HasIndex("UserId");
-
-                    b.HasIndex("EngagementId", "UserId");
-
-                    b.HasIndex("PracticeId", "UserId", "EngagementId");
-
-                    b.ToTable("Participants", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Features.Invitations.Invitation", b =>
@@ -890,7 +890,7 @@ namespace Tandem.Data.Migrations.Sqlite
 
                     b.HasIndex("PracticeId");
 
-                    b.HasIndex("PracticeId", "IdempotencyKey")
+                    b.HasIndex("RespondentId", "EngagementId", "IdempotencyKey")
                         .IsUnique();
 
                     b.HasIndex("EngagementId", "RespondentId", "InstrumentId", "SubmittedAt");
@@ -2087,6 +2087,21 @@ namespace Tandem.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Tandem.Features.Engagements.Participant", b =>
+                {
+                    b.HasOne("Tandem.Features.Engagements.Engagement", null)
+                        .WithMany("Participants")
+                        .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Tandem.Features.GettingStarted.DirectoryProfile", b =>
                 {
                     b.HasOne("Tandem.Features.Accounts.TandemUser", null)
@@ -2106,21 +2121,6 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasOne("Tandem.Features.Accounts.TandemUser", null)
                         .WithMany()
                         .HasForeignKey("TherapistId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Tandem.Features.Engagements.Participant", b =>
-                {
-                    b.HasOne("Tandem.Features.Engagements.Engagement", null)
-                        .WithMany("Participants")
-                        .HasForeignKey("EngagementId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
