@@ -2,7 +2,7 @@ using Tandem.Infrastructure.Hosting;
 
 // `backup <file>` / `restore <file>` take their file off the arguments before the host reads them.
 var (command, file, hostArgs) = Tandem.Data.BackupCommand.Parse(args);
-var builder = WebApplication.CreateBuilder(hostArgs);
+var builder = WebApplication.CreateBuilder(AppFolder.Options(hostArgs));
 builder.AddTandem();
 
 var app = builder.Build();

@@ -21,7 +21,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     {
         var dataFolder = Path.GetFullPath(config["Tandem:DataFolder"] ?? "data", env.ContentRootPath);
         var providerName = config["Database:Provider"] ?? "Sqlite";
-        if (!Enum.TryParse<DatabaseProvider>(providerName, ignoreCase: true, out var provider))
+        if (!Infrastructure.Input.DefinedEnums.TryParse<DatabaseProvider>(providerName, out var provider))
         {
             throw new InvalidOperationException($"Database:Provider must be Sqlite or Postgres, not '{providerName}'.");
         }

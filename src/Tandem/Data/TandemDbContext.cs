@@ -89,6 +89,7 @@ public abstract class TandemDbContext
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardTenant();
+        Infrastructure.Input.StoredText.Check(ChangeTracker);
         if (_audit?.HasStaged == true)
         {
             throw new InvalidOperationException("Audited changes are saved with SaveChangesAsync.");
@@ -101,6 +102,7 @@ public abstract class TandemDbContext
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         GuardTenant();
+        Infrastructure.Input.StoredText.Check(ChangeTracker);
         if (_audit is not null)
         {
             AccountAudit.StageChanges(ChangeTracker, _audit);

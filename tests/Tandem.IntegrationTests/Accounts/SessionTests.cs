@@ -34,7 +34,7 @@ public sealed class SessionTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/me", Ct)).StatusCode);
         using var home = await browser.GetAsync("/Account/Manage", Ct);
         Assert.Equal(HttpStatusCode.Redirect, home.StatusCode);
-        Assert.StartsWith("/Account/Login", home.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        Assert.StartsWith("/Account/Login", home.Headers.Location!.OriginalString, StringComparison.Ordinal);
 
         // And a new sign-in is refused, on the API and the page.
         using var anonymous = app.CreateAnonymousClient();
@@ -67,7 +67,7 @@ public sealed class SessionTests
         request.Headers.Add("Cookie", before);
         using var staleAnswer = await stale.SendAsync(request, Ct);
         Assert.Equal(HttpStatusCode.Redirect, staleAnswer.StatusCode);
-        Assert.StartsWith("/Account/Login", staleAnswer.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        Assert.StartsWith("/Account/Login", staleAnswer.Headers.Location!.OriginalString, StringComparison.Ordinal);
         if (staleAnswer.Headers.TryGetValues("Set-Cookie", out var cookies))
         {
             foreach (var cookie in cookies)

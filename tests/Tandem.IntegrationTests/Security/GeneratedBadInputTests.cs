@@ -55,7 +55,7 @@ public sealed class GeneratedBadInputTests
         {
             var (info, type) = endpoints[e];
             var (caller, token) = callers[c];
-            var body = BadBodies.For(type!, new Random(seed));
+            var body = BadBodies.For(type!, new Random(seed), out var undefinedEnum);
             using var client = app.CreateAnonymousClient();
             client.DefaultRequestHeaders.Authorization = new("Bearer", token);
             using var request = new HttpRequestMessage(new HttpMethod(info.Method), info.PathWith(engagement.ToString()))
@@ -75,6 +75,11 @@ public sealed class GeneratedBadInputTests
                 if (status >= 500)
                 {
                     failures.Add($"{label}: {Shorten(text)}");
+                }
+
+                if (undefinedEnum && status < 400)
+                {
+                    failures.Add($"{label}: accepted an enum value that is not one of its names");
                 }
                 else if (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
                 {
@@ -96,8 +101,133 @@ public sealed class GeneratedBadInputTests
             }
         }, iter: iterations, threads: 1);
 
+        failures.AddRange(await StoredEnums.UndefinedAsync(app));
         Assert.True(failures.Count == 0, $"{failures.Count} of {sent} requests failed:\n{string.Join('\n', failures.Take(20))}");
         Figures.Print($"bad input: {sent} generated requests to {endpoints.Count} JSON endpoints, 0 5xx, 0 half-written (answers: {string.Join(", ", statuses.Select(s => $"{s.Value}x{s.Key}"))})");
+    }
+
+    /// <summary>
+    /// Issue 19, finding 4, for every JSON endpoint whose request has an enum (at the top or one level down): the body the
+    /// authorisation matrix sends (valid, so only the enum decides) with that enum set to each value that is not one of its
+    /// names, as a client, a therapist and the admin, to their own records. None may be accepted; then the same bodies with
+    /// a defined name, so the sweep cannot pass by sending bodies refused for another reason; no stored enum is undefined.
+    /// </summary>
+    [Fact]
+    public async Task Undefined_enum_values_in_every_json_body_are_refused()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var index = await Matrix.RecordIndex.LoadAsync(app);
+        var now = app.Clock.GetUtcNow();
+        var sams = index.EngagementOfClient("sam@riverside.test");
+        var callers = new List<(string Email, HttpClient Http)>();
+        foreach (var email in new[] { "sam@riverside.test", "alex@riverside.test", "admin@riverside.test" })
+        {
+            callers.Add((email, await app.ClientForAsync(email)));
+        }
+
+        var endpoints = EndpointInfo.All(app.Services)
+            .Where(e => e.IsApi && e.Method is "POST" or "PUT" or "PATCH")
+            .Select(e => (Info: e, Enums: EnumPaths(e.Endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType)))
+            .Where(e => e.Enums.Count > 0)
+            .ToList();
+        Assert.True(endpoints.Count >= 6, $"only {endpoints.Count} JSON endpoints with an enum found");
+
+        var accepted = new List<string>();
+        var wrong = new List<string>();
+        var sent = 0;
+        async Task<int> SendAsync(HttpClient http, Matrix.Person person, EndpointInfo e, string[] path, JsonNode? value, bool undefined)
+        {
+            var filler = new Matrix.MatrixFiller(index, person, sams, now);
+            var slots = new List<Matrix.Slot>();
+            var url = Matrix.MatrixRoutes.Fill(e.Pattern, (type, _) => filler.For(type), slots);
+            var body = JsonNode.Parse(Matrix.MatrixProbe.ToJson(Matrix.MatrixBodies.Body(e, filler.For, slots, now) ?? new { }))!.AsObject();
+            var target = body;
+            foreach (var step in path[..^1])
+            {
+                target = target[step] as JsonObject ?? (JsonObject)(target[step] = new JsonObject());
+            }
+
+            target[path[^1]] = value?.DeepClone();
+            using var request = new HttpRequestMessage(new HttpMethod(e.Method), url) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+            foreach (var (name, header) in Matrix.MatrixBodies.Headers(e))
+            {
+                request.Headers.TryAddWithoutValidation(name, header);
+            }
+
+            using var response = await http.SendAsync(request, Ct);
+            sent++;
+            var status = (int)response.StatusCode;
+            if (undefined && (status >= 500 || (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")))
+            {
+                wrong.Add($"{e.Method} {e.Pattern} {string.Join('.', path)}={value?.ToJsonString()} -> {status}: {Shorten(await response.Content.ReadAsStringAsync(Ct))}");
+            }
+
+            return status;
+        }
+
+        foreach (var (e, enums) in endpoints)
+        {
+            foreach (var (path, _) in enums)
+            {
+                foreach (var value in BadBodies.UndefinedEnumValues)
+                {
+                    foreach (var (email, http) in callers)
+                    {
+                        if (await SendAsync(http, index.Person(email), e, path, value, undefined: true) is >= 200 and < 300)
+                        {
+                            accepted.Add($"{email}: {e.Method} {e.Pattern} with {string.Join('.', path)} = {value?.ToJsonString()}");
+                        }
+                    }
+                }
+            }
+        }
+
+        var stored = await StoredEnums.UndefinedAsync(app);
+
+        // The control: the same bodies with a defined name are accepted somewhere, so the refusals above were the enum's.
+        var controls = 0;
+        foreach (var (e, enums) in endpoints)
+        {
+            foreach (var (path, type) in enums)
+            {
+                foreach (var (email, http) in callers)
+                {
+                    controls += await SendAsync(http, index.Person(email), e, path, JsonValue.Create(Enum.GetNames(type)[^1]), undefined: false) is >= 200 and < 300 ? 1 : 0;
+                }
+            }
+        }
+
+        Figures.Print($"undefined enums: {sent} requests to {endpoints.Count} JSON endpoints with {endpoints.Sum(e => e.Enums.Count)} enum fields, {accepted.Count} undefined values accepted, {controls} defined-name controls accepted");
+        Assert.True(accepted.Count == 0, $"{accepted.Count} accepted:\n" + string.Join('\n', accepted.Take(30)));
+        Assert.True(wrong.Count == 0, string.Join('\n', wrong.Take(30)));
+        Assert.True(stored.Count == 0, string.Join("\n", stored));
+        Assert.True(controls >= 3, $"only {controls} bodies with a defined enum name were accepted: the sweep's bodies are refused for other reasons");
+    }
+
+    /// <summary>The JSON paths of the enum properties of a request type (camelCase), at the top or one level down.</summary>
+    private static List<(string[] Path, Type Type)> EnumPaths(Type? type, int depth = 0)
+    {
+        var found = new List<(string[], Type)>();
+        if (type is null || type == typeof(string) || type.IsPrimitive || depth > 1)
+        {
+            return found;
+        }
+
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead))
+        {
+            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (propertyType.IsEnum)
+            {
+                found.Add(([name], propertyType));
+            }
+            else if (propertyType.IsClass && propertyType != typeof(string) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(propertyType))
+            {
+                found.AddRange(EnumPaths(propertyType, depth + 1).Select(p => ((string[])[name, .. p.Path], p.Type)));
+            }
+        }
+
+        return found;
     }
 
     private static string Shorten(string text) => text.Length <= 160 ? text : $"{text[..160]}... ({text.Length:N0} chars)";
@@ -153,8 +283,14 @@ internal static class BadBodies
         new JsonArray(), new JsonArray(1, "x", null), new JsonObject(), new JsonObject { ["a"] = 1 },
     ];
 
-    public static string For(Type type, Random random)
+    /// <summary>Values of an enum field that are not one of its names: numbers, numbers as text, unknown names, combinations.</summary>
+    public static readonly JsonNode?[] UndefinedEnumValues = [2, -1, 99, 1.5, "2", "-1", "Nonsense", "ClientLed,TherapistLed", "Client, Therapist", " ", true];
+
+    public static string For(Type type, Random random) => For(type, random, out _);
+
+    public static string For(Type type, Random random, out bool undefinedEnum)
     {
+        undefinedEnum = false;
         if (random.Next(8) == 0)
         {
             return Broken[random.Next(Broken.Length)];
@@ -175,7 +311,15 @@ internal static class BadBodies
                 continue;
             }
 
-            body[JsonNamingPolicy.CamelCase.ConvertName(property.Name)] = roll < 5 ? Sensible(property, random) : Bad(property, random);
+            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            if (roll >= 5 && (Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType).IsEnum && random.Next(2) == 0)
+            {
+                body[name] = UndefinedEnumValues[random.Next(UndefinedEnumValues.Length)]?.DeepClone();
+                undefinedEnum = true;
+                continue;
+            }
+
+            body[name] = roll < 5 ? Sensible(property, random) : Bad(property, random);
         }
 
         if (random.Next(6) == 0)

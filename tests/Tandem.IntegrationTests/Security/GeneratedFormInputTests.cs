@@ -294,6 +294,9 @@ public sealed partial class GeneratedFormInputTests
 
         final.AddRange(await OversizedTextAsync(app, lengthsBefore));
 
+        // No form stored an enum value that is not one of its names (a "999" for a select bound to an enum).
+        final.AddRange(await StoredEnums.UndefinedAsync(app));
+
         var figure = $"bad input (forms): {sent} submissions to {run.Posted.Count} forms on {run.Posted.Select(p => p.Pattern).Distinct().Count()} pages, {fivexx} 5xx, {traces} stack traces, {halfWritten} half-written";
         var summary = $"{figure} ({swept} of them the sweep; {clock.Elapsed.TotalSeconds:0} s, provider {TestEnvironment.Provider}; answers: {string.Join(", ", answers.Select(a => $"{a.Value}x {a.Key}"))}; {accepted} accepted writes)";
         Console.WriteLine(summary);

@@ -52,14 +52,20 @@ public sealed class TandemProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the app and waits until /health answers 200.</summary>
-    public static async Task<TandemProcess> StartAsync(TestDatabase database, string dataFolder, CancellationToken ct)
+    /// <param name="appDll">Another build of the app (a published one); this test's build output by default.</param>
+    /// <param name="workingDirectory">The folder it is started from; the app's own by default.</param>
+    /// <param name="settings">Settings instead of <see cref="SettingsFor"/>'s.</param>
+    public static async Task<TandemProcess> StartAsync(TestDatabase database, string dataFolder, CancellationToken ct,
+        string? appDll = null, string? workingDirectory = null, IEnumerable<string>? settings = null)
     {
         Directory.CreateDirectory(dataFolder);
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}/");
-        var args = new List<string> { AppDll, "--urls", $"http://127.0.0.1:{port}" };
-        args.AddRange(SettingsFor(database, dataFolder));
-        var process = new Process { StartInfo = StartInfo(args), EnableRaisingEvents = true };
+        var args = new List<string> { appDll ?? AppDll, "--urls", $"http://127.0.0.1:{port}" };
+        args.AddRange(settings ?? SettingsFor(database, dataFolder));
+        var info = StartInfo(args);
+        info.WorkingDirectory = workingDirectory ?? info.WorkingDirectory;
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var app = new TandemProcess(process, address);
         process.OutputDataReceived += (_, e) => app.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => app.Keep(e.Data);
@@ -137,6 +143,9 @@ public sealed class TandemProcess : IAsyncDisposable
 
         _process.WaitForExit();
     }
+
+    /// <summary>Everything the app wrote (its last 400 lines).</summary>
+    public IReadOnlyList<string> Output => [.. _log];
 
     /// <summary>The last lines the app wrote, for failure messages.</summary>
     public string Tail(int lines = 40) => string.Join('\n', _log.TakeLast(lines));

@@ -20,7 +20,8 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromForm] string? returnUrl) =>
         {
             await signInManager.SignOutAsync();
-            return TypedResults.LocalRedirect($"~/{returnUrl}");
+            // The form's returnUrl is whatever was posted: a path on this site, or home (LocalRedirect would throw, a 500, on "//host").
+            return TypedResults.LocalRedirect(Tandem.Infrastructure.Hosting.LocalPaths.IsLocal(returnUrl) ? "~/" + returnUrl.TrimStart('/') : "~/");
         }).RequireAuthorization(Policies.SignedIn);
 
         accountGroup.MapPost("/PasskeyCreationOptions", async (

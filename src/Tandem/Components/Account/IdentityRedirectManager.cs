@@ -18,26 +18,17 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 
     public void RedirectTo(string? uri)
     {
-        uri ??= "";
-
-        // Prevent open redirects: an address on this site is made relative; one elsewhere (or one a
-        // browser would read as elsewhere, "//host" or "/\host") is never followed, and the person
-        // goes to their home page instead of a server error.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal)
-            || uri.StartsWith("/\\", StringComparison.Ordinal))
-        {
-            uri = uri.StartsWith(navigationManager.BaseUri, StringComparison.OrdinalIgnoreCase) ? navigationManager.ToBaseRelativePath(uri) : "";
-        }
-
-        navigationManager.NavigateTo(uri);
+        // Prevent open redirects: only a path on this site is followed. Anything else (an absolute address in any letter
+        // case, "//host" or "/\host" that a browser reads as another site, a scheme such as "javascript:") sends the
+        // person to their home page: never elsewhere, never a server error. Tandem itself only ever passes paths.
+        navigationManager.NavigateTo(Infrastructure.Hosting.LocalPaths.IsLocal(uri) ? uri : "");
     }
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)
     {
         var uriWithoutQuery = navigationManager.ToAbsoluteUri(uri).GetLeftPart(UriPartial.Path);
         var newUri = navigationManager.GetUriWithQueryParameters(uriWithoutQuery, queryParameters);
-        RedirectTo(newUri);
+        RedirectTo("/" + navigationManager.ToBaseRelativePath(newUri));
     }
 
     /// <summary>
@@ -58,7 +49,7 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         RedirectTo(uri);
     }
 
-    private string CurrentPath => navigationManager.ToAbsoluteUri(navigationManager.Uri).GetLeftPart(UriPartial.Path);
+    private string CurrentPath => "/" + navigationManager.ToBaseRelativePath(navigationManager.Uri).Split('?', '#')[0];
 
     public void RedirectToCurrentPage() => RedirectTo(CurrentPath);
 

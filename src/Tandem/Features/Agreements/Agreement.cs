@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tandem.Features.Engagements;
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Features.Agreements;
@@ -20,6 +21,7 @@ public sealed class AgreementVersion : IPracticeScoped
 
     public int Number { get; private set; }
 
+    [MultiLine]
     public string Text { get; private set; } = "";
 
     /// <summary>SHA-256 of the text: what a signature binds to.</summary>

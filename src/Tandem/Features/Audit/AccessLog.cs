@@ -63,7 +63,10 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
 
         return entries.Select(e =>
         {
-            var insider = e.UserId is { } id && (participants.Contains(id) || e.Purpose == AuditPurposes.BreakGlass);
+            // Named: the participants, an admin under break-glass, and the practice admin reading the practice's list of
+            // engagements (their job, not an intrusion: "someone without access" would alarm for nothing).
+            var insider = e.UserId is { } id && (participants.Contains(id) || e.Purpose == AuditPurposes.BreakGlass
+                || (e.Purpose == AuditPurposes.Administration && e.ObjectType == "PracticeEngagementList"));
             var name = !insider ? "Someone without access" : e.UserId == viewer ? "You" : names.GetValueOrDefault(e.UserId!.Value, "Former member");
             var grant = e.Purpose == AuditPurposes.BreakGlass ? grants.Where(g => g.AdminId == e.UserId && g.StartsAt.AddSeconds(-1) <= e.At && e.At <= g.ExpiresAt).MaxBy(g => g.StartsAt) : null;
             return new AccessLogEntry(e.Id, e.At, insider ? e.UserId : null, name, e.Role ?? "", e.Action.ToString(), e.ObjectType,
@@ -170,6 +173,8 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         "MeasureResponseList" or "MeasureProgress" => "the questionnaire results",
         "MeasureAlert" => "an alert",
         "MeasureAlertList" => "the alerts",
+        "EngagementList" => "the list of engagements",
+        "PracticeEngagementList" => "the practice's list of engagements",
         "MeasureSchedule" or "MeasureScheduleList" => "the questionnaire schedule",
         "MeasureDueList" => "the questionnaires due",
         "PreferencesResult" => "the preferences check",

@@ -34,6 +34,23 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
         return writer.WriteAsync(Complete(e), ct);
     }
 
+    /// <summary>
+    /// A list that shows several clients' records (the alerts, the schedule, the caseload): one entry per record shown,
+    /// each with its engagement (and subject, for personal records), so every client finds the read in their own access
+    /// log (issue 19, finding 10). Committed together in one batch of the group writer; an empty list is still one entry.
+    /// </summary>
+    public Task RecordEachAsync(AuditEvent list, IEnumerable<(Guid EngagementId, Guid? SubjectUserId)> shown, CancellationToken ct = default)
+    {
+        var entries = shown.Distinct()
+            .Select(s => list with { EngagementId = s.EngagementId, SubjectUserId = s.SubjectUserId ?? list.SubjectUserId, ObjectId = list.ObjectId ?? s.EngagementId.ToString() })
+            .ToList();
+        return entries.Count == 0 ? RecordAsync(list, ct) : Task.WhenAll(entries.Select(e => RecordAsync(e, ct)));
+    }
+
+    /// <summary><see cref="RecordEachAsync(AuditEvent, IEnumerable{ValueTuple{Guid, Guid?}}, CancellationToken)"/> for lists of whole engagements.</summary>
+    public Task RecordEachAsync(AuditEvent list, IEnumerable<Guid> engagementIds, CancellationToken ct = default) =>
+        RecordEachAsync(list, engagementIds.Select(id => (id, (Guid?)null)), ct);
+
     private void Count()
     {
         if (http.HttpContext is { } context)

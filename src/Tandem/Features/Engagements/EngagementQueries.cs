@@ -32,7 +32,7 @@ public sealed class EngagementQueries(TandemDbContext db, CurrentUser me, Engage
             .Take(500)
             .ToListAsync(ct);
         var views = await ToViewsAsync(engagements, ct);
-        await audit.RecordAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "EngagementList", DataCategory = AuditCategories.Clinical }, ct);
+        await audit.RecordEachAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "EngagementList", DataCategory = AuditCategories.Clinical }, engagements.Select(e => e.Id), ct);
         return views;
     }
 
@@ -56,13 +56,14 @@ public sealed class EngagementQueries(TandemDbContext db, CurrentUser me, Engage
         var engagements = await db.Engagements.AsNoTracking().Include(e => e.Participants)
             .OrderByDescending(e => e.CreatedAt).Take(2000).ToListAsync(ct);
         var views = await ToViewsAsync(engagements, ct);
-        await audit.RecordAsync(new AuditEvent
+        // Who is in which engagement is personal data of each client listed: in their access log, under the admin's name.
+        await audit.RecordEachAsync(new AuditEvent
         {
             Action = AuditAction.Read,
             ObjectType = "PracticeEngagementList",
-            DataCategory = AuditCategories.Administrative,
+            DataCategory = AuditCategories.Personal,
             Purpose = AuditPurposes.Administration,
-        }, ct);
+        }, engagements.Select(e => e.Id), ct);
         return views.Select(v => new PracticeEngagementView(v.Id, v.Format, v.Status, v.CreatedAt, v.Participants)).ToList();
     }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tandem.Features.Accounts;
 using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Features.GettingStarted;
@@ -30,6 +31,7 @@ public sealed class DirectoryProfile : IPracticeScoped
 
     public bool IsListed { get; private set; }
 
+    [MultiLine]
     public string ProfileText { get; private set; } = "";
 
     public List<string> Approaches { get; private set; } = [];

@@ -6,6 +6,7 @@ using Tandem.Features.Engagements;
 using Tandem.Features.Invitations;
 using Tandem.Features.Measures.Scoring;
 using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Features.GettingStarted;
@@ -56,6 +57,7 @@ public sealed partial class FirstConversationRequest : IPracticeScoped
 
     public string? Phone { get; private set; }
 
+    [MultiLine]
     public string Message { get; private set; } = "";
 
     public RequestedFormat PreferredFormat { get; private set; }
@@ -179,7 +181,7 @@ public sealed partial class FirstConversationRequest : IPracticeScoped
         }
 
         var format = RequestedFormat.NoPreference;
-        if (!Enum.TryParse(input.PreferredFormat, ignoreCase: false, out format) || !Enum.IsDefined(format) || int.TryParse(input.PreferredFormat, out _))
+        if (!Infrastructure.Input.DefinedEnums.TryParse(input.PreferredFormat, out format))
         {
             errors["preferredFormat"] = ["Choose client-led, therapist-led or no preference."];
         }

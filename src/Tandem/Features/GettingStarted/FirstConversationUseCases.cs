@@ -120,8 +120,10 @@ public sealed class FirstConversationUseCases(
         db.Add(request);
         if (request.Email is { } email)
         {
+            // To whatever address a stranger typed: nothing they typed comes back in it (not their "name", not their
+            // message), so Tandem's own mail cannot carry someone else's words, let alone a link (issue 19, finding 9).
             mail.Enqueue(listing.PracticeId, email, "Your request for a first conversation",
-                $"Hello {request.Name},\n\nThank you for your request for a first conversation. It has reached the therapist you chose, who will get in touch with you, usually within a few working days.\n\nA first conversation is a chance to ask questions and see whether working together feels right. It commits you to nothing.\n\nIf you are in crisis or in danger, please do not wait: call your local emergency number.\n\nIf you did not send this request, you can ignore this email.\n",
+                $"Hello,\n\nThank you for your request for a first conversation. It has reached the therapist you chose, who will get in touch with you, usually within a few working days.\n\nA first conversation is a chance to ask questions and see whether working together feels right. It commits you to nothing.\n\nIf you are in crisis or in danger, please do not wait: call your local emergency number.\n\nIf you did not send this request, you can ignore this email.\n",
                 "first-conversation-ack");
         }
 
@@ -278,8 +280,9 @@ public sealed class FirstConversationUseCases(
 
         var practiceId = me.PracticeId;
         var practiceName = await db.Practices.Where(p => p.Id == practiceId).Select(p => p.Name).FirstAsync(ct);
+        // As the acknowledgement: the address was typed by a stranger, so the reply repeats nothing they typed.
         return new DeclineReply(request.Email, "About your request for a first conversation",
-            $"Hello {request.Name},\n\n" +
+            $"Hello,\n\n" +
             $"Thank you for getting in touch and for telling me a little about what you are looking for. I am sorry that I am not able to offer you a first conversation at the moment.\n\n" +
             $"This is not a judgement about you or about what you asked. You are welcome to look at the other therapists in the directory, or to ask your doctor or a local service who else could help.\n\n" +
             $"If you are in crisis or in danger, please call your local emergency number now.\n\n" +

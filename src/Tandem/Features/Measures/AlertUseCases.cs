@@ -40,7 +40,9 @@ public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, C
         var alerts = await db.Set<MeasureAlert>().AsNoTracking()
             .Where(a => a.AcknowledgedAt == null && mine.Contains(a.EngagementId))
             .OrderByDescending(a => a.RaisedAt).Take(PageSize).ToListAsync(ct);
-        await audit.RecordAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "MeasureAlertList", DataCategory = AuditCategories.Clinical }, ct);
+        // Each alert is about one client: the read shows in that client's access log (and not their partner's).
+        await audit.RecordEachAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "MeasureAlertList", DataCategory = AuditCategories.Clinical },
+            alerts.Select(a => (a.EngagementId, (Guid?)a.SubjectUserId)), ct);
         return (await ViewsAsync(alerts, ct)).OrderBy(a => a.Kind == AlertKind.Risk ? 0 : 1).ThenByDescending(a => a.RaisedAt).ToList();
     }
 

@@ -1,3 +1,4 @@
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Features.Measures;
@@ -40,6 +41,7 @@ public sealed class MeasureResponse : IPracticeScoped
     /// <summary>First-to-this reliable change (PHQ-9, GAD-7): None, Improvement or Deterioration.</summary>
     public string? ReliableChange { get; private set; }
 
+    [MultiLine]
     public string QuestionnaireResponseJson { get; private set; } = "{}";
 
     public string? IdempotencyKey { get; private set; }

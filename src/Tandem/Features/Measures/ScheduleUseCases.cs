@@ -71,7 +71,7 @@ public sealed class ScheduleUseCases(TandemDbContext db, EngagementAccess access
         var schedules = await db.Set<MeasureSchedule>().AsNoTracking().Where(s => ids.Contains(s.EngagementId) && s.StoppedAt == null).ToListAsync(ct);
         var now = time.GetUtcNow();
         var next = await sessions.NextStartsAsync(ids, now, ct);
-        await audit.RecordAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "MeasureDueList", DataCategory = AuditCategories.Clinical }, ct);
+        await audit.RecordEachAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "MeasureDueList", DataCategory = AuditCategories.Clinical }, engagements.Keys, ct);
 
         var due = new List<DueItem>();
         foreach (var schedule in schedules.Where(s => engagements.ContainsKey(s.EngagementId)))

@@ -1,5 +1,6 @@
 using Tandem.Features.Engagements;
 using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Features.Messages;
@@ -34,6 +35,7 @@ public sealed class Message : IPracticeScoped
     public Guid AuthorId { get; private set; }
 
     /// <summary>Markdown as the author wrote it; shown only through SafeMarkdown.</summary>
+    [MultiLine]
     public string Body { get; private set; } = "";
 
     public DateTimeOffset CreatedAt { get; private set; }

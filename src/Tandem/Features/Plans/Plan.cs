@@ -1,5 +1,6 @@
 using Tandem.Features.Engagements;
 using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Features.Plans;
@@ -37,6 +38,7 @@ public sealed class Plan : IPracticeScoped
 
     public Guid EngagementId { get; private set; }
 
+    [MultiLine]
     public string Focus { get; private set; } = "";
 
     /// <summary>Increases with every change; the API's ETag and the optimistic concurrency token.</summary>

@@ -1,5 +1,6 @@
 using Tandem.Features.Engagements;
 using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Features.Plans;
@@ -21,6 +22,7 @@ public sealed class Goal : IPracticeScoped
 
     public string Text { get; private set; } = "";
 
+    [MultiLine]
     public string? WhyItMatters { get; private set; }
 
     public GoalStatus Status { get; private set; }
@@ -292,9 +294,11 @@ public sealed class PlanVersion : IPracticeScoped
     public Guid? ProposalId { get; private set; }
 
     /// <summary>The changes in words, as JSON (<see cref="PlanChange"/> list).</summary>
+    [MultiLine]
     public string Changes { get; private set; } = "[]";
 
     /// <summary>The plan after this version, as JSON (<see cref="PlanSnapshot"/>).</summary>
+    [MultiLine]
     public string Snapshot { get; private set; } = "{}";
 
     public static PlanVersion Record(Plan plan, Guid authorId, Guid? proposalId, string changes, string snapshot, DateTimeOffset now) => new()

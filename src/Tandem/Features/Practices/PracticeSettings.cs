@@ -1,4 +1,5 @@
 using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Features.Practices;
@@ -34,6 +35,7 @@ public sealed class PracticeSettings : IPracticeScoped
     public string ExpectedReply { get; private set; } = DefaultExpectedReply;
 
     /// <summary>Markdown, shown through SafeMarkdown wherever messages or risk are shown.</summary>
+    [MultiLine]
     public string CrisisInformation { get; private set; } = DefaultCrisisInformation;
 
     public DateTimeOffset? UpdatedAt { get; private set; }

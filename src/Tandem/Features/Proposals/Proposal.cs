@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tandem.Features.Engagements;
 using Tandem.Features.Plans;
 using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Features.Proposals;
@@ -50,10 +51,12 @@ public sealed class Proposal : IPracticeScoped
     public ProposalKind Kind { get; private set; }
 
     /// <summary>The change itself as JSON (<see cref="ProposalPayload"/>).</summary>
+    [MultiLine]
     public string Payload { get; private set; } = "{}";
 
     public Guid AuthorId { get; private set; }
 
+    [MultiLine]
     public string? Reason { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
@@ -63,6 +66,7 @@ public sealed class Proposal : IPracticeScoped
     public DateTimeOffset? DecidedAt { get; private set; }
 
     /// <summary>Who was asked, as JSON (list of user ids), and whether one of them is enough.</summary>
+    [MultiLine]
     public string Responders { get; private set; } = "[]";
 
     public bool AnyOneSuffices { get; private set; }
@@ -206,6 +210,7 @@ public sealed class ProposalResponse : IPracticeScoped
     /// <summary>True accepted, false declined, null a comment only.</summary>
     public bool? Accepted { get; private set; }
 
+    [MultiLine]
     public string? Comment { get; private set; }
 
     public DateTimeOffset At { get; private set; }

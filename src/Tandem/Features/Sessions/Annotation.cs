@@ -1,4 +1,5 @@
 using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Features.Sessions;
@@ -35,8 +36,10 @@ public sealed class Annotation : IPracticeScoped
 
     public Guid AuthorId { get; private set; }
 
+    [MultiLine]
     public string Text { get; private set; } = "";
 
+    [MultiLine]
     public string? Quote { get; private set; }
 
     public Stance Stance { get; private set; }
@@ -119,6 +122,7 @@ public sealed class Reflection : IPracticeScoped
 
     public Guid AuthorId { get; private set; }
 
+    [MultiLine]
     public string Text { get; private set; } = "";
 
     public DateTimeOffset CreatedAt { get; private set; }

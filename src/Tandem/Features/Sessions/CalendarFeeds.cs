@@ -148,7 +148,8 @@ public sealed class CalendarFeeds(TandemDbContext db, EngagementAccess access, C
             {
                 Uid = $"{session.Id:N}@tandem",
                 Summary = EventTitle,
-                Location = session.Location,
+                // One line of printable text: a control character (a NUL, a line break) never reaches a calendar file, whatever was stored before.
+                Location = new string(Infrastructure.Input.StoredText.WithoutBidiControls(session.Location).Where(c => !char.IsControl(c)).ToArray()),
                 DtStart = utc ? new CalDateTime(session.StartsAt.UtcDateTime, "UTC") : new CalDateTime(start, zoneId),
                 DtEnd = utc ? new CalDateTime(session.EndsAt.UtcDateTime, "UTC") : new CalDateTime(end, zoneId),
                 DtStamp = new CalDateTime(now.UtcDateTime, "UTC"),

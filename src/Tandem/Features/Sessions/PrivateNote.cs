@@ -1,4 +1,5 @@
 using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Features.Sessions;
@@ -30,6 +31,7 @@ public sealed class PrivateNote : IPracticeScoped
 
     public Guid AuthorId { get; private set; }
 
+    [MultiLine]
     public string Body { get; private set; } = "";
 
     public DateTimeOffset CreatedAt { get; private set; }

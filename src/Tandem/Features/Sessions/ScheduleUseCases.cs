@@ -90,7 +90,7 @@ public sealed class ScheduleUseCases(
             .Select(e => new { e.Id, e.Title })
             .ToListAsync(ct);
         var list = await SummariesAsync(mine.Select(e => e.Id).ToList(), mine.ToDictionary(e => e.Id, e => e.Title), from, to, ct);
-        await audit.RecordAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "Schedule", DataCategory = AuditCategories.Clinical }, ct);
+        await audit.RecordEachAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "Schedule", DataCategory = AuditCategories.Clinical }, list.Select(s => s.EngagementId), ct);
         return list;
     }
 

@@ -1,4 +1,5 @@
 using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Features.Sessions;
@@ -34,6 +35,7 @@ public sealed class SharedNote : IPracticeScoped
     public Guid SessionId { get; private set; }
 
     /// <summary>The signed (or draft) text. Never changes once <see cref="SignedAt"/> is set.</summary>
+    [MultiLine]
     public string Body { get; private set; } = "";
 
     public Guid? AuthorId { get; private set; }
@@ -159,8 +161,10 @@ public sealed class NoteAmendment : IPracticeScoped
 
     public Guid NoteId { get; private set; }
 
+    [MultiLine]
     public string Body { get; private set; } = "";
 
+    [MultiLine]
     public string Reason { get; private set; } = "";
 
     public Guid AuthorId { get; private set; }

@@ -11,11 +11,16 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
         ProblemDetails? details = exception switch
         {
             DomainException domain => ToProblem(domain),
+            BadHttpRequestException { InnerException: Input.UndefinedEnumException undefined } bad => Field(bad.StatusCode, undefined.Path, undefined.Message),
+            BadHttpRequestException { InnerException: System.Text.Json.JsonException { Path: { Length: > 1 } path } json } bad => Field(bad.StatusCode, path,
+                "The value of this field is not of the documented type."),
             BadHttpRequestException bad => new ProblemDetails
             {
                 Status = bad.StatusCode,
                 Title = "The request could not be read.",
-                Detail = "Check that the body is valid JSON of the documented shape and size.",
+                Detail = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? "The request is larger than Tandem accepts."
+                    : "Check that the body is valid JSON of the documented shape and size, and that every value in the address is of the documented type.",
             },
             _ => null,
         };
@@ -40,6 +45,19 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
             ProblemDetails = details,
             Exception = exception,
         });
+    }
+
+    /// <summary>A body field that could not be read: 400 naming it ("role", from the JSON path "$.role") with a sentence.</summary>
+    private static HttpValidationProblemDetails Field(int status, string? path, string sentence)
+    {
+        var field = (path ?? "").TrimStart('$', '.');
+        field = field.Length == 0 ? "body" : field;
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [$"{field}: {sentence}"] })
+        {
+            Status = status,
+            Title = $"The field {field} could not be read.",
+            Detail = $"{field}: {sentence}",
+        };
     }
 
     private static ProblemDetails ToProblem(DomainException domain)

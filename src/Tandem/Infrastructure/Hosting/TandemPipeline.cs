@@ -45,6 +45,7 @@ public static class TandemPipeline
         }
 
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<RelativeRedirects>();
         if (app.Configuration.GetValue("Security:RequireHttps", !app.Environment.IsDevelopment()))
         {
             app.UseHttpsRedirection();
@@ -63,6 +64,7 @@ public static class TandemPipeline
         app.UseMiddleware<CrossSiteRequestGuard>();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseMiddleware<Input.PageInputGuard>();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

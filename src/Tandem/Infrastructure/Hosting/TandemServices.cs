@@ -20,11 +20,18 @@ public static class TandemServices
         services.AddSerilog((sp, log) => log
             .ReadFrom.Configuration(config)
             .Enrich.FromLogContext()
+            .Enrich.With<LogRedaction>()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
 
         services.AddSingleton(TimeProvider.System);
         AppOrigin.Validate(config);
         services.AddSingleton<AppOrigin>();
+        if (AppOrigin.PublicHost(config) is { } publicHost && config["AllowedHosts"] is null or "*")
+        {
+            // Requests must name Tandem's public host (or a loopback name, for health checks on the machine itself);
+            // any other Host is refused with 400 before the app sees it. Defence in depth: nothing is built from Host anyway.
+            services.Configure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o => o.AllowedHosts = [publicHost, "localhost", "127.0.0.1", "[::1]"]);
+        }
         services.AddTandemDatabase(config, builder.Environment);
         services.AddTandemAuth(config, builder.Environment);
 
@@ -40,9 +47,14 @@ public static class TandemServices
             ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<DomainExceptionHandler>();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        // Enums in and out by name only; a number or an unknown name is refused, naming the field (issue 19, finding 4).
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new Input.DefinedEnumConverterFactory()));
+        // A body or parameter that cannot be bound reaches DomainExceptionHandler, which answers with a sentence.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, context, _) =>
         {
+            // The server address is Tandem's own, not the one the request for the document named.
+            doc.Servers = [new Microsoft.OpenApi.OpenApiServer { Url = context.ApplicationServices.GetRequiredService<AppOrigin>().BaseUrl }];
             doc.Info.Title = "Tandem API";
             doc.Info.Description = "The JSON face of Tandem's use cases. Sign in with POST /api/auth/login and send the token as 'Authorization: Bearer ...'.";
             return Task.CompletedTask;

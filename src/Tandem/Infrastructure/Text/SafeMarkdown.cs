@@ -52,9 +52,11 @@ public sealed class SafeMarkdown
         _sanitizer.AllowedAttributes.Add("rel");
     }
 
+    // Bidirectional overrides and isolates are dropped as the text is shown (issue 19, finding 14): they would make it read
+    // in another order than it was written. New text is stored without them (StoredText); this covers what was stored before.
     public string ToHtml(string? markdown) =>
-        string.IsNullOrWhiteSpace(markdown) ? "" : _sanitizer.Sanitize(Markdown.ToHtml(markdown, Typed));
+        string.IsNullOrWhiteSpace(markdown) ? "" : _sanitizer.Sanitize(Markdown.ToHtml(Input.StoredText.WithoutBidiControls(markdown), Typed));
 
     public string DocumentToHtml(string? markdown) =>
-        string.IsNullOrWhiteSpace(markdown) ? "" : _sanitizer.Sanitize(Markdown.ToHtml(markdown, Document));
+        string.IsNullOrWhiteSpace(markdown) ? "" : _sanitizer.Sanitize(Markdown.ToHtml(Input.StoredText.WithoutBidiControls(markdown), Document));
 }

@@ -1,4 +1,5 @@
 using Tandem.Infrastructure.Errors;
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Features.Measures.Instruments;
@@ -45,6 +46,7 @@ public sealed class PracticeInstrument : IPracticeScoped
     public string? SourceUrl { get; private set; }
 
     /// <summary>The Questionnaire as uploaded, normalised by the Firely SDK.</summary>
+    [MultiLine]
     public string QuestionnaireJson { get; private set; } = "";
 
     public PracticeInstrumentStatus Status { get; private set; }
