@@ -175,6 +175,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         "MeasureAlertList" => "the alerts",
         "EngagementList" => "the list of engagements",
         "PracticeEngagementList" => "the practice's list of engagements",
+        "MeasureAlertSummary" => "the count of open alerts",
         "MeasureSchedule" or "MeasureScheduleList" => "the questionnaire schedule",
         "MeasureDueList" => "the questionnaires due",
         "PreferencesResult" => "the preferences check",

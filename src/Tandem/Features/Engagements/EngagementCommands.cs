@@ -7,8 +7,15 @@ namespace Tandem.Features.Engagements;
 
 public sealed record StartEngagementCommand(string Title, EngagementFormat Format);
 
+/// <summary>Work another feature does in the same transaction when an engagement ends (e.g. closing alerts that no longer apply).</summary>
+public interface IEngagementEndedStep
+{
+    Task OnEndedAsync(Engagement engagement, DateTimeOffset at, CancellationToken ct);
+}
+
 /// <summary>A therapist starts an engagement, pauses, resumes or ends it.</summary>
-public sealed class EngagementCommands(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, EngagementQueries queries)
+public sealed class EngagementCommands(
+    TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, EngagementQueries queries, IEnumerable<IEngagementEndedStep> endedSteps)
 {
     public async Task<EngagementView> StartAsync(StartEngagementCommand command, CancellationToken ct = default)
     {
@@ -31,12 +38,20 @@ public sealed class EngagementCommands(TandemDbContext db, EngagementAccess acce
         ChangeAsync(id, e => e.Resume(me.Id), ct);
 
     public Task<EngagementView> EndAsync(Guid id, CancellationToken ct = default) =>
-        ChangeAsync(id, e => e.End(me.Id, time.GetUtcNow()), ct);
+        ChangeAsync(id, e => e.End(me.Id, time.GetUtcNow()), ct, ended: true);
 
-    private async Task<EngagementView> ChangeAsync(Guid id, Action<Engagement> change, CancellationToken ct)
+    private async Task<EngagementView> ChangeAsync(Guid id, Action<Engagement> change, CancellationToken ct, bool ended = false)
     {
         var engagement = await access.RequireTherapistAsync(id, ct: ct);
         change(engagement);
+        if (ended)
+        {
+            foreach (var step in endedSteps)
+            {
+                await step.OnEndedAsync(engagement, time.GetUtcNow(), ct);
+            }
+        }
+
         Stage(AuditAction.Update, engagement.Id);
         await db.SaveChangesAsync(ct);
         return (await queries.ToViewsAsync([engagement], ct))[0];

@@ -20,42 +20,115 @@ public sealed record AlertView(
     AlertKind Kind,
     string Rule,
     DateTimeOffset RaisedAt,
-    DateTimeOffset? AcknowledgedAt);
+    DateTimeOffset? AcknowledgedAt)
+{
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    public string? ClosedReason { get; init; }
+}
+
+/// <summary>Which open alerts a therapist asks for: a page of them, optionally one client's, one kind, or ended engagements too.</summary>
+public sealed record AlertFilter(int Page = 1, Guid? ClientId = null, AlertKind? Kind = null, bool IncludeEnded = false)
+{
+    public int SafePage => Math.Max(1, Page);
+}
+
+/// <summary>
+/// One page of a therapist's open alerts. Every open risk alert is on the first page, first,
+/// whatever the page size (risk is never cut); the other alerts follow, newest first, a page at a
+/// time. The counts are of everything open, not of the page.
+/// </summary>
+public sealed record AlertPage(IReadOnlyList<AlertView> Alerts, int Page, int PageSize, int OpenCount, int RiskCount, bool HasMore)
+{
+    public IEnumerable<AlertView> Risk => Alerts.Where(a => a.Kind == AlertKind.Risk);
+
+    /// <summary>The other alerts, grouped by the client they are about (the client with the newest alert first).</summary>
+    public IEnumerable<IGrouping<(Guid SubjectUserId, string SubjectName), AlertView>> OthersByClient =>
+        Alerts.Where(a => a.Kind != AlertKind.Risk).GroupBy(a => (a.SubjectUserId, a.SubjectName));
+}
+
+/// <summary>A count of open alerts for a home card: how many, how many about risk, whom they are about.</summary>
+public sealed record AlertSummary(int OpenCount, int RiskCount, IReadOnlyList<string> Names);
 
 /// <summary>The therapist's alert list and acknowledgement. Alerts are for therapists only; every read and acknowledgement is audited.</summary>
 public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, InstrumentCatalog catalog)
 {
-    public const int PageSize = 200;
+    public const int PageSize = 50;
 
-    /// <summary>Open alerts of every engagement the caller is a therapist in, newest first (risk first).</summary>
-    public async Task<IReadOnlyList<AlertView>> OpenForMeAsync(CancellationToken ct = default)
+    /// <summary>How long alerts Tandem closed stay listed (with their reason) on the alerts page.</summary>
+    public static readonly TimeSpan RecentlyClosedFor = TimeSpan.FromDays(14);
+
+    /// <summary>Open alerts of every engagement the caller is a therapist in: all risk alerts first, then the others newest first, a page at a time.</summary>
+    public async Task<AlertPage> OpenForMeAsync(AlertFilter? filter = null, CancellationToken ct = default)
     {
-        if (!me.IsTherapist)
-        {
-            throw DomainException.NotFound();
-        }
+        filter ??= new AlertFilter();
+        var open = OpenOfMine(filter);
+        var riskCount = await open.CountAsync(a => a.Kind == AlertKind.Risk, ct);
+        var otherCount = await open.CountAsync(a => a.Kind != AlertKind.Risk, ct);
 
-        var myId = me.Id;
-        var mine = db.Participants.Where(p => p.UserId == myId && p.LeftAt == null && p.Role == ParticipantRole.Therapist).Select(p => p.EngagementId);
-        var alerts = await db.Set<MeasureAlert>().AsNoTracking()
-            .Where(a => a.AcknowledgedAt == null && mine.Contains(a.EngagementId))
-            .OrderByDescending(a => a.RaisedAt).Take(PageSize).ToListAsync(ct);
-        // Each alert is about one client: the read shows in that client's access log (and not their partner's).
-        await audit.RecordEachAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "MeasureAlertList", DataCategory = AuditCategories.Clinical },
-            alerts.Select(a => (a.EngagementId, (Guid?)a.SubjectUserId)), ct);
-        return (await ViewsAsync(alerts, ct)).OrderBy(a => a.Kind == AlertKind.Risk ? 0 : 1).ThenByDescending(a => a.RaisedAt).ToList();
+        // Risk is never cut by a page size: every open risk alert is on the first page.
+        var risk = filter.SafePage == 1
+            ? await open.Where(a => a.Kind == AlertKind.Risk).OrderByDescending(a => a.RaisedAt).ToListAsync(ct)
+            : [];
+        var skip = (filter.SafePage - 1) * PageSize;
+        var others = await open.Where(a => a.Kind != AlertKind.Risk).OrderByDescending(a => a.RaisedAt).ThenBy(a => a.Id)
+            .Skip(skip).Take(PageSize).ToListAsync(ct);
+        var shown = risk.Concat(others).ToList();
+        await RecordReadsAsync(shown, ct);
+        var views = await ViewsAsync(shown, ct);
+        return new AlertPage(views, filter.SafePage, PageSize, riskCount + otherCount, riskCount, skip + others.Count < otherCount);
     }
 
-    public async Task<AlertView> AcknowledgeAsync(Guid alertId, CancellationToken ct = default)
+    /// <summary>Counts for a home card. It names clients, so it is audited like the list, for the clients it names.</summary>
+    public async Task<AlertSummary> SummaryForMeAsync(CancellationToken ct = default)
+    {
+        var open = OpenOfMine(new AlertFilter());
+        var riskCount = await open.CountAsync(a => a.Kind == AlertKind.Risk, ct);
+        var openCount = await open.CountAsync(ct);
+        if (openCount == 0)
+        {
+            return new AlertSummary(0, 0, []);
+        }
+
+        // Whom the newest alerts are about, risk first: at most five names.
+        var newest = await open.OrderBy(a => a.Kind == AlertKind.Risk ? 0 : 1).ThenByDescending(a => a.RaisedAt)
+            .Select(a => new { a.SubjectUserId, a.EngagementId }).Take(50).ToListAsync(ct);
+        var named = newest.DistinctBy(a => a.SubjectUserId).Take(5).ToList();
+        await RecordReadsAsync(named.Select(a => (a.EngagementId, a.SubjectUserId)), "MeasureAlertSummary", ct);
+        var ids = named.Select(a => a.SubjectUserId).ToList();
+        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return new AlertSummary(openCount, riskCount, ids.Select(id => names.GetValueOrDefault(id, "Former member")).ToList());
+    }
+
+    /// <summary>Alerts Tandem closed in the last two weeks, with the reason, so a therapist can see why one went away.</summary>
+    public async Task<IReadOnlyList<AlertView>> RecentlyClosedForMeAsync(CancellationToken ct = default)
+    {
+        RequireTherapist();
+        var since = time.GetUtcNow() - RecentlyClosedFor;
+        var closed = await db.Set<MeasureAlert>().AsNoTracking()
+            .Where(a => a.ClosedAt != null && a.ClosedAt >= since && Mine().Contains(a.EngagementId))
+            .OrderByDescending(a => a.ClosedAt).Take(PageSize).ToListAsync(ct);
+        await RecordReadsAsync(closed, ct);
+        return await ViewsAsync(closed, ct);
+    }
+
+    public async Task<AlertView> AcknowledgeAsync(Guid alertId, CancellationToken ct = default) =>
+        await ChangeAsync(alertId, (alert, now) => alert.Acknowledge(me.Id, now), ct);
+
+    /// <summary>Takes back one's own acknowledgement within a minute: the alert is open again.</summary>
+    public async Task<AlertView> UndoAcknowledgementAsync(Guid alertId, CancellationToken ct = default) =>
+        await ChangeAsync(alertId, (alert, now) => alert.UndoAcknowledgement(me.Id, now), ct);
+
+    private async Task<AlertView> ChangeAsync(Guid alertId, Action<MeasureAlert, DateTimeOffset> change, CancellationToken ct)
     {
         var alert = await db.Set<MeasureAlert>().FirstOrDefaultAsync(a => a.Id == alertId, ct);
         await access.RequireTherapistAsync(alert?.EngagementId ?? Guid.Empty, "MeasureAlert", ct);
-        alert!.Acknowledge(me.Id, time.GetUtcNow());
+        change(alert!, time.GetUtcNow());
         audit.Stage(new AuditEvent
         {
             Action = AuditAction.Update,
             ObjectType = "MeasureAlert",
-            ObjectId = alert.Id.ToString(),
+            ObjectId = alert!.Id.ToString(),
             EngagementId = alert.EngagementId,
             SubjectUserId = alert.SubjectUserId,
             DataCategory = AuditCategories.Clinical,
@@ -63,6 +136,56 @@ public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, C
         await db.SaveChangesAsync(ct);
         return (await ViewsAsync([alert], ct))[0];
     }
+
+    private void RequireTherapist()
+    {
+        if (!me.IsTherapist)
+        {
+            throw DomainException.NotFound();
+        }
+    }
+
+    private IQueryable<Guid> Mine()
+    {
+        var myId = me.Id;
+        return db.Participants.Where(p => p.UserId == myId && p.LeftAt == null && p.Role == ParticipantRole.Therapist).Select(p => p.EngagementId);
+    }
+
+    private IQueryable<MeasureAlert> OpenOfMine(AlertFilter filter)
+    {
+        RequireTherapist();
+        var mine = Mine();
+        var open = db.Set<MeasureAlert>().AsNoTracking()
+            .Where(a => a.AcknowledgedAt == null && a.ClosedAt == null && mine.Contains(a.EngagementId));
+        if (!filter.IncludeEnded)
+        {
+            // Ended engagements are hidden by default, but never their risk alerts: those wait for a person to look.
+            var ended = db.Engagements.Where(e => e.Status == EngagementStatus.Ended).Select(e => e.Id);
+            open = open.Where(a => a.Kind == AlertKind.Risk || !ended.Contains(a.EngagementId));
+        }
+        if (filter.ClientId is { } client)
+        {
+            open = open.Where(a => a.SubjectUserId == client);
+        }
+
+        if (filter.Kind is { } kind)
+        {
+            open = open.Where(a => a.Kind == kind);
+        }
+
+        return open;
+    }
+
+    private Task RecordReadsAsync(IReadOnlyList<MeasureAlert> shown, CancellationToken ct) =>
+        RecordReadsAsync(shown.Select(a => (a.EngagementId, a.SubjectUserId)), "MeasureAlertList", ct);
+
+    /// <summary>
+    /// One read entry per client whose alerts were shown, in that client's engagement, so each
+    /// client sees in their access log that their alerts were looked at (and not their partner's).
+    /// </summary>
+    private Task RecordReadsAsync(IEnumerable<(Guid EngagementId, Guid SubjectUserId)> shown, string objectType, CancellationToken ct) =>
+        audit.RecordEachAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = objectType, DataCategory = AuditCategories.Clinical },
+            shown.Select(s => (s.EngagementId, (Guid?)s.SubjectUserId)), ct);
 
     internal async Task<IReadOnlyList<AlertView>> ViewsAsync(IReadOnlyList<MeasureAlert> alerts, CancellationToken ct)
     {
@@ -72,6 +195,10 @@ public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, C
         var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         return alerts.Select(a => new AlertView(
             a.Id, a.EngagementId, titles.GetValueOrDefault(a.EngagementId, ""), a.SubjectUserId, names.GetValueOrDefault(a.SubjectUserId, "Former member"),
-            a.InstrumentId, catalog.Find(a.InstrumentId)?.Title ?? a.InstrumentId, a.Kind, a.Rule, a.RaisedAt, a.AcknowledgedAt)).ToList();
+            a.InstrumentId, catalog.Find(a.InstrumentId)?.Title ?? a.InstrumentId, a.Kind, a.Rule, a.RaisedAt, a.AcknowledgedAt)
+        {
+            ClosedAt = a.ClosedAt,
+            ClosedReason = a.ClosedReason,
+        }).ToList();
     }
 }

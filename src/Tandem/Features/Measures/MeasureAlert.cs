@@ -39,7 +39,18 @@ public sealed class MeasureAlert : IPracticeScoped
 
     public Guid? AcknowledgedBy { get; private set; }
 
-    public bool IsOpen => AcknowledgedAt is null;
+    /// <summary>When Tandem closed it because it no longer means what it said (never a risk alert).</summary>
+    public DateTimeOffset? ClosedAt { get; private set; }
+
+    /// <summary>Why Tandem closed it, in words shown to the therapist.</summary>
+    public string? ClosedReason { get; private set; }
+
+    public bool IsOpen => AcknowledgedAt is null && ClosedAt is null;
+
+    /// <summary>How long an acknowledgement can be undone by the person who made it.</summary>
+    public static readonly TimeSpan UndoWindow = TimeSpan.FromMinutes(1);
+
+    public const int ClosedReasonMaxLength = 300;
 
     internal static MeasureAlert Raise(MeasureResponse response, FiredRule rule) => new()
     {
@@ -55,14 +66,18 @@ public sealed class MeasureAlert : IPracticeScoped
     };
 
     /// <summary>A risk alert for answers that were refused and so never stored: the alert is their record.</summary>
-    internal static MeasureAlert RaiseUnsaved(Guid practiceId, Guid engagementId, Guid subjectUserId, string instrumentId, string rule, DateTimeOffset at) => new()
+    internal static MeasureAlert RaiseUnsaved(Guid practiceId, Guid engagementId, Guid subjectUserId, string instrumentId, string rule, DateTimeOffset at) =>
+        Raise(practiceId, engagementId, subjectUserId, instrumentId, AlertKind.Risk, rule, at);
+
+    /// <summary>An alert not tied to saved answers (and, in tests, many alerts at once).</summary>
+    internal static MeasureAlert Raise(Guid practiceId, Guid engagementId, Guid subjectUserId, string instrumentId, AlertKind kind, string rule, DateTimeOffset at) => new()
     {
         Id = Guid.CreateVersion7(at),
         PracticeId = practiceId,
         EngagementId = engagementId,
         SubjectUserId = subjectUserId,
         InstrumentId = instrumentId.Length > 40 ? instrumentId[..40] : instrumentId,
-        Kind = AlertKind.Risk,
+        Kind = kind,
         Rule = rule.Length > RuleMaxLength ? rule[..RuleMaxLength] : rule,
         RaisedAt = at,
     };
@@ -80,12 +95,49 @@ public sealed class MeasureAlert : IPracticeScoped
 
     public void Acknowledge(Guid therapistId, DateTimeOffset now)
     {
-        if (!IsOpen)
+        if (ClosedAt is not null)
+        {
+            throw new DomainException($"This alert was already closed by Tandem: {ClosedReason}", DomainError.Conflict);
+        }
+
+        if (AcknowledgedAt is not null)
         {
             throw new DomainException("This alert was already acknowledged.", DomainError.Conflict);
         }
 
         AcknowledgedAt = now;
         AcknowledgedBy = therapistId;
+    }
+
+    /// <summary>Takes back an acknowledgement: only its author, only within <see cref="UndoWindow"/>.</summary>
+    public void UndoAcknowledgement(Guid therapistId, DateTimeOffset now)
+    {
+        if (AcknowledgedAt is not { } at || AcknowledgedBy != therapistId)
+        {
+            throw new DomainException("Only your own acknowledgement can be undone.", DomainError.Conflict);
+        }
+
+        if (now - at > UndoWindow)
+        {
+            throw new DomainException("An acknowledgement can be undone for a minute; this one is older. The alert stays acknowledged.", DomainError.Conflict);
+        }
+
+        AcknowledgedAt = null;
+        AcknowledgedBy = null;
+    }
+
+    /// <summary>
+    /// Tandem closes an alert that no longer means what it said (an engagement that ended, a later
+    /// score with reliable improvement). A risk alert is never closed this way: a person decides.
+    /// </summary>
+    internal void CloseBecause(string reason, DateTimeOffset now)
+    {
+        if (Kind == AlertKind.Risk || !IsOpen)
+        {
+            return;
+        }
+
+        ClosedAt = now;
+        ClosedReason = reason.Length > ClosedReasonMaxLength ? reason[..ClosedReasonMaxLength] : reason;
     }
 }

@@ -75,10 +75,16 @@ public static class MeasuresApi
             .RequireAuthorization(Policies.Clinician).WithTags("Measures").WithSummary("What you are asked to fill in now.");
 
         var alerts = app.MapGroup("/api/alerts").WithTags("Measures").RequireAuthorization(Policies.Therapist);
-        alerts.MapGet("", async (AlertUseCases a, CancellationToken ct) => TypedResults.Ok(await a.OpenForMeAsync(ct)))
-            .WithSummary("Open alerts of your engagements, each with the rule that fired (therapists).");
+        alerts.MapGet("", ListAlertsAsync)
+            .WithSummary("Open alerts of your engagements, each with the rule that fired (therapists). Every open risk alert is on the first page, first; " +
+                "the others follow newest first, a page at a time (X-Total-Count, X-Risk-Count and a Link rel=\"next\" header). " +
+                "Filters: clientId, kind; ended engagements only with includeEnded=true.");
+        alerts.MapGet("/recently-closed", async (AlertUseCases a, CancellationToken ct) => TypedResults.Ok(await a.RecentlyClosedForMeAsync(ct)))
+            .WithSummary("Alerts Tandem closed in the last 14 days, each with the reason (therapists).");
         alerts.MapPost("/{id:guid}/acknowledge", async (Guid id, AlertUseCases a, CancellationToken ct) => TypedResults.Ok(await a.AcknowledgeAsync(id, ct)))
-            .WithSummary("Acknowledge an alert (therapists of the engagement).");
+            .WithSummary("Acknowledge an alert (therapists of the engagement). It can be undone for a minute.");
+        alerts.MapPost("/{id:guid}/undo-acknowledge", async (Guid id, AlertUseCases a, CancellationToken ct) => TypedResults.Ok(await a.UndoAcknowledgementAsync(id, ct)))
+            .WithSummary("Take back your own acknowledgement within a minute: the alert is open again.");
 
         app.MapPost("/api/measures/jacobson-truax", JacobsonTruaxAsync)
             .RequireAuthorization(Policies.Clinician).WithTags("Measures")
@@ -103,6 +109,22 @@ public static class MeasuresApi
         }
 
         return TypedResults.Created($"/api/engagements/{id}/responses?instrumentId={result.InstrumentId}", result);
+    }
+
+    private static async Task<Ok<IReadOnlyList<AlertView>>> ListAlertsAsync(
+        [FromQuery] int? page, [FromQuery] Guid? clientId, [FromQuery] Scoring.AlertKind? kind, [FromQuery] bool? includeEnded, AlertUseCases alerts, HttpContext http, CancellationToken ct)
+    {
+        var result = await alerts.OpenForMeAsync(new AlertFilter(page ?? 1, clientId, kind, includeEnded ?? false), ct);
+        http.Response.Headers["X-Total-Count"] = result.OpenCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers["X-Risk-Count"] = result.RiskCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (result.HasMore)
+        {
+            var query = http.Request.Query.Where(q => q.Key != "page").Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}")
+                .Append($"page={result.Page + 1}");
+            http.Response.Headers.Link = $"</api/alerts?{string.Join('&', query)}>; rel=\"next\"";
+        }
+
+        return TypedResults.Ok(result.Alerts);
     }
 
     // Checked by the use case after access, so a non-participant gets 404 whatever the body.

@@ -54,9 +54,11 @@ internal sealed class MeasureAlertConfiguration : IEntityTypeConfiguration<Measu
         builder.Property(a => a.InstrumentId).HasMaxLength(40);
         builder.Property(a => a.Kind).HasConversion<string>().HasMaxLength(30);
         builder.Property(a => a.Rule).HasMaxLength(MeasureAlert.RuleMaxLength);
+        builder.Property(a => a.ClosedReason).HasMaxLength(MeasureAlert.ClosedReasonMaxLength);
         builder.Ignore(a => a.IsOpen);
         builder.HasOne<Engagement>().WithMany().HasForeignKey(a => a.EngagementId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(a => new { a.PracticeId, a.EngagementId, a.AcknowledgedAt, a.RaisedAt });
+        builder.HasIndex(a => new { a.PracticeId, a.EngagementId, a.ClosedAt });
     }
 }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tandem.Features.Demo;
+using Tandem.Features.Engagements;
 using Tandem.Features.Measures.Instruments;
 using Tandem.Infrastructure.Hosting;
 
@@ -18,6 +19,7 @@ public sealed class MeasuresModule : ITandemModule
         services.TryAddScoped<IUpcomingSessions, NoUpcomingSessions>();
         services.AddScoped<SubmitResponse>();
         services.AddScoped<RiskAlerting>();
+        services.AddScoped<IEngagementEndedStep, CloseAlertsWhenEngagementEnds>();
         services.AddScoped<MeasureQueries>();
         services.AddScoped<ProgressQueries>();
         services.AddScoped<AlertUseCases>();

@@ -67,7 +67,7 @@ public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access,
             .Take(5000)
             .ToListAsync(ct);
         var openAlerts = isTherapist
-            ? await db.Set<MeasureAlert>().AsNoTracking().Where(a => a.EngagementId == engagementId && a.AcknowledgedAt == null)
+            ? await db.Set<MeasureAlert>().AsNoTracking().Where(a => a.EngagementId == engagementId && a.AcknowledgedAt == null && a.ClosedAt == null)
                 .OrderByDescending(a => a.RaisedAt).Take(100).ToListAsync(ct)
             : [];
         await measures.RecordReadAsync("Progress", engagementId, ct);

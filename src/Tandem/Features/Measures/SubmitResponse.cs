@@ -126,7 +126,7 @@ public sealed class SubmitResponse(
             scored.Total, scored.Band, scored.Flags, scored.Change?.ToString(), FhirResponses.Build(id, instrument, answers, me.Id, role, now), idempotencyKey, hash);
         db.Add(response);
         db.AddRange(scored.Observations.Select(o => ScoreObservation.For(response, o.System, o.Code, o.Display, o.Value)));
-        var alerts = await NewAlertsAsync(response, scored.Alerts, ct);
+        var alerts = await NewAlertsAsync(response, scored.Alerts, scored.Change, ct);
         db.AddRange(alerts);
         var therapistTold = true;
         if (alerts.Any(a => a.Kind == AlertKind.Risk) || scored.Alerts.Any(a => a.Kind == AlertKind.Risk))
@@ -160,17 +160,31 @@ public sealed class SubmitResponse(
         return await ToResultAsync(response, replayed: false, therapistTold, ct);
     }
 
-    private async Task<List<MeasureAlert>> NewAlertsAsync(MeasureResponse response, IReadOnlyList<FiredRule> fired, CancellationToken ct)
+    private async Task<List<MeasureAlert>> NewAlertsAsync(MeasureResponse response, IReadOnlyList<FiredRule> fired, ReliableChange? change, CancellationToken ct)
     {
-        if (fired.Count == 0)
+        if (fired.Count == 0 && change != ReliableChange.Improvement)
         {
             return [];
         }
 
         // Risk alerts every time; the slower rules once while one of their kind is still open.
         var open = await db.Set<MeasureAlert>()
-            .Where(a => a.EngagementId == response.EngagementId && a.SubjectUserId == response.RespondentId && a.InstrumentId == response.InstrumentId && a.AcknowledgedAt == null)
+            .Where(a => a.EngagementId == response.EngagementId && a.SubjectUserId == response.RespondentId && a.InstrumentId == response.InstrumentId
+                && a.AcknowledgedAt == null && a.ClosedAt == null)
             .ToListAsync(ct);
+
+        // A later score with reliable improvement: "not on track" no longer holds, and Tandem says why it closed it.
+        if (change == ReliableChange.Improvement)
+        {
+            foreach (var notOnTrack in open.Where(a => a.Kind == AlertKind.NotOnTrack).ToList())
+            {
+                notOnTrack.CloseBecause(
+                    $"Closed by Tandem: a later score ({response.Total}, {response.SubmittedAt:yyyy-MM-dd}) shows reliable improvement since the first.", response.SubmittedAt);
+                Stage(AuditAction.Update, "MeasureAlert", notOnTrack.Id, response.EngagementId);
+                open.Remove(notOnTrack);
+            }
+        }
+
         var fresh = new List<MeasureAlert>();
         foreach (var rule in fired.Where(f => f.Kind == AlertKind.Risk || !open.Any(a => a.Kind == f.Kind)))
         {

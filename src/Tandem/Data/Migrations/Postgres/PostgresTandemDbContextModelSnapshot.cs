@@ -804,6 +804,13 @@ namespace Tandem.Data.Migrations.Postgres
                     b.Property<Guid?>("AcknowledgedBy")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ClosedReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
                     b.Property<Guid>("EngagementId")
                         .HasColumnType("uuid");
 
@@ -839,6 +846,8 @@ namespace Tandem.Data.Migrations.Postgres
                     b.HasIndex("EngagementId");
 
                     b.HasIndex("PracticeId");
+
+                    b.HasIndex("PracticeId", "EngagementId", "ClosedAt");
 
                     b.HasIndex("PracticeId", "EngagementId", "AcknowledgedAt", "RaisedAt");
 

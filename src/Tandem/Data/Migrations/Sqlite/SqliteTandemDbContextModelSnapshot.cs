@@ -792,6 +792,13 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.Property<Guid?>("AcknowledgedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClosedReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("EngagementId")
                         .HasColumnType("TEXT");
 
@@ -827,6 +834,8 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasIndex("EngagementId");
 
                     b.HasIndex("PracticeId");
+
+                    b.HasIndex("PracticeId", "EngagementId", "ClosedAt");
 
                     b.HasIndex("PracticeId", "EngagementId", "AcknowledgedAt", "RaisedAt");
 
