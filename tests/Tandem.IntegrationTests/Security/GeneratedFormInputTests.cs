@@ -206,7 +206,12 @@ public sealed partial class GeneratedFormInputTests
             answers[verdict] = answers.GetValueOrDefault(verdict) + 1;
             var tally = $"{target.Pattern} '{form.Kind}': {verdict}{(changed.Count > 0 ? ", wrote" : "")}";
             byForm[tally] = byForm.GetValueOrDefault(tally) + 1;
-            if (refused && changed.Count > 0)
+            // The one write a refusal must make (issue 18): a refused questionnaire that carried a risk answer still raises the
+            // risk alert and its email, and the page shows the crisis information. Anything else written on a refusal is half-written.
+            var changedTables = after.Where(t => !AuditTables.Contains(t.Key) && before[t.Key] != t.Value).Select(t => t.Key).ToHashSet(StringComparer.Ordinal);
+            var riskStillAlerted = status == 200 && body.Contains("You are not alone with this", StringComparison.Ordinal)
+                && changedTables.IsSubsetOf(["MeasureAlerts", "OutboxMessages"]);
+            if (refused && changed.Count > 0 && !riskStillAlerted)
             {
                 halfWritten++;
                 problems.Add($"refused, yet wrote {string.Join(", ", changed)}");

@@ -121,4 +121,17 @@ public sealed class ClinicalSafetyRuleTests
         var leaning = PreferenceScoring.Score([(PreferenceDimension.Directiveness, 2), (PreferenceDimension.Directiveness, 1), (PreferenceDimension.Directiveness, 1)]);
         Assert.False(leaning.Dimensions.Single().IsStrong);
     }
+
+    [Theory]
+    // Running mean of the earlier checks 20: a total 4 below (16) is a concern, 3 below (17) is not; 15 is.
+    [InlineData(15, true)]
+    [InlineData(16, true)]
+    [InlineData(17, false)]
+    public void A_collaboration_drop_at_its_boundary(int total, bool concern)
+    {
+        var items = Enumerable.Range(1, 7).Select(i => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), "item", i <= total % 7 ? (total / 7) + 1 : total / 7)).ToList();
+        Assert.Equal(total, items.Sum(i => i.Item3));
+        var result = CollaborationScoring.Score(items, [19, 21]);
+        Assert.Equal(concern, result.Concerns.Any(c => c.StartsWith(CollaborationScoring.DropRule, StringComparison.Ordinal)));
+    }
 }
