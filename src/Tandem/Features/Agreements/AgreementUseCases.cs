@@ -71,6 +71,18 @@ public sealed class AgreementUseCases(
             });
             await db.SaveChangesAsync(ct);
         }
+        else
+        {
+            // Signed already: nothing changes, but the answer shows the agreement, a read like GetAsync's (QUALITY.md R4).
+            await audit.RecordAsync(new AuditEvent
+            {
+                Action = AuditAction.Read,
+                ObjectType = "Agreement",
+                ObjectId = engagementId.ToString(),
+                EngagementId = engagementId,
+                DataCategory = AuditCategories.Clinical,
+            }, ct);
+        }
 
         return await ViewAsync(engagement, ct);
     }

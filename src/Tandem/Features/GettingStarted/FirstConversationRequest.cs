@@ -181,7 +181,7 @@ public sealed partial class FirstConversationRequest : IPracticeScoped
         }
 
         var format = RequestedFormat.NoPreference;
-        if (!Infrastructure.Input.DefinedEnums.TryParse(input.PreferredFormat, out format))
+        if (!Enum.TryParse(input.PreferredFormat, ignoreCase: false, out format) || !Enum.IsDefined(format) || int.TryParse(input.PreferredFormat, out _))
         {
             errors["preferredFormat"] = ["Choose client-led, therapist-led or no preference."];
         }
