@@ -50,6 +50,8 @@ public abstract class TandemDbContext
 
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
 
+    public DbSet<SignInSession> SignInSessions => Set<SignInSession>();
+
     /// <summary>Installation-wide, so cookies and tokens survive restarts and work across web nodes.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

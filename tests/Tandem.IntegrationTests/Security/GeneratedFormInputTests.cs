@@ -89,6 +89,8 @@ public sealed partial class GeneratedFormInputTests
         ("/Account/Manage/Passkeys", "update-passkey-{id}", "renames or deletes one of the person's passkeys"),
         ("/engagements/{Id}", "end", "ends the engagement for everyone, for good: the rest of the run would meet a closed record only"),
         ("/practice/people", "deactivate-{id}", "deactivates a person of the practice, which ends their sessions: the run's own callers are among them"),
+        ("/Account/Manage/Sessions", "end-session", "ends one of the person's sign-in sessions: the run's own sign-ins are among them (SignInSessionTests posts it, bad ids included)"),
+        ("/Account/Manage/Sessions", "end-other-sessions", "ends every other sign-in session of the person, the run's API sign-in among them"),
     ];
 
     /// <summary>POST endpoints outside /api that are not pages, so have no form to read, each with its reason.</summary>

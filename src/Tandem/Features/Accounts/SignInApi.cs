@@ -33,7 +33,9 @@ public static class SignInApi
         auth.MapPost("/login", LoginAsync).AllowAnonymous()
             .WithSummary("Exchange email and password (and a two-factor code when enabled) for a bearer and refresh token.");
         auth.MapPost("/refresh", RefreshAsync).AllowAnonymous()
-            .WithSummary("Exchange a refresh token for new tokens. Fails once the account is deactivated or the 12-hour limit has passed.");
+            .WithSummary("Exchange a refresh token for new tokens. Each refresh token works once: a reused one ends its whole family (401). Fails once the session has ended, the account is deactivated or the 12-hour limit has passed.");
+        auth.MapPost("/logout", LogoutAsync).RequireAuthorization(Policies.SignedIn)
+            .WithSummary("End this bearer session and its refresh-token family (204). Browsers sign out with the page's Sign out button.");
         app.MapGet("/api/me", MeAsync).RequireAuthorization(Policies.SignedIn).WithTags("Auth")
             .WithSummary("The signed-in person.");
         return app;
@@ -45,7 +47,8 @@ public static class SignInApi
         TandemSignInManager signIn,
         UserManager<TandemUser> users,
         IPasswordHasher<TandemUser> hasher,
-        TenantContext tenant)
+        TenantContext tenant,
+        SignInSessions sessions)
     {
         if (Validation.Check(request) is { } invalid)
         {
@@ -105,6 +108,12 @@ public static class SignInApi
             principal = await signIn.CreateUserPrincipalAsync(user);
         }
 
+        // A server-side session per sign-in: the tokens carry its id and which refresh token of the family they are.
+        var sessionId = await sessions.StartAsync(user, SignInSessionKind.Api, http.RequestAborted);
+        var identity = (ClaimsIdentity)principal.Identity!;
+        identity.AddClaim(new Claim(TandemClaims.SessionId, sessionId.ToString()));
+        identity.AddClaim(new Claim(TandemClaims.RefreshGeneration, "0"));
+
         // The bearer handler writes {tokenType, accessToken, expiresIn, refreshToken}.
         await signIn.RecordApiSuccessAsync(user);
         await http.SignInAsync(IdentityConstants.BearerScheme, principal);
@@ -116,9 +125,8 @@ public static class SignInApi
         HttpContext http,
         IOptionsMonitor<BearerTokenOptions> bearer,
         TimeProvider time,
-        AccountStatusCache accounts,
-        IOptions<SecurityOptions> security,
-        IOptions<IdentityOptions> identity)
+        SessionValidator validator,
+        SignInSessions sessions)
     {
         if (Validation.Check(request) is { } invalid)
         {
@@ -127,14 +135,38 @@ public static class SignInApi
 
         var ticket = bearer.Get(IdentityConstants.BearerScheme).RefreshTokenProtector.Unprotect(request.RefreshToken);
         if (ticket?.Properties.ExpiresUtc is not { } expires || time.GetUtcNow() >= expires
-            || !await SessionValidationMiddleware.IsValidAsync(ticket.Principal, accounts, security.Value, identity.Value, time, http.RequestAborted))
+            || !int.TryParse(ticket.Principal.FindFirstValue(TandemClaims.RefreshGeneration), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var generation)
+            || SignInSessions.CurrentId(ticket.Principal) is not { } sessionId
+            || !await validator.IsValidAsync(ticket.Principal, http.RequestAborted)
+            || await sessions.RotateAsync(sessionId, generation, http.RequestAborted) != RefreshOutcome.Rotated)
         {
             return TypedResults.Problem(title: "The refresh token is no longer valid.", detail: "Sign in again.", statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        // Same identity and the same original sign-in time: refreshing never extends the 12-hour limit.
-        await http.SignInAsync(IdentityConstants.BearerScheme, new ClaimsPrincipal(ticket.Principal.Identities));
+        // Same identity, session and original sign-in time (refreshing never extends the 12-hour limit); the next refresh token of the family.
+        var identity = new ClaimsIdentity(ticket.Principal.Identity!);
+        identity.RemoveClaim(identity.FindFirst(TandemClaims.RefreshGeneration));
+        identity.AddClaim(new Claim(TandemClaims.RefreshGeneration, (generation + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await http.SignInAsync(IdentityConstants.BearerScheme, new ClaimsPrincipal(identity));
         return TypedResults.Empty;
+    }
+
+    /// <summary>Ends the bearer session the request came with; a cookie session signs out through its page instead.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> LogoutAsync(HttpContext http, ClaimsPrincipal user, SignInSessions sessions)
+    {
+        if (!AuthSetup.HasBearerToken(http))
+        {
+            return TypedResults.Problem(title: "Sign out of the browser with its Sign out button.",
+                detail: "POST /api/auth/logout ends a bearer-token session; send it with 'Authorization: Bearer ...'.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var userId = Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
+        if (SignInSessions.CurrentId(user) is { } sessionId)
+        {
+            await sessions.EndAsync(userId, sessionId, SessionEndReasons.SignedOut, http.RequestAborted);
+        }
+
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<MeResponse>, NotFound>> MeAsync(ClaimsPrincipal principal, UserManager<TandemUser> users)

@@ -71,6 +71,7 @@ public static class TandemPipeline
         app.MapAdditionalIdentityEndpoints();
 
         app.MapSignInApi();
+        app.MapSessionsApi();
         app.MapPeopleApi();
         foreach (var module in TandemModules.All)
         {

@@ -95,6 +95,7 @@ public static class TandemServices
         services.AddScoped<DemoSeeder>();
         services.AddScoped<DemoBanner>();
         services.AddScoped<Features.Accounts.DeactivateAccount>();
+        services.AddScoped<Features.Accounts.SignInSessions>();
         services.AddScoped<Features.Accounts.ListPeople>();
         services.AddScoped<Features.Accounts.UpdateProfile>();
         return builder;

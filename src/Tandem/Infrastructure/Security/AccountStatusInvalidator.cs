@@ -1,15 +1,26 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Tandem.Data;
 using Tandem.Features.Accounts;
+using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Infrastructure.Security;
 
 /// <summary>
-/// Whenever an account row changes (deactivation, password change, new security stamp), this
-/// node forgets its cached status at once, so the change takes effect on the next request.
+/// Whenever an account row changes, the web tier forgets its cached status at once, so the change
+/// takes effect on the next request. When its security stamp changes (deactivation, password, a new
+/// authenticator key, two-factor turned off) every other sign-in session of that person ends on the
+/// server too, with the reason, whichever page or use case made the change; the session making the
+/// change (the person's own, when they changed their password) goes on.
 /// </summary>
-internal sealed class AccountStatusInvalidator(AccountStatusCache cache) : SaveChangesInterceptor
+internal sealed class AccountStatusInvalidator(ISignInRevocations revocations, IHttpContextAccessor http, TimeProvider time) : SaveChangesInterceptor
 {
+    private sealed record Change(Guid UserId, string? EndSessionsBecause);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, List<Change>> Pending = [];
+
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         Capture(eventData.Context);
@@ -22,19 +33,26 @@ internal sealed class AccountStatusInvalidator(AccountStatusCache cache) : SaveC
         return base.SavingChanges(eventData, result);
     }
 
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Flush(eventData.Context);
-        return base.SavedChangesAsync(eventData, result, cancellationToken);
+        await FlushAsync(eventData.Context, cancellationToken);
+        return await base.SavedChangesAsync(eventData, result, cancellationToken);
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        Flush(eventData.Context);
+        // Synchronous saves (Identity's own store never uses them) still drop the caches; sessions end on the async path.
+        if (eventData.Context is not null && Pending.TryGetValue(eventData.Context, out var changes))
+        {
+            Pending.Remove(eventData.Context);
+            foreach (var change in changes)
+            {
+                revocations.AccountChanged(change.UserId);
+            }
+        }
+
         return base.SavedChanges(eventData, result);
     }
-
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, List<Guid>> Pending = [];
 
     private static void Capture(DbContext? context)
     {
@@ -45,7 +63,7 @@ internal sealed class AccountStatusInvalidator(AccountStatusCache cache) : SaveC
 
         var changed = context.ChangeTracker.Entries<TandemUser>()
             .Where(e => e.State is EntityState.Modified or EntityState.Deleted)
-            .Select(e => e.Entity.Id)
+            .Select(e => new Change(e.Entity.Id, EndSessionsBecause(e)))
             .ToList();
         if (changed.Count > 0)
         {
@@ -53,15 +71,62 @@ internal sealed class AccountStatusInvalidator(AccountStatusCache cache) : SaveC
         }
     }
 
-    private void Flush(DbContext? context)
+    private static string? EndSessionsBecause(EntityEntry<TandemUser> entry)
     {
-        if (context is not null && Pending.TryGetValue(context, out var ids))
+        bool Changed(string property) => entry.Property(property).IsModified
+            && !Equals(entry.Property(property).OriginalValue, entry.Property(property).CurrentValue);
+
+        if (entry.State == EntityState.Deleted || Changed(nameof(TandemUser.IsActive)) && !entry.Entity.IsActive)
         {
-            Pending.Remove(context);
-            foreach (var id in ids)
+            return SessionEndReasons.Deactivated;
+        }
+
+        if (!Changed(nameof(TandemUser.SecurityStamp)))
+        {
+            return null;
+        }
+
+        return Changed(nameof(TandemUser.PasswordHash)) ? SessionEndReasons.PasswordChanged : SessionEndReasons.SecurityChange;
+    }
+
+    private async Task FlushAsync(DbContext? context, CancellationToken ct)
+    {
+        if (context is not TandemDbContext db || !Pending.TryGetValue(context, out var changes))
+        {
+            return;
+        }
+
+        Pending.Remove(context);
+        foreach (var change in changes)
+        {
+            if (change.EndSessionsBecause is { } reason)
             {
-                cache.Invalidate(id);
+                var ended = await EndOtherSessionsAsync(db, change.UserId, reason, ct);
+                revocations.SessionsEnded(ended);
             }
+
+            revocations.AccountChanged(change.UserId);
+        }
+    }
+
+    /// <summary>Ends every open session of the person but the one this request runs in (when it is theirs).</summary>
+    private async Task<List<Guid>> EndOtherSessionsAsync(TandemDbContext db, Guid userId, string reason, CancellationToken ct)
+    {
+        var current = http.HttpContext?.User is { } user && user.FindFirstValue(ClaimTypes.NameIdentifier) == userId.ToString()
+            && Guid.TryParse(user.FindFirstValue(TandemClaims.SessionId), out var sid) && reason != SessionEndReasons.Deactivated
+            ? sid
+            : Guid.Empty;
+        var now = time.GetUtcNow();
+        using (db.Tenant.AsSystem())
+        {
+            var open = db.SignInSessions.Where(s => s.UserId == userId && s.EndedAt == null && s.Id != current);
+            var ids = await open.Select(s => s.Id).ToListAsync(ct);
+            if (ids.Count > 0)
+            {
+                await open.ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now).SetProperty(x => x.EndReason, reason), ct);
+            }
+
+            return ids;
         }
     }
 }

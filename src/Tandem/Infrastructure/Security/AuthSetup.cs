@@ -32,6 +32,9 @@ public static class AuthSetup
         services.AddOptions<SecurityOptions>().Bind(config.GetSection("Security"));
         services.AddMemoryCache();
         services.AddSingleton<AccountStatusCache>();
+        services.AddSingleton<SignInSessionCache>();
+        services.AddSingleton<ISignInRevocations, LocalSignInRevocations>();
+        services.AddSingleton<SessionValidator>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, NotFoundForForbidden>();
 
         // PBKDF2-HMAC-SHA512 (Identity v3 format) at the OWASP 2023 iteration count.

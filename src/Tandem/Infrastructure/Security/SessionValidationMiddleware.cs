@@ -8,20 +8,78 @@ using Tandem.Infrastructure.Tenancy;
 namespace Tandem.Infrastructure.Security;
 
 /// <summary>
-/// One check for every authenticated request, cookie or bearer token: the account is still
-/// active, its security stamp is unchanged (password change, deactivation, sign-out
-/// everywhere), and the absolute session limit has not passed. Otherwise the request
-/// continues as anonymous.
+/// One check for every authenticated request, cookie or bearer token (header or the hub's
+/// access_token), and for live pages every minute: the sign-in session is still open on the
+/// server, the account is still active, its security stamp is unchanged (password change,
+/// deactivation, a new authenticator key), and the absolute session limit has not passed.
+/// Two small in-memory caches keep the per-request cost low.
 /// </summary>
+public sealed class SessionValidator(AccountStatusCache accounts, SignInSessionCache sessions, IOptions<SecurityOptions> security,
+    IOptions<IdentityOptions> identity, TimeProvider time)
+{
+    public async ValueTask<bool> IsValidAsync(ClaimsPrincipal user, CancellationToken ct) => await WhyInvalidAsync(user, ct) is null;
+
+    /// <summary>Null while the session may go on; otherwise why it ends (for the log, never for the person).</summary>
+    public async ValueTask<string?> WhyInvalidAsync(ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (!Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
+        {
+            return "no user id";
+        }
+
+        var now = time.GetUtcNow();
+        if (!long.TryParse(user.FindFirstValue(TandemClaims.AuthTime), NumberStyles.Integer, CultureInfo.InvariantCulture, out var authSeconds)
+            || now - DateTimeOffset.FromUnixTimeSeconds(authSeconds) > security.Value.AbsoluteTimeout)
+        {
+            return "absolute limit passed";
+        }
+
+        if (!Guid.TryParse(user.FindFirstValue(TandemClaims.SessionId), out var sessionId))
+        {
+            return "no session id";
+        }
+
+        var status = await accounts.GetAsync(userId, ct);
+        var why = status switch
+        {
+            null => "account gone",
+            { IsActive: false } => "account deactivated",
+            _ when !string.Equals(status.SecurityStamp, user.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType), StringComparison.Ordinal)
+                => "security stamp changed",
+            _ => null,
+        };
+        if (why is not null)
+        {
+            return why;
+        }
+
+        var session = await sessions.GetAsync(sessionId, ct);
+        if (session is null || session.UserId != userId)
+        {
+            return "no such session";
+        }
+
+        if (!session.IsOpen)
+        {
+            return "session ended";
+        }
+
+        await sessions.SeenAsync(sessionId, session, now, ct);
+        return null;
+    }
+}
+
 internal sealed partial class SessionValidationMiddleware(RequestDelegate next, ILogger<SessionValidationMiddleware> logger)
 {
-    public async Task InvokeAsync(HttpContext context, AccountStatusCache accounts, IOptions<SecurityOptions> security,
-        IOptions<IdentityOptions> identity, TimeProvider time)
+    private static readonly object CheckedKey = new();
+
+    public async Task InvokeAsync(HttpContext context, SessionValidator validator)
     {
-        // Cookies are checked as they are read (ValidateCookieAsync), once; here only bearer tokens.
+        // Cookies are checked as they are read (ValidateCookieAsync), once; here everything else
+        // that authenticated the request (a bearer token in the header, or the hub's access_token).
         var user = context.User;
-        if (user.Identity?.IsAuthenticated == true && AuthSetup.HasBearerToken(context)
-            && await WhyInvalidAsync(user, accounts, security.Value, identity.Value, time, context.RequestAborted) is { } reason)
+        if (user.Identity?.IsAuthenticated == true && !context.Items.ContainsKey(CheckedKey)
+            && await validator.WhyInvalidAsync(user, context.RequestAborted) is { } reason)
         {
             EndedSession(logger, reason, context.Request.Method, context.Request.Path);
             context.User = new ClaimsPrincipal(new ClaimsIdentity());
@@ -40,43 +98,13 @@ internal sealed partial class SessionValidationMiddleware(RequestDelegate next, 
     internal static async Task ValidateCookieAsync(CookieValidatePrincipalContext context)
     {
         var services = context.HttpContext.RequestServices;
+        context.HttpContext.Items[CheckedKey] = true;
         if (context.Principal is { Identity.IsAuthenticated: true } user
-            && await WhyInvalidAsync(user, services.GetRequiredService<AccountStatusCache>(), services.GetRequiredService<IOptions<SecurityOptions>>().Value,
-                services.GetRequiredService<IOptions<IdentityOptions>>().Value, services.GetRequiredService<TimeProvider>(), context.HttpContext.RequestAborted) is { } reason)
+            && await services.GetRequiredService<SessionValidator>().WhyInvalidAsync(user, context.HttpContext.RequestAborted) is { } reason)
         {
             EndedSession(services.GetRequiredService<ILogger<SessionValidationMiddleware>>(), reason, context.HttpContext.Request.Method, context.HttpContext.Request.Path);
             context.RejectPrincipal();
         }
-    }
-
-    internal static async ValueTask<bool> IsValidAsync(ClaimsPrincipal user, AccountStatusCache accounts, SecurityOptions security,
-        IdentityOptions identity, TimeProvider time, CancellationToken ct) =>
-        await WhyInvalidAsync(user, accounts, security, identity, time, ct) is null;
-
-    /// <summary>Null while the session may go on; otherwise why it ends (for the log, never for the person).</summary>
-    private static async ValueTask<string?> WhyInvalidAsync(ClaimsPrincipal user, AccountStatusCache accounts, SecurityOptions security,
-        IdentityOptions identity, TimeProvider time, CancellationToken ct)
-    {
-        if (!Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
-        {
-            return "no user id";
-        }
-
-        if (!long.TryParse(user.FindFirstValue(TandemClaims.AuthTime), NumberStyles.Integer, CultureInfo.InvariantCulture, out var authSeconds)
-            || time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(authSeconds) > security.AbsoluteTimeout)
-        {
-            return "absolute limit passed";
-        }
-
-        var status = await accounts.GetAsync(userId, ct);
-        return status switch
-        {
-            null => "account gone",
-            { IsActive: false } => "account deactivated",
-            _ when !string.Equals(status.SecurityStamp, user.FindFirstValue(identity.ClaimsIdentity.SecurityStampClaimType), StringComparison.Ordinal)
-                => "security stamp changed",
-            _ => null,
-        };
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Session ended ({Reason}) at {Method} {Path}")]

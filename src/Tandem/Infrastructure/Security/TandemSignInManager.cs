@@ -23,7 +23,8 @@ internal sealed class TandemSignInManager(
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<TandemUser> confirmation,
     TenantContext tenant,
-    AuditTrail audit)
+    AuditTrail audit,
+    SignInSessions sessions)
     : SignInManager<TandemUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     private string _method = "password";
@@ -171,14 +172,34 @@ internal sealed class TandemSignInManager(
         }
     }
 
-    /// <summary>Every successful cookie sign-in passes here, whatever the method.</summary>
+    /// <summary>
+    /// Every successful cookie sign-in passes here, whatever the method, and starts a server-side
+    /// session whose id the cookie carries. A refresh of the same person's cookie (new profile, new
+    /// security stamp) keeps the session it runs in.
+    /// </summary>
     public override async Task SignInWithClaimsAsync(TandemUser user, AuthenticationProperties? authenticationProperties, IEnumerable<Claim> additionalClaims)
     {
-        await base.SignInWithClaimsAsync(user, authenticationProperties, additionalClaims);
+        var current = Context.User;
+        var sessionId = _refreshing && current.FindFirstValue(ClaimTypes.NameIdentifier) == user.Id.ToString() && SignInSessions.CurrentId(current) is { } kept
+            ? kept
+            : await sessions.StartAsync(user, SignInSessionKind.Browser);
+        await base.SignInWithClaimsAsync(user, authenticationProperties, [.. additionalClaims, new Claim(TandemClaims.SessionId, sessionId.ToString())]);
         if (!_refreshing)
         {
             await RecordAsync(user, AuditOutcome.Success, _method);
         }
+    }
+
+    /// <summary>Signing out ends the session on the server: a copy of the cookie opens nothing afterwards.</summary>
+    public override async Task SignOutAsync()
+    {
+        var user = Context.User;
+        if (Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId) && SignInSessions.CurrentId(user) is { } sessionId)
+        {
+            await sessions.EndAsync(userId, sessionId, SessionEndReasons.SignedOut);
+        }
+
+        await base.SignOutAsync();
     }
 
     /// <summary>A successful API (bearer) sign-in, which does not use the cookie path.</summary>
