@@ -32,7 +32,7 @@ public sealed class SignInTests
     }
 
     [Fact]
-    public async Task Sixth_attempt_after_five_failures_is_refused_even_with_the_right_password_and_fresh_clients()
+    public async Task Sixth_attempt_after_five_failures_waits_even_with_the_right_password_and_fresh_clients()
     {
         await using var app = await TandemApp.StartAsync();
         for (var i = 0; i < 5; i++)
@@ -45,20 +45,26 @@ public sealed class SignInTests
 
         using var apiClient = app.CreateAnonymousClient();
         using var api = await apiClient.PostAsJsonAsync("/api/auth/login", new { email = "jordan@riverside.test", password = TandemApp.DemoPassword }, Ct);
-        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, api.StatusCode);
+        Assert.Equal("1", api.Headers.RetryAfter?.ToString());
 
-        // The sign-in page refuses too, with a cookie jar of its own.
+        // The sign-in page makes it wait too, with a cookie jar of its own.
         using var pageClient = app.CreateAnonymousClient();
         using var page = await PageForms.SignInAsync(pageClient, "jordan@riverside.test");
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("Sign-in failed", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
+        Assert.Contains("Too many failed attempts", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         using var me = await pageClient.GetAsync("/api/me", Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
-        Figures.Print("sign-in lockout: 5 failures from 5 fresh clients, then the right password refused on the API and the page");
+
+        // Once the wait has passed, the right password works (no lockout a stranger could repeat forever).
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        using var later = await apiClient.PostAsJsonAsync("/api/auth/login", new { email = "jordan@riverside.test", password = TandemApp.DemoPassword }, Ct);
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+        Figures.Print("sign-in slow-down: 5 failures from 5 fresh clients, then the right password waits (429, Retry-After) on the API and the page, and works after the wait");
     }
 
     [Fact]
-    public async Task Failures_on_the_sign_in_page_lock_the_api_too()
+    public async Task Failures_on_the_sign_in_page_slow_the_api_down_too()
     {
         await using var app = await TandemApp.StartAsync();
         for (var i = 0; i < 5; i++)
@@ -70,7 +76,7 @@ public sealed class SignInTests
 
         using var client = app.CreateAnonymousClient();
         using var api = await client.PostAsJsonAsync("/api/auth/login", new { email = "casey@riverside.test", password = TandemApp.DemoPassword }, Ct);
-        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, api.StatusCode);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class AccessLogTests
     }
 
     [Fact]
-    public async Task Sign_ins_failures_lockouts_and_permission_changes_are_in_the_security_log_without_clinical_text()
+    public async Task Sign_ins_failures_slow_downs_and_permission_changes_are_in_the_security_log_without_clinical_text()
     {
         await using var app = await TandemApp.StartAsync();
         using var anonymous = app.CreateAnonymousClient();
@@ -53,7 +53,7 @@ public sealed class AccessLogTests
         var events = log.EnumerateArray().Select(e => e.Str("event")).ToList();
         Assert.Contains("Signed in (api)", events);
         Assert.Contains("Sign-in failed (api-password)", events);
-        Assert.Contains("Account locked after repeated failures", events);
+        Assert.Contains("Sign-in slowed down after repeated failures", events);
         Assert.Contains("Account deactivated", events);
         Assert.DoesNotContain("footing", log.GetRawText(), StringComparison.OrdinalIgnoreCase);
 

@@ -36,7 +36,7 @@ public sealed class EndpointPolicyTests
     /// </summary>
     private static readonly string[] ReviewedPublicRoutes =
     [
-        "/", "/Account/InvalidUser", "/Account/Lockout", "/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode",
+        "/", "/Account/InvalidUser", "/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode",
         "/Account/PasskeyRequestOptions", "/Error", "/api/auth/login", "/api/auth/refresh", "/api/calendar/{token}.ics", "/api/directory/",
         "/api/directory/requests", "/api/invitations/{token}/accept", "/dev/mail", "/directory", "/first-conversation/sent",
         "/first-conversation/{TherapistId:guid}", "/guide", "/guide/preferences-check", "/health", "/invitations/{Token}", "/not-found",

@@ -91,8 +91,9 @@ public sealed class TandemApp : WebApplicationFactory<Program>
         builder.UseSetting("Tandem:DataFolder", DataFolder);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime", "Warning");
-        // Tests sign in many times from one address; the rate-limit test sets the real limit.
+        // Tests sign in many times from one address; the rate-limit and throttling tests set the real limits.
         builder.UseSetting("Security:SignInPermitLimit", "10000");
+        builder.UseSetting("Security:SignInSourceFreeFailures", "10000");
         // Likewise for first-conversation requests; the directory's rate-limit test sets a small limit.
         builder.UseSetting("Security:FirstConversationPermitLimit", "10000");
         foreach (var (key, value) in _settings)
@@ -117,6 +118,14 @@ public sealed class TandemApp : WebApplicationFactory<Program>
     /// </summary>
     public HttpClient CreateAnonymousClient() =>
         CreateDefaultClient(new Uri(OwnOrigin + "/"), new BrowserHeaders(), new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler());
+
+    /// <summary>A fresh browser (no cookies) whose requests come from <paramref name="address"/>.</summary>
+    public HttpClient CreateClientFrom(string address)
+    {
+        var client = CreateAnonymousClient();
+        client.DefaultRequestHeaders.Add(LoopbackAddressFilter.ClientAddressHeader, address);
+        return client;
+    }
 
     /// <summary>An API client signed in with a bearer token.</summary>
     public async Task<HttpClient> ClientForAsync(string email, string password = DemoPassword)
@@ -208,10 +217,19 @@ public sealed class TandemApp : WebApplicationFactory<Program>
 
 internal sealed class LoopbackAddressFilter : Microsoft.AspNetCore.Hosting.IStartupFilter
 {
+    /// <summary>A test's stand-in for the client address (the in-memory server has none): only this test host reads it.</summary>
+    public const string ClientAddressHeader = "X-Test-Client-Address";
+
     public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
     {
         app.Use(nextMiddleware => context =>
         {
+            if (context.Connection.RemoteIpAddress is null && context.Request.Headers.TryGetValue(ClientAddressHeader, out var given)
+                && System.Net.IPAddress.TryParse(given.ToString(), out var address))
+            {
+                context.Connection.RemoteIpAddress = address;
+            }
+
             context.Connection.RemoteIpAddress ??= System.Net.IPAddress.Loopback;
             return nextMiddleware(context);
         });

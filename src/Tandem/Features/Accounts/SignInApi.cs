@@ -25,7 +25,7 @@ public sealed record MeResponse(Guid Id, string Email, string DisplayName, strin
 public static class SignInApi
 {
     private const string FailedTitle = "Sign-in failed.";
-    private const string FailedDetail = "The email or password is not right, or the account is locked for a few minutes after 5 failed attempts.";
+    private const string FailedDetail = "The email or password is not right. After several failed attempts each further one has to wait a little longer.";
 
     public static IEndpointRouteBuilder MapSignInApi(this IEndpointRouteBuilder app)
     {
@@ -46,7 +46,7 @@ public static class SignInApi
         HttpContext http,
         TandemSignInManager signIn,
         UserManager<TandemUser> users,
-        IPasswordHasher<TandemUser> hasher,
+        PasswordSignIn passwords,
         TenantContext tenant,
         SignInSessions sessions)
     {
@@ -55,26 +55,29 @@ public static class SignInApi
             return invalid;
         }
 
-        TandemUser? user;
-        using (tenant.AsSystem())
+        // The same work for an unknown, existing, slowed-down or deactivated account (PasswordSignIn).
+        var check = await passwords.CheckAsync(request.Email, request.Password, http.RequestAborted);
+        if (check.Outcome == PasswordCheckOutcome.Throttled)
         {
-            user = await users.FindByEmailAsync(request.Email.Trim());
+            await signIn.RecordApiRefusalAsync(check.User, "api-password (slowed down)");
+            return TooManyAttempts(http, check.RetryAfter);
         }
 
-        if (user is null)
+        if (check.Outcome == PasswordCheckOutcome.Failed)
         {
-            // Spend the same time as a real check so the answer does not reveal who has an account.
-            hasher.VerifyHashedPassword(DummyUser, DummyHash.Value, request.Password);
-            await signIn.RecordApiFailureAsync(null, "api-password");
+            if (check.User is { IsActive: false })
+            {
+                await signIn.RecordApiRefusalAsync(check.User, "api-password");
+            }
+            else
+            {
+                await signIn.RecordApiFailureAsync(check.User, "api-password");
+            }
+
             return Failed();
         }
 
-        var result = await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
-        if (!result.Succeeded)
-        {
-            return Failed();
-        }
-
+        var user = check.User!;
         if (user.TwoFactorEnabled)
         {
             if (string.IsNullOrWhiteSpace(request.TwoFactorCode))
@@ -89,19 +92,17 @@ public static class SignInApi
             {
                 valid = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider,
                     request.TwoFactorCode.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal));
-                if (!valid)
-                {
-                    await users.AccessFailedAsync(user);
-                }
             }
 
             if (!valid)
             {
+                await passwords.CountFailureAsync(user, http.RequestAborted);
                 await signIn.RecordApiFailureAsync(user, "api-totp");
                 return Failed();
             }
         }
 
+        await passwords.SucceededAsync(user, http.RequestAborted);
         ClaimsPrincipal principal;
         using (tenant.AsSystem())
         {
@@ -183,9 +184,15 @@ public static class SignInApi
     private static ProblemHttpResult Failed() =>
         TypedResults.Problem(title: FailedTitle, detail: FailedDetail, statusCode: StatusCodes.Status401Unauthorized);
 
-    private static readonly TandemUser DummyUser = new();
+    /// <summary>429 with Retry-After while this account or address must wait; the same answer whether the account exists or not.</summary>
+    private static ProblemHttpResult TooManyAttempts(HttpContext http, TimeSpan wait)
+    {
+        var seconds = RetryAfterSeconds(wait);
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(title: "Too many failed attempts.",
+            detail: $"Sign-in attempts for this account or from this address are slowed down after several failures. Wait {seconds} seconds, then try again.",
+            statusCode: StatusCodes.Status429TooManyRequests);
+    }
 
-    private static readonly Lazy<string> DummyHash = new(() =>
-        new PasswordHasher<TandemUser>(Options.Create(new PasswordHasherOptions { IterationCount = 210_000 }))
-            .HashPassword(DummyUser, Guid.NewGuid().ToString()));
+    public static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 }

@@ -97,6 +97,8 @@ public sealed class AuditUseCases(TandemDbContext db, CurrentUser me, AuditTrail
         "Account.TwoFactorOff" => "Two-factor sign-in turned off",
         "Account.Passkey" => e.Action == AuditAction.Delete ? "Passkey removed" : "Passkey added",
         "Account.LockedOut" => "Account locked after repeated failures",
+        "Account.SlowedDown" => "Sign-in slowed down after repeated failures",
+        "SignInSession" => e.Outcome == AuditOutcome.Refused ? "Sign-in ended: a refresh token was used twice" : "Sign-in session ended",
         "Account.Role" => "Role changed",
         "Account.Email" => "Email changed",
         "BreakGlass" => "Emergency (break-glass) access opened",

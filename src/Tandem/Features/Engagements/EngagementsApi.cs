@@ -65,7 +65,7 @@ public static class EngagementsApi
             .WithSummary("Decline a proposal (with an optional comment). It stays in the history.");
 
         app.MapPost("/api/invitations/{token}/accept", AcceptAsync).AllowAnonymous().WithTags("Engagements")
-            .WithSummary("Accept an invitation: creates the account for the invited address and joins the engagement.");
+            .WithSummary("Accept an invitation: creates the account for the invited address and joins the engagement (201). When the address already has a Tandem account and nobody is signed in with it: 202, nothing changes, and the account's owner is emailed to sign in and open the link again.");
 
         var practice = app.MapGroup("/api/practice").WithTags("Practice").RequireAuthorization(Policies.PracticeAdmin);
         practice.MapGet("/engagements", async (EngagementQueries q, CancellationToken ct) => TypedResults.Ok(await q.ForPracticeAdminAsync(ct)))
@@ -117,7 +117,8 @@ public static class EngagementsApi
         return TypedResults.Created("/api/practice/people", await invitations.InviteTherapistAsync(request.Email, ct));
     }
 
-    private static async Task<Results<Created<AcceptResult>, ValidationProblem>> AcceptAsync(string token, [FromBody] AcceptInvitationRequest request, InvitationUseCases invitations, CancellationToken ct)
+    /// <summary>201 with the new account; 202 when the address already has one (nothing changed, its owner is emailed how to finish).</summary>
+    private static async Task<Results<Created<AcceptResult>, Accepted<AcceptResult>, ValidationProblem>> AcceptAsync(string token, [FromBody] AcceptInvitationRequest request, InvitationUseCases invitations, CancellationToken ct)
     {
         if (Validation.Check(request) is { } invalid)
         {
@@ -125,6 +126,11 @@ public static class EngagementsApi
         }
 
         var result = await invitations.AcceptAsync(token, new AcceptInvitationCommand(request.DisplayName, request.Password), ct);
+        if (result.EmailSent)
+        {
+            return TypedResults.Accepted((string?)null, result);
+        }
+
         return TypedResults.Created(result.EngagementId is { } e ? $"/api/engagements/{e}" : "/api/me", result);
     }
 

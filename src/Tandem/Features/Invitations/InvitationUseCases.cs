@@ -14,10 +14,17 @@ public sealed record InviteResult(Guid InvitationId, string InviteUrl, DateTimeO
 
 public sealed record AcceptInvitationCommand(string DisplayName, string Password);
 
-public sealed record AcceptResult(Guid UserId, Guid? EngagementId, bool CreatedAccount);
+/// <summary>
+/// What accepting did. <see cref="EmailSent"/>: the address already has a Tandem account and nobody
+/// was signed in with it, so nothing changed and its owner was emailed how to finish (issue 19, finding 8).
+/// </summary>
+public sealed record AcceptResult(Guid? UserId, Guid? EngagementId, bool CreatedAccount, bool EmailSent = false);
 
-/// <summary>What the person holding an invitation link sees before accepting.</summary>
-public sealed record InvitationPreview(string Email, string Role, string PracticeName, string? InvitedByName, bool AccountExists, DateTimeOffset ExpiresAt);
+/// <summary>
+/// What the person holding an invitation link sees before accepting. It never says whether the address
+/// already has a Tandem account: whoever sent the invitation holds the link too (issue 19, finding 8).
+/// </summary>
+public sealed record InvitationPreview(string Email, string Role, string PracticeName, string? InvitedByName, DateTimeOffset ExpiresAt);
 
 public sealed class InvitationUseCases(
     TandemDbContext db,
@@ -79,20 +86,16 @@ public sealed class InvitationUseCases(
 
         var practiceName = await db.Practices.Where(p => p.Id == invitation.PracticeId).Select(p => p.Name).FirstAsync(ct);
         var inviter = await db.Users.Where(u => u.Id == invitation.InvitedBy).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
-        bool exists;
-        using (db.Tenant.AsSystem())
-        {
-            var normalised = users.NormalizeEmail(invitation.Email);
-            exists = await db.Users.AnyAsync(u => u.NormalizedEmail == normalised, ct);
-        }
-
-        return (invitation, new InvitationPreview(invitation.Email, invitation.Role.ToString(), practiceName, inviter, exists, invitation.ExpiresAt));
+        return (invitation, new InvitationPreview(invitation.Email, invitation.Role.ToString(), practiceName, inviter, invitation.ExpiresAt));
     }
 
     /// <summary>
     /// Accepting creates the account (for an address new to Tandem) or, for someone already
     /// signed in with the invited address, joins them. Anything else changes nothing.
     /// </summary>
+    /// <summary>One sentence whether or not the invited address has an account: a signed-in inviter learns nothing from it.</summary>
+    private const string DifferentAddress = "This invitation is for a different email address than the one you are signed in with. Sign out first. Nothing was changed.";
+
     public async Task<AcceptResult> AcceptAsync(string token, AcceptInvitationCommand? command, CancellationToken ct = default)
     {
         var invitation = await FindAsync(token, ct);
@@ -111,12 +114,17 @@ public sealed class InvitationUseCases(
 
         // Every refusal is decided (and audited) before the write transaction opens: the audit
         // writer needs the database too.
-        if (existing is not null && (!me.IsSignedIn || me.Id != existing.Id))
+        if (existing is not null && !me.IsSignedIn)
+        {
+            // Whoever holds the link (the inviter too) must not learn that the address has an account
+            // somewhere: the same checks and work as creating one, then its owner is told, privately.
+            return await TellExistingOwnerAsync(invitation, token, existing, command, ct);
+        }
+
+        if (existing is not null && me.Id != existing.Id)
         {
             await RecordRefusalAsync(invitation, ct);
-            throw new DomainException(me.IsSignedIn
-                ? "This invitation is for a different email address than the one you are signed in with. Nothing was changed."
-                : "You already have a Tandem account with this email address. Sign in first, then open the invitation link again.", DomainError.Conflict);
+            throw new DomainException(DifferentAddress, DomainError.Conflict);
         }
 
         if (existing is not null && (existing.PracticeId != invitation.PracticeId || !IsCompatible(existing.Role, invitation.Role)))
@@ -128,7 +136,7 @@ public sealed class InvitationUseCases(
         if (existing is null && me.IsSignedIn)
         {
             await RecordRefusalAsync(invitation, ct);
-            throw new DomainException("This invitation is for a different email address than the one you are signed in with. Sign out first. Nothing was changed.", DomainError.Conflict);
+            throw new DomainException(DifferentAddress, DomainError.Conflict);
         }
 
         using var practice = db.Tenant.Use(invitation.PracticeId);
@@ -178,6 +186,44 @@ public sealed class InvitationUseCases(
         return new AcceptResult(user.Id, invitation.EngagementId, created);
     }
 
+    /// <summary>
+    /// Someone not signed in tried to accept for an address that already has an account. The answer must
+    /// not differ from creating one in anything the link holder can see but its outcome, and that outcome
+    /// is not silent: the same checks (name, password rules) and the same password hashing run, nothing
+    /// changes, the invitation stays usable, and the account's owner is emailed how to finish.
+    /// </summary>
+    private async Task<AcceptResult> TellExistingOwnerAsync(Invitation invitation, string token, TandemUser existing, AcceptInvitationCommand? command, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var probe = TandemUser.Create(invitation.PracticeId, invitation.Email, command?.DisplayName ?? "", PersonRole.Client, "UTC", now);
+        var errors = new List<string>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            var checkedPassword = await validator.ValidateAsync(users, probe, command?.Password ?? "");
+            errors.AddRange(checkedPassword.Errors.Select(e => e.Description));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new DomainException("The account could not be created.", DomainError.Invalid,
+                new Dictionary<string, string[]> { ["password"] = [.. errors] });
+        }
+
+        users.PasswordHasher.HashPassword(probe, command?.Password ?? "");
+        await RecordRefusalAsync(invitation, ct);
+        using (db.Tenant.AsSystem())
+        {
+            mail.Enqueue(existing.PracticeId, existing.Email!, "You're invited to Tandem",
+                "Hello,\n\nSomeone opened an invitation to Tandem for this email address and tried to create a new account with it. " +
+                "This address already has a Tandem account, so nothing was created or changed.\n\n" +
+                $"If it was you: sign in with your existing account, then open the invitation link again:\n{links.Invitation(token)}\n\n" +
+                "If it was not you, you can ignore this email.\n", "invitation");
+            await db.SaveChangesAsync(ct);
+        }
+
+        return new AcceptResult(null, null, false, EmailSent: true);
+    }
+
     private static bool IsCompatible(PersonRole account, ParticipantRole invited) =>
         invited == ParticipantRole.Therapist ? account == PersonRole.Therapist : account == PersonRole.Client;
 
@@ -199,12 +245,27 @@ public sealed class InvitationUseCases(
         }
     }
 
+    /// <summary>
+    /// Saves the invitation and emails it. Whether the address already has a Tandem account (in this
+    /// practice or any other) changes only a sentence of the email, which only the invitee reads: the
+    /// inviter gets the same answer after the same work either way (issue 19, finding 8).
+    /// </summary>
     private async Task<InviteResult> SaveAsync(Invitation invitation, string token, string purpose, CancellationToken ct)
     {
         db.Invitations.Add(invitation);
         var url = links.Invitation(token);
+        bool hasAccount;
+        using (db.Tenant.AsSystem())
+        {
+            var normalised = users.NormalizeEmail(invitation.Email);
+            hasAccount = await db.Users.AnyAsync(u => u.NormalizedEmail == normalised, ct);
+        }
+
+        var how = hasAccount
+            ? "This email address already has a Tandem account. Open this link and sign in with that account to accept (the link works once and for 7 days)"
+            : "Open this link to accept (it works once and for 7 days)";
         mail.Enqueue(invitation.PracticeId, invitation.Email, "You're invited to Tandem",
-            $"Hello,\n\nYou have been invited {purpose}.\n\nOpen this link to accept (it works once and for 7 days):\n{url}\n\nIf you did not expect this, you can ignore this email.\n",
+            $"Hello,\n\nYou have been invited {purpose}.\n\n{how}:\n{url}\n\nIf you did not expect this, you can ignore this email.\n",
             "invitation");
         audit.Stage(new AuditEvent
         {

@@ -35,6 +35,8 @@ public static class AuthSetup
         services.AddSingleton<SignInSessionCache>();
         services.AddSingleton<ISignInRevocations, LocalSignInRevocations>();
         services.AddSingleton<SessionValidator>();
+        services.AddSingleton<ISignInThrottle, InProcessSignInThrottle>();
+        services.AddScoped<PasswordSignIn>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, NotFoundForForbidden>();
 
         // PBKDF2-HMAC-SHA512 (Identity v3 format) at the OWASP 2023 iteration count.
@@ -92,14 +94,17 @@ public static class AuthSetup
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequiredUniqueChars = 4;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
-                o.Lockout.AllowedForNewUsers = true;
+                // No hard lockout, which anyone could trigger for anyone: ISignInThrottle slows guessing
+                // down with growing delays by account and by source instead (issue 19, finding 7).
+                o.Lockout.MaxFailedAccessAttempts = int.MaxValue;
+                o.Lockout.AllowedForNewUsers = false;
                 o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
             })
             .AddEntityFrameworkStores<TandemDbContext>()
             .AddSignInManager<TandemSignInManager>()
             .AddDefaultTokenProviders()
+            // Replaces the framework's authenticator provider under the same name: each code works once (issue 19, finding 12).
+            .AddTokenProvider<OneUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddClaimsPrincipalFactory<TandemClaimsFactory>()
             .AddPasswordValidator<CommonPasswordValidator>();
 

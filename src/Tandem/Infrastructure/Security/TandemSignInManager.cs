@@ -11,8 +11,9 @@ namespace Tandem.Infrastructure.Security;
 /// <summary>
 /// Signing in happens before anyone's practice is known, so the account lookups run in
 /// system scope (email is unique across the installation). Deactivated accounts cannot sign
-/// in, every path counts failures toward the per-account lockout, and every attempt, its
-/// outcome and its method is audited (success, failure, lockout, refusal).
+/// in, every path counts failures toward the growing delays of <see cref="ISignInThrottle"/>
+/// (no hard lockout), every attempt does the same work whatever the account's state, and every
+/// attempt, its outcome and its method is audited (success, failure, slowed down, refusal).
 /// </summary>
 internal sealed class TandemSignInManager(
     UserManager<TandemUser> userManager,
@@ -24,7 +25,8 @@ internal sealed class TandemSignInManager(
     IUserConfirmation<TandemUser> confirmation,
     TenantContext tenant,
     AuditTrail audit,
-    SignInSessions sessions)
+    SignInSessions sessions,
+    PasswordSignIn passwords)
     : SignInManager<TandemUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     private string _method = "password";
@@ -33,70 +35,90 @@ internal sealed class TandemSignInManager(
     public override async Task<bool> CanSignInAsync(TandemUser user) =>
         user.IsActive && await base.CanSignInAsync(user);
 
+    /// <summary>How long the person must wait after the last attempt was slowed down (answered as "locked out").</summary>
+    public TimeSpan? RetryAfter { get; private set; }
+
+    /// <summary>
+    /// The sign-in page's password step: the same check as the API (<see cref="PasswordSignIn"/>), so
+    /// every account state costs the same; no hard lockout, only growing delays.
+    /// </summary>
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
     {
-        TandemUser? user;
-        using (tenant.AsSystem())
-        {
-            user = await UserManager.FindByNameAsync(userName);
-        }
-
-        if (user is null)
-        {
-            await RecordAsync(null, AuditOutcome.Failure, "password");
-            return SignInResult.Failed;
-        }
-
         _method = "password";
+        RetryAfter = null;
+        var check = await passwords.CheckAsync(userName, password);
+        switch (check.Outcome)
+        {
+            case PasswordCheckOutcome.Throttled:
+                RetryAfter = check.RetryAfter;
+                await RecordAsync(check.User, AuditOutcome.Refused, "password (slowed down)");
+                return SignInResult.LockedOut;
+            case PasswordCheckOutcome.Failed:
+                await RecordAsync(check.User, check.User is { IsActive: false } ? AuditOutcome.Refused : AuditOutcome.Failure, "password");
+                return SignInResult.Failed;
+        }
+
+        var user = check.User!;
         SignInResult result;
         using (tenant.AsSystem())
         {
-            result = await base.PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure: true);
+            result = await SignInOrTwoFactorAsync(user, isPersistent);
+        }
+
+        if (result.Succeeded)
+        {
+            await passwords.SucceededAsync(user);
         }
 
         await RecordFailureAsync(user, result, "password");
         return result;
     }
 
-    public override async Task<SignInResult> CheckPasswordSignInAsync(TandemUser user, string password, bool lockoutOnFailure)
-    {
-        SignInResult result;
-        using (tenant.AsSystem())
-        {
-            result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
-        }
-
-        await RecordFailureAsync(user, result, "api-password");
-        return result;
-    }
-
     public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient)
     {
         _method = "totp";
-        var user = await GetTwoFactorAuthenticationUserAsync();
-        SignInResult result;
-        using (tenant.AsSystem())
-        {
-            result = await base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient);
-        }
-
-        await RecordFailureAsync(user, result, "totp");
-        return result;
+        return await SecondFactorAsync("totp", () => base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient));
     }
 
     public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
     {
         _method = "recovery-code";
+        return await SecondFactorAsync("recovery-code", () => base.TwoFactorRecoveryCodeSignInAsync(recoveryCode));
+    }
+
+    /// <summary>Second-factor codes are throttled with the password, on the same account count: guessing a code is guessing too.</summary>
+    private async Task<SignInResult> SecondFactorAsync(string method, Func<Task<SignInResult>> check)
+    {
+        RetryAfter = null;
         var user = await GetTwoFactorAuthenticationUserAsync();
+        if (user is not null && await passwords.RetryAfterAsync(user) is { } wait && wait > TimeSpan.Zero)
+        {
+            RetryAfter = wait;
+            await RecordAsync(user, AuditOutcome.Refused, method + " (slowed down)");
+            return SignInResult.LockedOut;
+        }
+
         SignInResult result;
         using (tenant.AsSystem())
         {
-            result = await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+            result = await check();
         }
 
-        await RecordFailureAsync(user, result, "recovery-code");
+        if (user is not null && result.Succeeded)
+        {
+            await passwords.SucceededAsync(user);
+        }
+        else if (user is not null && !result.IsNotAllowed)
+        {
+            await passwords.CountFailureAsync(user);
+        }
+
+        await RecordFailureAsync(user, result, method);
         return result;
     }
+
+    /// <summary>No hard lockout (issue 19, finding 7): an account locked before the upgrade is not kept out either.</summary>
+    protected override Task<bool> IsLockedOut(TandemUser user) => Task.FromResult(false);
 
     public override async Task<TandemUser?> GetTwoFactorAuthenticationUserAsync()
     {
@@ -206,6 +228,8 @@ internal sealed class TandemSignInManager(
     public Task RecordApiSuccessAsync(TandemUser user) => RecordAsync(user, AuditOutcome.Success, "api");
 
     public Task RecordApiFailureAsync(TandemUser? user, string method) => RecordAsync(user, AuditOutcome.Failure, method);
+
+    public Task RecordApiRefusalAsync(TandemUser? user, string method) => RecordAsync(user, AuditOutcome.Refused, method);
 
     /// <summary>A sign-in form refused before any account was looked up (its fields did not validate).</summary>
     public Task RecordFormFailureAsync(string method) => RecordAsync(null, AuditOutcome.Failure, method);
