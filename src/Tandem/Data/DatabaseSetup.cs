@@ -59,6 +59,7 @@ public static class DatabaseSetup
         services.AddScoped(sp => new TenantContext(sp.GetService<IHttpContextAccessor>()));
         services.AddSingleton<AccountStatusInvalidator>();
         services.AddScoped<Features.Audit.AuditTrail>();
+        services.AddScoped<Features.Audit.AuditOccasion>();
         services.AddScoped<Features.Audit.BreakGlassContext>();
         services.AddSingleton<Features.Audit.AuditWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Audit.AuditWriter>());

@@ -128,6 +128,14 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             return $"{who} started emergency (break-glass) access";
         }
 
+        if (e.Action == AuditAction.Read && e.Purpose == AuditPurposes.LiveUpdate)
+        {
+            // A live page showed someone else's change to a person who was looking at it.
+            return e.ObjectType is "MessageThread" or "Message" or "MessageReadState"
+                ? $"{who} was shown new messages as they arrived"
+                : $"{who} was shown {Noun(e.ObjectType)} as it changed";
+        }
+
         var verb = e.Action switch
         {
             AuditAction.Read => "opened",

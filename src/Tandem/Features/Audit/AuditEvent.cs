@@ -51,4 +51,16 @@ public static class AuditPurposes
     public const string Administration = "administration";
     public const string BreakGlass = "break-glass";
     public const string Export = "export";
+
+    /// <summary>A live page showed a change someone else made, to a person who was looking at it (issue 27).</summary>
+    public const string LiveUpdate = "live-update";
+}
+
+/// <summary>
+/// Why the reads of this scope happen, when it is not the person's own request: a live page
+/// refreshing to show someone else's change (see ScopedWork.RunLiveAsync). One per scope.
+/// </summary>
+public sealed class AuditOccasion
+{
+    public string? ReadPurpose { get; set; }
 }

@@ -10,7 +10,7 @@ namespace Tandem.Features.Audit;
 /// <see cref="RecordAsync"/> hands the entry to the process's group-commit writer and returns
 /// once it is durable, so nothing acknowledged is unaudited.
 /// </summary>
-public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, AuditWriter writer, TenantContext tenant, BreakGlassContext breakGlass)
+public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, AuditWriter writer, TenantContext tenant, BreakGlassContext breakGlass, AuditOccasion occasion)
 {
     private readonly List<AuditEvent> _staged = [];
 
@@ -83,7 +83,9 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
             Role = e.Role ?? user?.FindFirstValue(ClaimTypes.Role) ?? (userId is not null ? null : http.HttpContext is null ? "System" : "Anonymous"),
             PracticeId = e.PracticeId ?? tenant.PracticeId,
             SourceAddress = e.SourceAddress ?? tenant.SourceAddress?.ToString() ?? http.HttpContext?.Connection.RemoteIpAddress?.ToString() ?? (http.HttpContext is null ? "local" : null),
-            Purpose = breakGlass.EngagementId is { } glass && e.EngagementId == glass ? AuditPurposes.BreakGlass : e.Purpose,
+            Purpose = breakGlass.EngagementId is { } glass && e.EngagementId == glass ? AuditPurposes.BreakGlass
+                : e.Action == AuditAction.Read && e.Purpose == AuditPurposes.Treatment && occasion.ReadPurpose is { } why ? why
+                : e.Purpose,
         };
     }
 }

@@ -14,7 +14,6 @@ public sealed class MeasuresModule : ITandemModule
         services.AddSingleton<ImportedInstrumentCache>();
         services.AddScoped<PracticeInstruments>();
         services.AddScoped<PracticeInstrumentUseCases>();
-        services.AddSingleton<AlertNotifier>();
         // The sessions feature registers the real one; until then "before each session" waits for a date.
         services.TryAddScoped<IUpcomingSessions, NoUpcomingSessions>();
         services.AddScoped<SubmitResponse>();

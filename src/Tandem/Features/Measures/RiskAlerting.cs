@@ -20,7 +20,7 @@ namespace Tandem.Features.Measures;
 /// risk alert is still raised and audited, so no path ends with the server having seen a risk
 /// answer and nobody told.
 /// </summary>
-public sealed class RiskAlerting(TandemDbContext db, AuditTrail audit, TimeProvider time, MailOutbox outbox, LinkBuilder links, AlertNotifier notifier, CrisisInformationUseCases crisis)
+public sealed class RiskAlerting(TandemDbContext db, AuditTrail audit, TimeProvider time, MailOutbox outbox, LinkBuilder links, Infrastructure.Live.LiveUpdates live, Infrastructure.Security.CurrentUser me, CrisisInformationUseCases crisis)
 {
     public const string MailKind = "risk-alert";
 
@@ -98,7 +98,7 @@ public sealed class RiskAlerting(TandemDbContext db, AuditTrail audit, TimeProvi
         });
         var therapistTold = await QueueMailAsync(engagement, ct);
         await db.SaveChangesAsync(ct);
-        notifier.Publish(new AlertsRaised(engagement.PracticeId, engagement.Id, engagement.Therapists.Select(t => t.UserId).ToList(), IncludesRisk: true));
+        await live.PublishAsync(AlertsRaised.For(engagement, me.Id, me.DisplayName, includesRisk: true), ct);
         return await CrisisTextAsync(therapistTold, ct);
     }
 

@@ -38,7 +38,7 @@ public sealed class SubmitResponse(
     AuditTrail audit,
     TimeProvider time,
     PracticeInstruments instruments,
-    AlertNotifier notifier,
+    Infrastructure.Live.LiveUpdates live,
     CrisisInformationUseCases crisis,
     RiskAlerting risk)
 {
@@ -154,7 +154,7 @@ public sealed class SubmitResponse(
 
         if (alerts.Count > 0)
         {
-            notifier.Publish(new AlertsRaised(engagement.PracticeId, engagementId, engagement.Therapists.Select(t => t.UserId).ToList(), alerts.Any(a => a.Kind == AlertKind.Risk)));
+            await live.PublishAsync(AlertsRaised.For(engagement, me.Id, me.DisplayName, alerts.Any(a => a.Kind == AlertKind.Risk)), ct);
         }
 
         return await ToResultAsync(response, replayed: false, therapistTold, ct);

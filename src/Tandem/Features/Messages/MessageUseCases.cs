@@ -70,6 +70,8 @@ public sealed class MessageUseCases(
         await events.PublishAsync(new MessagingEvent(MessagingEventKind.Posted, engagementId, thread, me.Id, message.Sequence, message.Id)
         {
             Audience = MessageThreads.AudienceOf(engagement, thread),
+            PracticeId = engagement.PracticeId,
+            ActorName = me.DisplayName,
         });
         return (await reader.ViewsAsync(engagement, thread, [message], ct))[0];
     }
@@ -136,6 +138,8 @@ public sealed class MessageUseCases(
                 await events.PublishAsync(new MessagingEvent(MessagingEventKind.Read, engagement.Id, thread, me.Id, message.Sequence, message.Id)
                 {
                     Audience = MessageThreads.AudienceOf(engagement, thread),
+                    PracticeId = engagement.PracticeId,
+                    ActorName = me.DisplayName,
                 });
                 break;
             }
@@ -188,6 +192,8 @@ public sealed class MessageUseCases(
         await events.PublishAsync(new MessagingEvent(MessagingEventKind.SettingsChanged, engagementId, Guid.Empty, me.Id, 0, null)
         {
             Audience = MessageThreads.AudienceOf(engagement, Guid.Empty),
+            PracticeId = engagement.PracticeId,
+            ActorName = me.DisplayName,
         });
         return settings.AllowPrivateThreads;
     }

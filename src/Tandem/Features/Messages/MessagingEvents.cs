@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using Tandem.Infrastructure.Live;
 
 namespace Tandem.Features.Messages;
 
@@ -18,41 +18,55 @@ public sealed record MessagingEvent(MessagingEventKind Kind, Guid EngagementId, 
 {
     /// <summary>Who may learn of it: everyone in the engagement for the shared thread, otherwise its people only.</summary>
     public required IReadOnlyCollection<Guid> Audience { get; init; }
+
+    public Guid PracticeId { get; init; }
+
+    public string ActorName { get; init; } = "";
+
+    public static MessagingEvent From(EngagementChanged change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return new(Enum.TryParse<MessagingEventKind>(change.Kind, out var kind) ? kind : MessagingEventKind.Posted, change.EngagementId, change.ThreadWith, change.ById, change.Sequence, change.ItemId)
+        {
+            Audience = change.Audience,
+            PracticeId = change.PracticeId,
+            ActorName = change.ByName,
+        };
+    }
+
+    public EngagementChanged ToChange() => new(PracticeId, EngagementId, LiveTopic.Messages, ActorId, ActorName, Kind switch
+    {
+        MessagingEventKind.Posted => "wrote a message",
+        MessagingEventKind.Read => "read a message",
+        _ => "changed the message settings",
+    })
+    {
+        Audience = Audience,
+        ThreadWith = ThreadWith,
+        Kind = Kind.ToString(),
+        Sequence = Sequence,
+        ItemId = MessageId,
+    };
 }
 
 /// <summary>What API and script clients of <c>/hubs/engagement</c> receive (camelCase JSON).</summary>
 public sealed record HubMessagingEvent(string Kind, Guid EngagementId, Guid? WithClient, Guid ActorId, long Sequence, Guid? MessageId);
 
 /// <summary>
-/// Pushes thread changes to open pages: to live components in this process (each subscribes
-/// per engagement and person) and to hub groups for API and script clients. With several web
-/// nodes the hub groups fan out through the SignalR backplane (ARCHITECTURE.md).
+/// Thread changes on the one live-update path (<see cref="LiveUpdates"/>): live pages on every
+/// node hear them there; API and script clients of the hub hear them through its groups (with
+/// several nodes, the SignalR Redis backplane fans them out), pushed once by the node that
+/// published.
 /// </summary>
-public sealed class MessagingEvents(IHubContext<EngagementHub> hub, ILogger<MessagingEvents> logger)
+public sealed class MessagingEvents(IHubContext<EngagementHub> hub, LiveUpdates live, ILogger<MessagingEvents> logger)
 {
-    private readonly ConcurrentDictionary<Guid, Subscription> _subscriptions = new();
-
-    public IDisposable Subscribe(Guid engagementId, Guid userId, Func<MessagingEvent, Task> handler)
-    {
-        var subscription = new Subscription(Guid.NewGuid(), engagementId, userId, handler, this);
-        _subscriptions[subscription.Id] = subscription;
-        return subscription;
-    }
+    public IDisposable Subscribe(Guid engagementId, Guid userId, Func<MessagingEvent, Task> handler) =>
+        live.Subscribe(engagementId, userId, change => handler(MessagingEvent.From(change)), LiveTopic.Messages);
 
     public async Task PublishAsync(MessagingEvent e)
     {
-        foreach (var s in _subscriptions.Values.Where(s => s.EngagementId == e.EngagementId && e.Audience.Contains(s.UserId)))
-        {
-            try
-            {
-                await s.Handler(e);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // One closed page must not stop the others hearing about the change.
-                logger.LogDebug(ex, "A live messaging subscriber failed");
-            }
-        }
+        ArgumentNullException.ThrowIfNull(e);
+        await live.PublishAsync(e.ToChange());
 
         var payload = new HubMessagingEvent(e.Kind.ToString(), e.EngagementId, e.ThreadWith == Guid.Empty ? null : e.ThreadWith, e.ActorId, e.Sequence, e.MessageId);
         var groups = e.ThreadWith == Guid.Empty
@@ -66,18 +80,5 @@ public sealed class MessagingEvents(IHubContext<EngagementHub> hub, ILogger<Mess
         {
             logger.LogWarning(ex, "Could not push a messaging event to hub clients");
         }
-    }
-
-    private sealed class Subscription(Guid id, Guid engagementId, Guid userId, Func<MessagingEvent, Task> handler, MessagingEvents owner) : IDisposable
-    {
-        public Guid Id { get; } = id;
-
-        public Guid EngagementId { get; } = engagementId;
-
-        public Guid UserId { get; } = userId;
-
-        public Func<MessagingEvent, Task> Handler { get; } = handler;
-
-        public void Dispose() => owner._subscriptions.TryRemove(Id, out _);
     }
 }

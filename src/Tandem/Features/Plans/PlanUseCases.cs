@@ -17,7 +17,7 @@ public sealed class PlanUseCases(
     AuditTrail audit,
     TimeProvider time,
     PlanStore plans,
-    PlanNotifier notifier)
+    Infrastructure.Live.LiveUpdates live)
 {
     public async Task<PlanView> GetAsync(Guid engagementId, CancellationToken ct = default)
     {
@@ -75,7 +75,7 @@ public sealed class PlanUseCases(
             throw await StaleAsync(current, ct);
         }
 
-        Publish(engagementId, "changed the focus");
+        await PublishAsync(engagementId, "changed the focus");
         return await ViewAsync(engagement, plan, ct);
     }
 
@@ -110,7 +110,7 @@ public sealed class PlanUseCases(
         db.Set<GoalRating>().Add(rating);
         Stage(AuditAction.Create, "GoalRating", engagementId, rating.Id.ToString());
         await db.SaveChangesAsync(ct);
-        Publish(engagementId, "rated a goal");
+        await PublishAsync(engagementId, "rated a goal");
         return new RatingView(rating.Value, rating.Attainment, rating.At, rating.RaterRole.ToString(), rating.RaterId);
     }
 
@@ -151,7 +151,7 @@ public sealed class PlanUseCases(
                 await PlanHistory.RecordAsync(db, plan, before, me.Id, proposalId: null, now, ct);
                 Stage(AuditAction.Update, "Plan", engagementId);
                 await db.SaveChangesAsync(ct);
-                Publish(engagementId, what);
+                await PublishAsync(engagementId, what);
                 return await ViewAsync(engagement, plan, ct);
             }
             catch (DbUpdateException) when (attempt < 4)
@@ -215,7 +215,8 @@ public sealed class PlanUseCases(
         return new DomainException($"The plan was changed by {who ?? "someone"} since you opened it (now version {current.Version}). Your text is kept: look at their change, then save again.", DomainError.PreconditionFailed);
     }
 
-    private void Publish(Guid engagementId, string what) => notifier.Publish(new PlanChanged(engagementId, me.Id, me.DisplayName, what));
+    private Task PublishAsync(Guid engagementId, string what) =>
+        live.PublishAsync(new Infrastructure.Live.EngagementChanged(me.PracticeId, engagementId, Infrastructure.Live.LiveTopic.Plan, me.Id, me.DisplayName, what));
 
     private void Stage(AuditAction action, string objectType, Guid engagementId, string? objectId = null) => audit.Stage(new AuditEvent
     {

@@ -9,7 +9,6 @@ public sealed class PlansModule : ITandemModule
     {
         services.AddScoped<PlanStore>();
         services.AddScoped<PlanUseCases>();
-        services.AddSingleton<PlanNotifier>();
         services.AddScoped<IDemoSeedStep, PlansDemoStep>();
     }
 

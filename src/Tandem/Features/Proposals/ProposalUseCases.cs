@@ -35,7 +35,7 @@ public sealed class ProposalUseCases(
     AuditTrail audit,
     TimeProvider time,
     PlanStore plans,
-    PlanNotifier notifier,
+    Infrastructure.Live.LiveUpdates live,
     MailOutbox mail,
     LinkBuilder links)
 {
@@ -88,7 +88,7 @@ public sealed class ProposalUseCases(
                 throw new DomainException("Someone changed this at the same moment. Reload and try again.", DomainError.Conflict);
             }
 
-            Publish(engagement, proposal, ready ? "applied" : accept ? "accepted" : "declined");
+            await PublishAsync(engagement, proposal, ready ? "applied" : accept ? "accepted" : "declined");
             return (await ViewsAsync(engagement, [proposal], ct))[0];
         }
     }
@@ -101,7 +101,7 @@ public sealed class ProposalUseCases(
         proposal!.Comment(me.Id, comment, time.GetUtcNow());
         Stage(AuditAction.Update, proposal);
         await db.SaveChangesAsync(ct);
-        Publish(engagement, proposal, "commented");
+        await PublishAsync(engagement, proposal, "commented");
         return (await ViewsAsync(engagement, [proposal], ct))[0];
     }
 
@@ -163,7 +163,7 @@ public sealed class ProposalUseCases(
         }
 
         await db.SaveChangesAsync(ct);
-        Publish(engagement, proposal, proposal.Status == ProposalStatus.Applied ? "changed" : "proposed");
+        await PublishAsync(engagement, proposal, proposal.Status == ProposalStatus.Applied ? "changed" : "proposed");
         return (await ViewsAsync(engagement, [proposal], ct))[0];
     }
 
@@ -272,8 +272,8 @@ public sealed class ProposalUseCases(
         }
     }
 
-    private void Publish(Engagement engagement, Proposal proposal, string what) =>
-        notifier.Publish(new PlanChanged(engagement.Id, me.Id, me.DisplayName, what));
+    private Task PublishAsync(Engagement engagement, Proposal proposal, string what) =>
+        live.PublishAsync(new Infrastructure.Live.EngagementChanged(engagement.PracticeId, engagement.Id, Infrastructure.Live.LiveTopic.Plan, me.Id, me.DisplayName, what) { ItemId = proposal.Id });
 
     internal async Task<IReadOnlyList<ProposalView>> ViewsAsync(Engagement engagement, IReadOnlyList<Proposal> proposals, CancellationToken ct)
     {

@@ -7,7 +7,7 @@ using Tandem.Infrastructure.Security;
 namespace Tandem.Features.Sessions;
 
 /// <summary>The shared agenda: every participant adds items before and during the session; a therapist orders them.</summary>
-public sealed class AgendaUseCases(TandemDbContext db, SessionAccess sessions, ScheduleUseCases schedule, CurrentUser me, AuditTrail audit, TimeProvider time, SessionNotifier notifier)
+public sealed class AgendaUseCases(TandemDbContext db, SessionAccess sessions, ScheduleUseCases schedule, CurrentUser me, AuditTrail audit, TimeProvider time, SessionEvents events)
 {
     public const int MaxItems = 50;
 
@@ -26,7 +26,7 @@ public sealed class AgendaUseCases(TandemDbContext db, SessionAccess sessions, S
         db.Set<AgendaItem>().Add(item);
         audit.Stage(SessionAudit.Of(AuditAction.Create, "AgendaItem", item.Id, engagement.Id));
         await db.SaveChangesAsync(ct);
-        notifier.Publish(sessionId, SessionChange.Agenda);
+        await events.PublishAsync(engagement, sessionId, SessionChange.Agenda, ct);
         return new AgendaItemView(item.Id, item.Kind, item.Text, item.AuthorId, me.DisplayName, engagement.ParticipantFor(me.Id)!.Role.ToString(), item.Position, item.CreatedAt);
     }
 
@@ -50,7 +50,7 @@ public sealed class AgendaUseCases(TandemDbContext db, SessionAccess sessions, S
 
         audit.Stage(SessionAudit.Of(AuditAction.Update, "Agenda", session.Id, engagement.Id));
         await db.SaveChangesAsync(ct);
-        notifier.Publish(sessionId, SessionChange.Agenda);
+        await events.PublishAsync(engagement, sessionId, SessionChange.Agenda, ct);
         return await schedule.ViewAsync(session, engagement, ct);
     }
 

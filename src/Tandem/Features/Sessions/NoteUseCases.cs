@@ -19,7 +19,7 @@ public sealed class NoteUseCases(
     AuditTrail audit,
     TimeProvider time,
     SafeMarkdown markdown,
-    SessionNotifier notifier)
+    SessionEvents events)
 {
     public async Task<NoteView> GetAsync(Guid sessionId, CancellationToken ct = default)
     {
@@ -42,7 +42,7 @@ public sealed class NoteUseCases(
         note.WriteDraft(body ?? "", me.Id, time.GetUtcNow());
         audit.Stage(SessionAudit.Of(AuditAction.Update, "SharedNote", note.Id, engagement.Id));
         await SaveAsync(ct);
-        notifier.Publish(sessionId, SessionChange.Note);
+        await events.PublishAsync(engagement, sessionId, SessionChange.Note, ct);
         return await ViewAsync(note, engagement, ct);
     }
 
@@ -60,7 +60,7 @@ public sealed class NoteUseCases(
         note.Sign(me.Id, time.GetUtcNow());
         audit.Stage(SessionAudit.Of(AuditAction.Update, "SharedNote", note.Id, engagement.Id) with { Purpose = "sign" });
         await SaveAsync(ct);
-        notifier.Publish(sessionId, SessionChange.Note);
+        await events.PublishAsync(engagement, sessionId, SessionChange.Note, ct);
         return await ViewAsync(note, engagement, ct);
     }
 
@@ -73,7 +73,7 @@ public sealed class NoteUseCases(
         db.Set<NoteAmendment>().Add(amendment);
         audit.Stage(SessionAudit.Of(AuditAction.Create, "NoteAmendment", amendment.Id, engagement.Id));
         await SaveAsync(ct);
-        notifier.Publish(sessionId, SessionChange.Note);
+        await events.PublishAsync(engagement, sessionId, SessionChange.Note, ct);
         return await ViewAsync(note, engagement, ct);
     }
 
@@ -87,7 +87,7 @@ public sealed class NoteUseCases(
         db.Set<Annotation>().Add(annotation);
         audit.Stage(SessionAudit.Of(AuditAction.Create, "Annotation", annotation.Id, engagement.Id));
         await db.SaveChangesAsync(ct);
-        notifier.Publish(sessionId, SessionChange.Note);
+        await events.PublishAsync(engagement, sessionId, SessionChange.Note, ct);
         return new AnnotationView(annotation.Id, me.Id, me.DisplayName, RoleOf(engagement, me.Id), annotation.Text, annotation.Quote, annotation.Stance, annotation.CreatedAt);
     }
 
@@ -104,7 +104,7 @@ public sealed class NoteUseCases(
         db.Set<Reflection>().Add(reflection);
         audit.Stage(SessionAudit.Of(AuditAction.Create, "Reflection", reflection.Id, engagement.Id, AuditCategories.Personal) with { SubjectUserId = me.Id });
         await db.SaveChangesAsync(ct);
-        notifier.Publish(sessionId, SessionChange.Note);
+        await events.PublishAsync(engagement, sessionId, SessionChange.Note, ct);
         return new ReflectionView(reflection.Id, me.Id, me.DisplayName, reflection.Text, reflection.CreatedAt);
     }
 

@@ -18,7 +18,7 @@ public sealed class ScheduleUseCases(
     CurrentUser me,
     AuditTrail audit,
     TimeProvider time,
-    SessionNotifier notifier)
+    SessionEvents events)
 {
     public const int ListLimit = 200;
 
@@ -42,7 +42,7 @@ public sealed class ScheduleUseCases(
         session.Reschedule(command.StartsAt, command.DurationMinutes, command.Location, time.GetUtcNow());
         audit.Stage(SessionAudit.Of(AuditAction.Update, "Session", session.Id, engagement.Id));
         await SaveAsync(ct);
-        notifier.Publish(session.Id, SessionChange.Session);
+        await events.PublishAsync(engagement, session.Id, SessionChange.Session, ct);
         return await ViewAsync(session, engagement, ct);
     }
 
@@ -53,7 +53,7 @@ public sealed class ScheduleUseCases(
         session.ChangeStatus(status, time.GetUtcNow());
         audit.Stage(SessionAudit.Of(AuditAction.Update, "Session", session.Id, engagement.Id));
         await SaveAsync(ct);
-        notifier.Publish(session.Id, SessionChange.Session);
+        await events.PublishAsync(engagement, session.Id, SessionChange.Session, ct);
         return await ViewAsync(session, engagement, ct);
     }
 

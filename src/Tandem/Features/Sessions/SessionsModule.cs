@@ -13,7 +13,7 @@ public sealed class SessionsModule : ITandemModule
         services.AddScoped<NoteUseCases>();
         services.AddScoped<PrivateNoteUseCases>();
         services.AddScoped<CalendarFeeds>();
-        services.AddSingleton<SessionNotifier>();
+        services.AddScoped<SessionEvents>();
         services.AddSingleton<SessionReminders>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionReminders>());
         services.AddScoped<IDemoSeedStep, SessionsDemoStep>();

@@ -36,6 +36,11 @@ public static class TandemServices
         services.AddTandemAuth(config, builder.Environment);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
+        // The one live-update path (issue 27): in-process on one node; Redis carries it between nodes when configured.
+        services.AddSingleton<Live.LiveUpdates>();
+        services.AddSingleton<Live.ILiveTransport, Live.InProcessLiveTransport>();
+        services.AddScoped<Live.PagePresence>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, Live.PresenceCircuitHandler>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();

@@ -8,8 +8,9 @@ namespace Tandem.Features.Plans.Pages;
 
 /// <summary>
 /// The plan page is live: when anyone in the engagement changes the plan or answers a
-/// proposal, every open copy reloads its data and says who changed what. Work in progress
-/// (a draft focus, a half-typed goal) stays in the form.
+/// proposal, every open copy that someone is looking at reloads its data and says who changed
+/// what (a hidden or disconnected copy waits until its person is back: docs/live-updates.md).
+/// Work in progress (a draft focus, a half-typed goal) stays in the form.
 /// </summary>
 public sealed partial class PlanBoard
 {
@@ -29,7 +30,7 @@ public sealed partial class PlanBoard
     // One change at a time: a double click, whose second click arrives while the first is saving, must not propose twice.
     private bool busy;
     private string? liveNote;
-    private IDisposable? subscription;
+    private Infrastructure.Live.LiveWatch? subscription;
 
     private string focusDraft = "";
     private string goalText = "";
@@ -62,33 +63,46 @@ public sealed partial class PlanBoard
             return;
         }
 
-        subscription = Notifier.Subscribe(Id, OnPlanChanged);
+        if (RendererInfo.IsInteractive)
+        {
+            subscription = Infrastructure.Live.LiveWatch.Start(Presence,
+                handler => Live.Subscribe(Id, myId, handler, Infrastructure.Live.LiveTopic.Plan), InvokeAsync, OnPlanChangedAsync);
+        }
     }
 
-    private void OnPlanChanged(PlanChanged change)
+    protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (change.ByUserId == myId)
+        if (firstRender && RendererInfo.IsInteractive)
+        {
+            await Presence.StartAsync(JS);
+        }
+    }
+
+    /// <summary>Someone else changed the plan and a person is looking at this page: show it, and say who did what.</summary>
+    private async Task OnPlanChangedAsync(IReadOnlyList<Infrastructure.Live.EngagementChanged> changes)
+    {
+        var latest = changes.LastOrDefault(c => c.ById != myId);
+        if (latest is null)
         {
             return;
         }
 
-        _ = InvokeAsync(async () =>
-        {
-            await LoadAsync();
-            liveNote = $"{change.ByName} {change.What} just now. The plan below is up to date.";
-            StateHasChanged();
-        });
+        await LoadAsync(live: true);
+        liveNote = $"{latest.ByName} {latest.What} just now. The plan below is up to date.";
+        StateHasChanged();
     }
 
-    private async Task LoadAsync()
+    private async Task LoadAsync(bool live = false)
     {
-        (engagement, plan, var proposals) = await Work.RunAsync(async sp =>
+        async Task<(EngagementView, PlanView, IReadOnlyList<ProposalView>)> Read(IServiceProvider sp)
         {
             var e = await sp.GetRequiredService<EngagementQueries>().GetAsync(Id);
             var p = await sp.GetRequiredService<PlanUseCases>().GetAsync(Id);
             var list = await sp.GetRequiredService<ProposalUseCases>().ListAsync(Id);
             return (e, p, list);
-        });
+        }
+
+        (engagement, plan, var proposals) = live ? await Work.RunLiveAsync(Read) : await Work.RunAsync(Read);
         var me = engagement.Participants.First(p => p.UserId == myId);
         isClient = me.Role == nameof(ParticipantRole.Client);
         writable = engagement.AllClientsSigned && engagement.Status == EngagementStatus.Active;
