@@ -99,7 +99,18 @@ public sealed class HonestLiveAuditTests(BrowserFixture browser)
             case Away.GoneWithoutGoodbye:
                 foreach (var session in cdp)
                 {
-                    await session.SendAsync("Debugger.resume");
+                    // The pause is armed at once but takes hold only when the page next runs a script (its next
+                    // report): if none ran while away, there is nothing to resume. Disabling the debugger also
+                    // drops a pause that is still armed.
+                    try
+                    {
+                        await session.SendAsync("Debugger.resume");
+                    }
+                    catch (PlaywrightException e) when (e.Message.Contains("while paused", StringComparison.Ordinal))
+                    {
+                    }
+
+                    await session.SendAsync("Debugger.disable");
                 }
 
                 break;
