@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs every Tandem test suite: unit, integration on SQLite and on PostgreSQL, browser.
-# Works on a fresh Debian machine as root: installs Chromium and PostgreSQL when missing,
-# starts a throwaway PostgreSQL cluster on 127.0.0.1 and stops it afterwards.
+# Runs every Tandem test suite: unit, integration on SQLite and on PostgreSQL, browser, and the
+# two-node cluster (nginx + 2 Tandem nodes + PostgreSQL + Redis).
+# Works on a fresh Debian machine as root: installs Chromium, PostgreSQL, Redis and nginx when
+# missing, starts a throwaway PostgreSQL cluster and Redis on 127.0.0.1 and stops them afterwards.
 # The last line is "N passed, N failed"; the exit code is non-zero on any failure.
 #
 #   ./test.sh                every suite
-#   ./test.sh unit           one suite: unit | sqlite | postgres | browser (several allowed)
+#   ./test.sh unit           one suite: unit | sqlite | postgres | browser | cluster (several allowed)
 #   ./test.sh reliability    only the reliability tests (QUALITY.md R1, R2, R3, R5) on SQLite and PostgreSQL
 #   ./test.sh --full [...]   the long reliability runs (TANDEM_FULL=1): the crash test kills the
 #                            server 20 times per provider instead of 3
@@ -22,7 +23,7 @@ for arg in "$@"; do
     *) SUITES+=("$arg") ;;
   esac
 done
-[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit sqlite postgres browser)
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit sqlite postgres browser cluster)
 wants() { local s; for s in "${SUITES[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 say() { printf '\n==> %s\n' "$*"; }
@@ -63,6 +64,33 @@ start_postgres() {
   export TANDEM_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Include Error Detail=true"
 }
 
+REDIS_DIR=""
+REDIS_PID=""
+start_redis() {
+  command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+  REDIS_DIR=$(mktemp -d /tmp/tandem-redis.XXXXXX)
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  say "Starting a throwaway Redis on 127.0.0.1:$port"
+  redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no --dir "$REDIS_DIR" \
+    --logfile "$REDIS_DIR/redis.log" --daemonize no >/dev/null 2>&1 &
+  REDIS_PID=$!
+  local i
+  for i in $(seq 1 50); do
+    if python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),1)" 2>/dev/null; then
+      export TANDEM_TEST_REDIS="127.0.0.1:$port"; return 0
+    fi
+    sleep 0.1
+  done
+  cat "$REDIS_DIR/redis.log"; return 1
+}
+
+stop_redis() {
+  if [ -n "$REDIS_PID" ]; then kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null; REDIS_PID=""; fi
+  [ -n "$REDIS_DIR" ] && rm -rf "$REDIS_DIR"
+  REDIS_DIR=""
+}
+
 stop_postgres() {
   if [ -n "$PGDATA_DIR" ] && [ -d "$PGDATA_DIR/data" ]; then
     local run=()
@@ -71,7 +99,7 @@ stop_postgres() {
     rm -rf "$PGDATA_DIR"
   fi
 }
-trap stop_postgres EXIT
+trap 'stop_postgres; stop_redis' EXIT
 
 TOTAL_PASSED=0
 TOTAL_FAILED=0
@@ -80,6 +108,7 @@ FILTER=()
 run_suite() {
   local name=$1 project=$2; shift 2
   say "Suite: $name"
+  local began; began=$(date +%s)
   local log="$LOGS/$name.log"
   env "$@" dotnet run --project "$project" -c "$CONFIG" --no-build -- -noColor -failSkips "${FILTER[@]}" 2>&1 | tee "$log" \
     | awk '/\[FAIL\]/ { print; n = 8; fflush(); next } n > 0 { print; n--; fflush(); next } /Total: |figure:/ { print; fflush() }' || true
@@ -99,7 +128,7 @@ run_suite() {
   [ "$good" -lt 0 ] && good=0
   TOTAL_PASSED=$((TOTAL_PASSED + good))
   TOTAL_FAILED=$((TOTAL_FAILED + bad))
-  SUMMARY+=("$name: $good passed, $bad failed")
+  SUMMARY+=("$name: $good passed, $bad failed ($(( $(date +%s) - began )) s)")
 }
 
 START=$(date +%s)
@@ -131,9 +160,24 @@ if wants reliability; then
 fi
 if wants browser; then
   ensure_chromium
+  FILTER=(-trait- "Suite=Cluster")
   run_suite browser tests/Tandem.BrowserTests
+  FILTER=()
+fi
+if wants cluster; then
+  ensure_chromium
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_install nginx
+  export TANDEM_NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+  if { [ -n "$PGDATA_DIR" ] || start_postgres; } && start_redis; then
+    FILTER=(-trait "Suite=Cluster")
+    run_suite cluster tests/Tandem.BrowserTests TANDEM_TEST_PROVIDER=Postgres
+    FILTER=()
+  else
+    TOTAL_FAILED=$((TOTAL_FAILED + 1)); SUMMARY+=("cluster: PostgreSQL or Redis did not start")
+  fi
 fi
 stop_postgres
+stop_redis
 
 say "Summary ($(( $(date +%s) - START )) s)"
 for s in "${SUMMARY[@]}"; do echo "  $s"; done

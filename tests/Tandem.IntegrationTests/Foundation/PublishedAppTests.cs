@@ -18,7 +18,7 @@ public sealed partial class PublishedAppTests
     [Fact]
     public async Task Started_from_another_folder_the_published_app_reads_its_settings_serves_styled_pages_and_logs_no_token()
     {
-        var published = await PublishAsync();
+        var published = await TandemProcess.PublishAsync(Ct);
         var elsewhere = Directory.CreateTempSubdirectory("tandem-elsewhere-").FullName;
         await using var database = await TestDatabase.CreateAsync(seeded: false);
         var dataFolder = Path.Combine(TestEnvironment.RunFolder, "published-" + Guid.NewGuid().ToString("N")[..8]);
@@ -75,31 +75,6 @@ public sealed partial class PublishedAppTests
         Assert.Contains("Request starting", log, StringComparison.Ordinal);
         var leaked = secrets.Where(s => log.Contains(s, StringComparison.OrdinalIgnoreCase)).ToList();
         Assert.True(leaked.Count == 0, $"{leaked.Count} tokens in the log:\n" + string.Join('\n', app.Output.Where(l => leaked.Any(s => l.Contains(s, StringComparison.OrdinalIgnoreCase)))));
-    }
-
-    /// <summary>`dotnet publish --no-build` of the app's own build (seconds: it copies what the build made).</summary>
-    private static async Task<string> PublishAsync()
-    {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Tandem.slnx")))
-        {
-            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("Tandem.slnx not found above the test's folder");
-        }
-
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var output = Path.Combine(TestEnvironment.RunFolder, "published");
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
-        foreach (var arg in new[] { "publish", Path.Combine(root, "src", "Tandem", "Tandem.csproj"), "-c", configuration, "--no-build", "--nologo", "-o", output })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        Assert.True(process.ExitCode == 0, $"dotnet publish failed:\n{await stdout}\n{await stderr}");
-        return output;
     }
 
     [GeneratedRegex("<link rel=\"stylesheet\" href=\"([^\"]*tandem[^\"]*\\.css)\"")]

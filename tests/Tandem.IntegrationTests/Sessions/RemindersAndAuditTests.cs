@@ -49,6 +49,30 @@ public sealed class RemindersAndAuditTests
     }
 
     [Fact]
+    public async Task Two_nodes_sweeping_at_once_queue_each_reminder_once()
+    {
+        // Two web nodes run the same sweep over one database (issue 27): each person gets one reminder, and neither sweep fails.
+        await using var app = await TandemApp.StartAsync(settings: new() { ["Sessions:ReminderInterval"] = "30.00:00:00" });
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        var reminders = app.Service<SessionReminders>();
+        await reminders.QueueDueAsync(TestContext.Current.CancellationToken); // whatever the demo data has due
+        var ids = new List<Guid>();
+        foreach (var engagement in new[] { await Demo.SamsEngagementAsync(app), await Demo.JordansEngagementAsync(app) })
+        {
+            ids.Add(await SessionSteps.ScheduleAsync(alex, engagement, app.Clock.GetUtcNow().AddHours(30)));
+        }
+
+        app.Clock.Advance(TimeSpan.FromHours(7));
+        var counts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => reminders.QueueDueAsync(TestContext.Current.CancellationToken))));
+
+        Assert.True(counts.Sum() >= 4, $"queued {string.Join("+", counts)}");
+        foreach (var id in ids)
+        {
+            await app.WithDbAsync(async db => Assert.Equal(2, await db.Set<OutboxMessage>().CountAsync(m => m.Kind == "session-reminder" && m.TextBody.Contains(id.ToString()))));
+        }
+    }
+
+    [Fact]
     public async Task The_background_sweep_queues_reminders_as_time_passes()
     {
         await using var app = await TandemApp.StartAsync(settings: new() { ["Sessions:ReminderInterval"] = "00:05:00" });

@@ -110,6 +110,51 @@ public sealed class TandemProcess : IAsyncDisposable
         }
     }
 
+    private static readonly SemaphoreSlim Publishing = new(1, 1);
+    private static string? _published;
+
+    /// <summary>
+    /// `dotnet publish --no-build` of the app's own build, once per test run (seconds: it copies what
+    /// the build made). The published folder is what a server runs: its static assets are served
+    /// from wwwroot without the development manifest.
+    /// </summary>
+    public static async Task<string> PublishAsync(CancellationToken ct)
+    {
+        await Publishing.WaitAsync(ct);
+        try
+        {
+            return _published ??= await PublishOnceAsync(ct);
+        }
+        finally
+        {
+            Publishing.Release();
+        }
+    }
+
+    private static async Task<string> PublishOnceAsync(CancellationToken ct)
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Tandem.slnx")))
+        {
+            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("Tandem.slnx not found above the test's folder");
+        }
+
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        var output = Path.Combine(TestEnvironment.RunFolder, "published");
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+        foreach (var arg in new[] { "publish", Path.Combine(root, "src", "Tandem", "Tandem.csproj"), "-c", configuration, "--no-build", "--nologo", "-o", output })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        Assert.True(process.ExitCode == 0, $"dotnet publish failed:\n{await stdout}\n{await stderr}");
+        return output;
+    }
+
     /// <summary>Runs a command of the app (verify-audit, backup, restore) to its end: exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunCommandAsync(IEnumerable<string> command, TestDatabase database, string dataFolder, CancellationToken ct)
     {

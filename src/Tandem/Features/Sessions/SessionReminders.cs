@@ -67,7 +67,17 @@ public sealed class SessionReminders(IServiceScopeFactory scopes, TimeProvider t
             });
         }
 
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another web node queued these reminders first (each session's version changed under us):
+            // nothing of ours was written, so each person still gets one reminder. The next round picks up the rest.
+            return 0;
+        }
+
         return queued;
     }
 

@@ -95,6 +95,9 @@ public static class TandemServices
             module.AddServices(services, config);
         }
 
+        // After the modules: with Redis:Configuration set, the in-process live transport, revocations and counts are replaced by shared ones.
+        Cluster.ClusterSetup.AddTandemCluster(services, config);
+
         services.AddSingleton<SetupState>();
         services.AddScoped<SetupPractice>();
         services.AddScoped<DemoSeeder>();

@@ -120,12 +120,7 @@ public static class AuthSetup
 
                 var security = ctx.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
                 var address = ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                return RateLimitPartition.GetFixedWindowLimiter($"{SignInLimiter}:{address}", _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = security.SignInPermitLimit,
-                    Window = security.SignInWindow,
-                    QueueLimit = 0,
-                });
+                return Window(ctx, $"{SignInLimiter}:{address}", security.SignInPermitLimit, security.SignInWindow);
             });
 
             // Public first-conversation requests (page form and API): a separate, slower window per address.
@@ -138,12 +133,7 @@ public static class AuthSetup
 
                 var security = ctx.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
                 var address = ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                return RateLimitPartition.GetFixedWindowLimiter($"{FirstConversationLimiter}:{address}", _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = security.FirstConversationPermitLimit,
-                    Window = security.FirstConversationWindow,
-                    QueueLimit = 0,
-                });
+                return Window(ctx, $"{FirstConversationLimiter}:{address}", security.FirstConversationPermitLimit, security.FirstConversationWindow);
             });
             o.GlobalLimiter = PartitionedRateLimiter.CreateChained(signIn, firstConversation);
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -171,6 +161,20 @@ public static class AuthSetup
         });
         return services;
     }
+
+    /// <summary>
+    /// A fixed window per key: in this process on one node, in Redis when several nodes share one
+    /// (issue 27), so a client meets the same limit whichever node its requests reach.
+    /// </summary>
+    private static RateLimitPartition<string> Window(HttpContext ctx, string key, int permitLimit, TimeSpan window) =>
+        ctx.RequestServices.GetService<Cluster.ISharedWindowCounter>() is { } shared
+            ? RateLimitPartition.Get(key, k => new Cluster.SharedWindowLimiter(shared, k, permitLimit, window))
+            : RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = permitLimit,
+                Window = window,
+                QueueLimit = 0,
+            });
 
     /// <summary>A first-conversation request being sent: the API, or the request form posting back.</summary>
     public static bool IsFirstConversationPost(HttpContext context) =>

@@ -3,7 +3,7 @@ namespace Tandem.Infrastructure.Security;
 /// <summary>
 /// Tells the web tier to forget what it cached about an account or a sign-in session, so an ended
 /// session or a changed account takes effect on the next request. The implementation here reaches
-/// this process only; issue 27 adds one that publishes these over Redis pub/sub and, on receipt,
+/// this process only; <see cref="Cluster.RedisSignInRevocations"/> also publishes them over Redis pub/sub and, on receipt,
 /// calls the same local invalidation on every node (the callers stay as they are).
 /// </summary>
 public interface ISignInRevocations

@@ -21,8 +21,8 @@ public readonly record struct SignInFailure(int AccountFailures, bool NotifyOwne
 /// Slows password and code guessing down by account and by source address with growing delays,
 /// instead of a hard lockout a stranger could trigger (issue 19, finding 7; OWASP ASVS 5 V6.3,
 /// NIST SP 800-63B 5.2.2). Accounts are counted whether or not they exist, so the answers cannot
-/// tell them apart. One small interface so several web nodes can share the counts (issue 27 adds
-/// a Redis implementation); <see cref="InProcessSignInThrottle"/> serves one node.
+/// tell them apart. One small interface so several web nodes can share the counts (<see cref="Cluster.RedisSignInThrottle"/>,
+/// in Redis); <see cref="InProcessSignInThrottle"/> serves one node.
 /// </summary>
 public interface ISignInThrottle
 {
@@ -157,7 +157,7 @@ internal sealed class InProcessSignInThrottle(TimeProvider time, IOptionsMonitor
         return delay < cap ? delay : cap;
     }
 
-    private static TimeSpan Remaining((int Failures, DateTimeOffset Last) counter, int free, TimeSpan cap, DateTimeOffset now)
+    internal static TimeSpan Remaining((int Failures, DateTimeOffset Last) counter, int free, TimeSpan cap, DateTimeOffset now)
     {
         var until = counter.Last + Delay(counter.Failures, free, cap);
         return until > now ? until - now : TimeSpan.Zero;
