@@ -31,13 +31,14 @@ public sealed class EndpointPolicyTests
 
     /// <summary>
     /// Every route that answers before sign-in, reviewed: the public directory and guide, sign-in and its
-    /// steps, invitation links, secret calendar links, the API reference, health. A new anonymous
+    /// steps, password recovery, invitation links, secret calendar links, the API reference, health. A new anonymous
     /// endpoint fails here until it is added on purpose.
     /// </summary>
     private static readonly string[] ReviewedPublicRoutes =
     [
-        "/", "/Account/InvalidUser", "/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode",
-        "/Account/PasskeyRequestOptions", "/Error", "/api/auth/login", "/api/auth/refresh", "/api/calendar/{token}.ics", "/api/directory/",
+        "/", "/Account/ForgotPassword", "/Account/InvalidUser", "/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode",
+        "/Account/PasskeyRequestOptions", "/Account/ResetPassword", "/Error", "/api/auth/login", "/api/auth/password-reset",
+        "/api/auth/password-reset/confirm", "/api/auth/refresh", "/api/calendar/{token}.ics", "/api/directory/",
         "/api/directory/requests", "/api/invitations/{token}/accept", "/dev/mail", "/directory", "/first-conversation/sent",
         "/first-conversation/{TherapistId:guid}", "/guide", "/guide/preferences-check", "/health", "/invitations/{Token}", "/not-found",
         "/openapi/{documentName}.json", "/scalar/{documentName?}", "/setup",

@@ -16,6 +16,12 @@ public static class PeopleApi
             .WithSummary("Stop an account: its sessions and tokens stop working at once.");
         people.MapPost("/{id:guid}/reactivate", (Guid id, ClaimsPrincipal user, DeactivateAccount handler, CancellationToken ct) => SetActive(id, true, user, handler, ct))
             .WithSummary("Restore a deactivated account (the person signs in again).");
+        people.MapPost("/{id:guid}/password-reset", async (Guid id, PasswordReset reset, CancellationToken ct) =>
+            {
+                await reset.SendForAsync(id, ct);
+                return TypedResults.Accepted((string?)null);
+            })
+            .WithSummary("Email a person of the practice a link to choose a new password (one use, one hour).");
         return app;
     }
 

@@ -19,6 +19,13 @@ public sealed record LoginRequest(
 
 public sealed record RefreshRequest([property: Required, MaxLength(4096)] string RefreshToken);
 
+public sealed record PasswordResetRequest([property: Required, MaxLength(254)] string Email);
+
+public sealed record PasswordResetConfirmRequest(
+    [property: Required, MaxLength(254)] string Email,
+    [property: Required, MaxLength(2048)] string Token,
+    [property: Required, MaxLength(256)] string NewPassword);
+
 public sealed record MeResponse(Guid Id, string Email, string DisplayName, string? Pronouns, string Role, Guid PracticeId, string TimeZone);
 
 /// <summary>Bearer tokens for outside clients (API.md, Auth). Pages use the cookie.</summary>
@@ -34,6 +41,10 @@ public static class SignInApi
             .WithSummary("Exchange email and password (and a two-factor code when enabled) for a bearer and refresh token.");
         auth.MapPost("/refresh", RefreshAsync).AllowAnonymous()
             .WithSummary("Exchange a refresh token for new tokens. Each refresh token works once: a reused one ends its whole family (401). Fails once the session has ended, the account is deactivated or the 12-hour limit has passed.");
+        auth.MapPost("/password-reset", RequestResetAsync).AllowAnonymous()
+            .WithSummary("Ask for a password reset link by email. Always 202, whether or not the address has an account; the link works once, for an hour.");
+        auth.MapPost("/password-reset/confirm", ConfirmResetAsync).AllowAnonymous()
+            .WithSummary("Set a new password with the emailed token (204). Ends every session and token of the account and emails a notice; passkeys and two-factor sign-in stay.");
         auth.MapPost("/logout", LogoutAsync).RequireAuthorization(Policies.SignedIn)
             .WithSummary("End this bearer session and its refresh-token family (204). Browsers sign out with the page's Sign out button.");
         app.MapGet("/api/me", MeAsync).RequireAuthorization(Policies.SignedIn).WithTags("Auth")
@@ -150,6 +161,28 @@ public static class SignInApi
         identity.AddClaim(new Claim(TandemClaims.RefreshGeneration, (generation + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         await http.SignInAsync(IdentityConstants.BearerScheme, new ClaimsPrincipal(identity));
         return TypedResults.Empty;
+    }
+
+    private static async Task<Results<Accepted, ValidationProblem>> RequestResetAsync([FromBody] PasswordResetRequest request, PasswordReset reset, CancellationToken ct)
+    {
+        if (Validation.Check(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        await reset.RequestAsync(request.Email, ct);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem>> ConfirmResetAsync([FromBody] PasswordResetConfirmRequest request, PasswordReset reset, CancellationToken ct)
+    {
+        if (Validation.Check(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        await reset.ConfirmAsync(request.Email, request.Token, request.NewPassword, ct);
+        return TypedResults.NoContent();
     }
 
     /// <summary>Ends the bearer session the request came with; a cookie session signs out through its page instead.</summary>

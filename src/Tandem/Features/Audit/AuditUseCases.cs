@@ -101,6 +101,14 @@ public sealed class AuditUseCases(TandemDbContext db, CurrentUser me, AuditTrail
         "SignInSession" => e.Outcome == AuditOutcome.Refused ? "Sign-in ended: a refresh token was used twice" : "Sign-in session ended",
         "Account.Role" => "Role changed",
         "Account.Email" => "Email changed",
+        "PasswordReset" => e.ObjectId switch
+        {
+            "emailed" => "Password reset link emailed",
+            "sent-by-admin" => "Password reset link sent by the practice",
+            "completed" => "Password set with a reset link",
+            "refused" => "Password reset link refused",
+            _ => "Password reset asked for",
+        },
         "BreakGlass" => "Emergency (break-glass) access opened",
         "Invitation" => e.Outcome == AuditOutcome.Refused ? "Invitation link refused" : "Invitation",
         _ when e.Purpose == AuditPurposes.BreakGlass => $"Emergency read: {AccessLog.Noun(e.ObjectType)}",

@@ -104,6 +104,9 @@ public static class TandemServices
         services.AddScoped<DemoBanner>();
         services.AddScoped<Features.Accounts.DeactivateAccount>();
         services.AddScoped<Features.Accounts.SignInSessions>();
+        services.AddScoped<Features.Accounts.PasswordReset>();
+        services.AddSingleton<Features.Accounts.PasswordResetRequests>();
+        services.AddHostedService<Features.Accounts.PasswordResetMailer>();
         services.AddScoped<Features.Accounts.ListPeople>();
         services.AddScoped<Features.Accounts.UpdateProfile>();
         return builder;

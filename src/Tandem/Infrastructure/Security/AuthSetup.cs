@@ -19,7 +19,7 @@ public static class AuthSetup
     private static readonly string[] SignInPaths =
     [
         "/api/auth/login", "/api/auth/refresh", "/Account/Login", "/Account/LoginWith2fa",
-        "/Account/LoginWithRecoveryCode", "/setup", "/invitations",
+        "/Account/LoginWithRecoveryCode", "/setup", "/invitations", "/api/auth/password-reset", "/Account/ForgotPassword", "/Account/ResetPassword",
     ];
 
     public static bool HasBearerToken(HttpContext context) =>
@@ -99,12 +99,14 @@ public static class AuthSetup
                 o.Lockout.MaxFailedAccessAttempts = int.MaxValue;
                 o.Lockout.AllowedForNewUsers = false;
                 o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                o.Tokens.PasswordResetTokenProvider = PasswordResetTokenProvider.ProviderName;
             })
             .AddEntityFrameworkStores<TandemDbContext>()
             .AddSignInManager<TandemSignInManager>()
             .AddDefaultTokenProviders()
             // Replaces the framework's authenticator provider under the same name: each code works once (issue 19, finding 12).
             .AddTokenProvider<OneUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
+            .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetTokenProvider.ProviderName)
             .AddClaimsPrincipalFactory<TandemClaimsFactory>()
             .AddPasswordValidator<CommonPasswordValidator>();
 
