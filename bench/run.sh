@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Tandem's benchmark harness (issue 11, QUALITY.md "Speed").
 #
-#   bench/run.sh [--quick|--small|--full] [--provider sqlite|postgres] [--duration SECONDS]
+#   bench/run.sh [--quick|--small|--full] [--provider sqlite|postgres] [--duration SECONDS] [--nodes 1|2]
+#
+#   --nodes N requests go through nginx (round robin, keep-alive) to N Tandem nodes sharing one
+#             PostgreSQL and one Redis (issue 27, docs/scaling.md); compare --nodes 1 with --nodes 2.
 #
 #   --quick   tiny data set (1 practice, 100 clients), 3 s per case: a smoke check, about a minute
 #   --small   a tenth of the QUALITY.md data set, 10 s per case
@@ -21,6 +24,7 @@ PROVIDER=sqlite
 DURATION=""
 CONNECTIONS=64
 THREADS=2
+NODES=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) SIZE=quick ;;
@@ -28,12 +32,15 @@ while [ $# -gt 0 ]; do
     --full|--large) SIZE=large ;;
     --provider) PROVIDER=${2:?sqlite or postgres}; shift ;;
     --duration) DURATION=${2:?seconds}; shift ;;
+    --nodes) NODES=${2:?1 or 2}; shift ;;
     -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 case "$PROVIDER" in sqlite|postgres) ;; *) echo "bench: --provider is sqlite or postgres" >&2; exit 2 ;; esac
+case "$NODES" in ""|1|2) ;; *) echo "bench: --nodes is 1 or 2" >&2; exit 2 ;; esac
+[ -n "$NODES" ] && [ "$PROVIDER" != postgres ] && { echo "bench: --nodes needs --provider postgres (several nodes share one PostgreSQL)" >&2; exit 2; }
 [ -z "$DURATION" ] && { [ "$SIZE" = quick ] && DURATION=3 || DURATION=10; }
 WARMUP=$(( DURATION < 5 ? 2 : 5 ))
 
@@ -48,6 +55,10 @@ apt_install() {
 
 command -v wrk >/dev/null 2>&1 || apt_install wrk
 command -v curl >/dev/null 2>&1 || apt_install curl
+if [ -n "$NODES" ]; then
+  command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_install nginx
+fi
 TMP="$ROOT/.tmp/bench"
 DATA="$TMP/data/$PROVIDER-$SIZE"
 LOGS="$TMP/logs"
@@ -69,7 +80,11 @@ pg_stop() {
   fi
 }
 SERVER_PID=""
+NODE2_PID=""; NGINX_PID=""; REDIS_PID=""
 cleanup() {
+  for pid in "$NGINX_PID" "$NODE2_PID" "$REDIS_PID"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  done
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
   pg_stop
 }
@@ -126,20 +141,77 @@ else
 fi
 
 # --- the server ---------------------------------------------------------------------------
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+NODE_ARGS=()
+if [ -n "$NODES" ]; then
+  REDIS_PORT=$(free_port)
+  say "Starting a throwaway Redis on 127.0.0.1:$REDIS_PORT"
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --dir "$TMP" >"$LOGS/redis.log" 2>&1 &
+  REDIS_PID=$!
+  NODE_ARGS=(--Redis:Configuration="127.0.0.1:$REDIS_PORT" --Redis:Prefix="bench$$")
+fi
+start_node() { # port log
+  ( cd "$APP_DIR" && exec dotnet Tandem.dll --urls "http://127.0.0.1:$1" --environment Production "${DB_ARGS[@]}" "${NODE_ARGS[@]}" \
+      --Tandem:DataFolder="$DATA" --Bench:Enabled=true --Demo:Seed=false --Security:RequireHttps=false \
+      --Mail:Transport=Folder --Security:SignInPermitLimit=100000 --Serilog:MinimumLevel:Default=Warning \
+      --Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime=Warning ) >"$2" 2>&1 &
+}
+wait_node() { # port pid log
+  for _ in $(seq 1 240); do
+    curl -fsS "http://127.0.0.1:$1/health" >/dev/null 2>&1 && return 0
+    kill -0 "$2" 2>/dev/null || { tail -30 "$3"; die "Tandem exited at start"; }
+    sleep 0.5
+  done
+  die "Tandem did not answer /health"
+}
+PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 say "Starting Tandem (Release, Production) at $BASE"
-( cd "$APP_DIR" && exec dotnet Tandem.dll --urls "$BASE" --environment Production "${DB_ARGS[@]}" \
-    --Tandem:DataFolder="$DATA" --Bench:Enabled=true --Demo:Seed=false --Security:RequireHttps=false \
-    --Mail:Transport=Folder --Security:SignInPermitLimit=100000 --Serilog:MinimumLevel:Default=Warning \
-    --Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime=Warning ) >"$LOGS/server-$PROVIDER-$SIZE.log" 2>&1 &
+start_node "$PORT" "$LOGS/server-$PROVIDER-$SIZE.log"
 SERVER_PID=$!
-for _ in $(seq 1 240); do
-  curl -fsS "$BASE/health" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { tail -30 "$LOGS/server-$PROVIDER-$SIZE.log"; die "Tandem exited at start"; }
-  sleep 0.5
-done
-curl -fsS "$BASE/health" >/dev/null || die "Tandem did not answer /health"
+wait_node "$PORT" "$SERVER_PID" "$LOGS/server-$PROVIDER-$SIZE.log"
+if [ -n "$NODES" ]; then
+  UPSTREAMS="server 127.0.0.1:$PORT;"
+  if [ "$NODES" = 2 ]; then
+    PORT2=$(free_port)
+    say "Starting the second node at http://127.0.0.1:$PORT2"
+    start_node "$PORT2" "$LOGS/server2-$PROVIDER-$SIZE.log"
+    NODE2_PID=$!
+    wait_node "$PORT2" "$NODE2_PID" "$LOGS/server2-$PROVIDER-$SIZE.log"
+    UPSTREAMS="$UPSTREAMS server 127.0.0.1:$PORT2;"
+  fi
+  PROXY_PORT=$(free_port)
+  mkdir -p "$TMP/nginx"
+  cat >"$TMP/nginx/nginx.conf" <<NGINX
+worker_processes 2;
+daemon off;
+pid $TMP/nginx/nginx.pid;
+error_log $LOGS/nginx-error.log warn;
+$( [ "$(id -u)" -eq 0 ] && echo "user root;" )
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $TMP/nginx/body; proxy_temp_path $TMP/nginx/proxy;
+  fastcgi_temp_path $TMP/nginx/fastcgi; uwsgi_temp_path $TMP/nginx/uwsgi; scgi_temp_path $TMP/nginx/scgi;
+  upstream tandem_nodes { $UPSTREAMS keepalive 64; }
+  server {
+    listen 127.0.0.1:$PROXY_PORT;
+    location / {
+      proxy_pass http://tandem_nodes;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+    }
+  }
+}
+NGINX
+  say "nginx at http://127.0.0.1:$PROXY_PORT in front of $NODES node(s) (round robin: the bench's API clients carry bearer tokens)"
+  "$(command -v nginx || echo /usr/sbin/nginx)" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" >"$LOGS/nginx.log" 2>&1 &
+  NGINX_PID=$!
+  BASE="http://127.0.0.1:$PROXY_PORT"
+  for _ in $(seq 1 50); do curl -fsS "$BASE/health" >/dev/null 2>&1 && break; sleep 0.2; done
+  curl -fsS "$BASE/health" >/dev/null || { cat "$LOGS/nginx.log" "$LOGS/nginx-error.log" 2>/dev/null; die "nginx did not answer"; }
+fi
 
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 login() {
@@ -242,7 +314,7 @@ sub() { python3 -c "import sys; print(f'{float(sys.argv[1])-float(sys.argv[2]):+
 B0="B0 plain text"; B1="B1 sign-in page"; DC="D client home"; DT="D caseload (therapist home)"
 SUB="Response submit (write+score+audit)"; BARE="Bare write (no audit, bench only)"; AUDITED="Bare write + audit entry (bench only)"; BARE1="Bare write, 1 connection"; AUDITED1="Bare write + audit entry, 1 connection"
 DATE=$(date -u +%Y-%m-%d)
-OUT="$ROOT/bench/results/$DATE-$PROVIDER-$SIZE.md"
+OUT="$ROOT/bench/results/$DATE-$PROVIDER-$SIZE${NODES:+-${NODES}nodes}.md"
 [ ${#FAILED[@]} -gt 0 ] && OUT="$TMP/FAILED-$DATE-$PROVIDER-$SIZE.md"
 SUMMARY="$TMP/last-$PROVIDER-$SIZE.tsv"
 OTHER=""; [ "$SIZE" = large ] && OTHER="$TMP/last-$PROVIDER-small.tsv"; [ "$SIZE" = small ] && OTHER="$TMP/last-$PROVIDER-large.tsv"
@@ -261,6 +333,7 @@ OTHER=""; [ "$SIZE" = large ] && OTHER="$TMP/last-$PROVIDER-small.tsv"; [ "$SIZE
   echo "## Data set"
   echo "- $SEED_LINE ($SEED_NOTE)"
   echo "- Server: Tandem Release, Production environment, Kestrel on 127.0.0.1, Bench:Enabled=true; $PROVIDER$([ "$PROVIDER" = sqlite ] && echo ' (WAL, synchronous=FULL)' || echo ' 15 (fsync on)')"
+  [ -n "$NODES" ] && echo "- Nodes: $NODES, behind nginx (round robin, keep-alive), sharing one PostgreSQL and one Redis (Redis:Configuration set); every case goes through nginx"
   echo "- wrk: $CONNECTIONS connections, $THREADS threads, ${WARMUP} s warm-up then ${DURATION} s per case"
   echo
   echo "## Results"

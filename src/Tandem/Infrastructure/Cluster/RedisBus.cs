@@ -72,9 +72,21 @@ public sealed class RedisBus(IConnectionMultiplexer redis, RedisNames names, ISe
 public sealed record Revocation(Guid? AccountId, IReadOnlyList<Guid> SessionIds);
 
 /// <summary>Live updates between nodes over Redis pub/sub.</summary>
-public sealed class RedisLiveTransport(RedisBus bus) : ILiveTransport
+public sealed class RedisLiveTransport(RedisBus bus, IServiceProvider services, ILogger<RedisLiveTransport> logger) : ILiveTransport
 {
-    public Task SendAsync(EngagementChanged change, CancellationToken ct = default) => bus.PublishLiveAsync(change);
+    public async Task SendAsync(EngagementChanged change, CancellationToken ct = default)
+    {
+        try
+        {
+            await bus.PublishLiveAsync(change);
+        }
+        catch (RedisException ex)
+        {
+            // Redis away: at least this node's own pages hear of it; the others show it on their next load.
+            logger.LogError(ex, "Redis is unreachable: a live update reaches this node's pages only");
+            services.GetRequiredService<LiveUpdates>().Deliver(change);
+        }
+    }
 }
 
 /// <summary>Forgets here at once, and tells every other node to forget too.</summary>

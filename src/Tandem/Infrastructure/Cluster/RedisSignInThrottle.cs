@@ -10,8 +10,11 @@ namespace Tandem.Infrastructure.Cluster;
 /// count is changed by one small script, so two nodes counting at once never lose a failure.
 /// Times are the app's clock in milliseconds; Redis only forgets a count a while after it is stale.
 /// </summary>
-internal sealed class RedisSignInThrottle(IConnectionMultiplexer redis, RedisNames names, TimeProvider time, IOptionsMonitor<SecurityOptions> options) : ISignInThrottle
+internal sealed class RedisSignInThrottle(IConnectionMultiplexer redis, RedisNames names, TimeProvider time, IOptionsMonitor<SecurityOptions> options, ILogger<RedisSignInThrottle> logger) : ISignInThrottle
 {
+    // Redis away: this node counts alone (its own slow-downs still apply) until Redis is back.
+    private readonly InProcessSignInThrottle _alone = new(time, options);
+
     // KEYS[1] the count; ARGV: now (ms), window (ms), expiry (ms), free failures (0: never notify).
     // Returns { failures, notify }. A count idle for a whole window starts again.
     private const string FailScript = """
@@ -39,6 +42,47 @@ internal sealed class RedisSignInThrottle(IConnectionMultiplexer redis, RedisNam
 
     public async ValueTask<TimeSpan> RetryAfterAsync(SignInAttempt attempt, CancellationToken ct = default)
     {
+        try
+        {
+            return await SharedRetryAfterAsync(attempt);
+        }
+        catch (RedisException ex)
+        {
+            Alone(ex);
+            return await _alone.RetryAfterAsync(attempt, ct);
+        }
+    }
+
+    public async ValueTask<SignInFailure> FailedAsync(SignInAttempt attempt, CancellationToken ct = default)
+    {
+        try
+        {
+            return await SharedFailedAsync(attempt);
+        }
+        catch (RedisException ex)
+        {
+            Alone(ex);
+            return await _alone.FailedAsync(attempt, ct);
+        }
+    }
+
+    public async ValueTask SucceededAsync(SignInAttempt attempt, CancellationToken ct = default)
+    {
+        try
+        {
+            await SharedSucceededAsync(attempt);
+        }
+        catch (RedisException ex)
+        {
+            Alone(ex);
+            await _alone.SucceededAsync(attempt, ct);
+        }
+    }
+
+    private void Alone(RedisException ex) => logger.LogError(ex, "Redis is unreachable: this node counts sign-in failures alone");
+
+    private async Task<TimeSpan> SharedRetryAfterAsync(SignInAttempt attempt)
+    {
         var o = options.CurrentValue;
         var now = time.GetUtcNow();
         var usual = await IsUsualAsync(attempt, now, o);
@@ -49,7 +93,7 @@ internal sealed class RedisSignInThrottle(IConnectionMultiplexer redis, RedisNam
         return a > s ? a : s;
     }
 
-    public async ValueTask<SignInFailure> FailedAsync(SignInAttempt attempt, CancellationToken ct = default)
+    private async Task<SignInFailure> SharedFailedAsync(SignInAttempt attempt)
     {
         var o = options.CurrentValue;
         var now = time.GetUtcNow();
@@ -59,7 +103,7 @@ internal sealed class RedisSignInThrottle(IConnectionMultiplexer redis, RedisNam
         return new SignInFailure(failures, notify);
     }
 
-    public async ValueTask SucceededAsync(SignInAttempt attempt, CancellationToken ct = default)
+    private async Task SharedSucceededAsync(SignInAttempt attempt)
     {
         // As on one node: the account's count starts again, when its owner was last told stays.
         await Db.HashSetAsync(AccountKey(attempt), "f", 0);

@@ -16,7 +16,7 @@ public interface ISharedWindowCounter
 /// One small script per request: count it, and start the window's clock on its first request (as
 /// the framework's fixed window does); Redis drops the count when the window ends.
 /// </summary>
-internal sealed class RedisWindowCounter(IConnectionMultiplexer redis, RedisNames names) : ISharedWindowCounter
+internal sealed class RedisWindowCounter(IConnectionMultiplexer redis, RedisNames names, TimeProvider time, ILogger<RedisWindowCounter> logger) : ISharedWindowCounter
 {
     private const string Script = """
         local c = redis.call('INCR', KEYS[1])
@@ -24,11 +24,39 @@ internal sealed class RedisWindowCounter(IConnectionMultiplexer redis, RedisName
         return c
         """;
 
-    public long Increment(string key, TimeSpan window) =>
-        (long)redis.GetDatabase().ScriptEvaluate(Script, [names.Key("rate:" + key)], [(long)window.TotalMilliseconds]);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Count, DateTimeOffset Start)> _local = new(StringComparer.Ordinal);
 
-    public async ValueTask<long> IncrementAsync(string key, TimeSpan window) =>
-        (long)await redis.GetDatabase().ScriptEvaluateAsync(Script, [names.Key("rate:" + key)], [(long)window.TotalMilliseconds]);
+    public long Increment(string key, TimeSpan window)
+    {
+        try
+        {
+            return (long)redis.GetDatabase().ScriptEvaluate(Script, [names.Key("rate:" + key)], [(long)window.TotalMilliseconds]);
+        }
+        catch (RedisException ex)
+        {
+            return Alone(key, window, ex);
+        }
+    }
+
+    public async ValueTask<long> IncrementAsync(string key, TimeSpan window)
+    {
+        try
+        {
+            return (long)await redis.GetDatabase().ScriptEvaluateAsync(Script, [names.Key("rate:" + key)], [(long)window.TotalMilliseconds]);
+        }
+        catch (RedisException ex)
+        {
+            return Alone(key, window, ex);
+        }
+    }
+
+    /// <summary>Redis away: this node counts alone (the limit then holds per node) rather than letting everything through or refusing everyone.</summary>
+    private long Alone(string key, TimeSpan window, RedisException ex)
+    {
+        logger.LogError(ex, "Redis is unreachable: this node counts its rate limits alone");
+        var now = time.GetUtcNow();
+        return _local.AddOrUpdate(key, _ => (1, now), (_, c) => now - c.Start >= window ? (1, now) : (c.Count + 1, c.Start)).Count;
+    }
 }
 
 /// <summary>
