@@ -115,8 +115,12 @@ if [ "$PROVIDER" = postgres ]; then
     || { tail -20 "$DATA/server.log"; die "PostgreSQL did not start"; }
   PG_CS="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Maximum Pool Size=100"
   psql_do() { PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
+  # As in production (docs/operations.md): the app works through a runtime role, held to row-level
+  # security; the owner (here the superuser that seeded) migrates and grants.
+  psql_do "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tandem_app') THEN CREATE ROLE tandem_app LOGIN; END IF; END \$\$"
+  APP_CS="Host=127.0.0.1;Port=$PGPORT;Username=tandem_app;Maximum Pool Size=100"
   SEED_ARGS=(--Database:Provider=Postgres "--ConnectionStrings:Postgres=$PG_CS;Database=tandem_seed")
-  DB_ARGS=(--Database:Provider=Postgres "--ConnectionStrings:Postgres=$PG_CS;Database=tandem_run")
+  DB_ARGS=(--Database:Provider=Postgres "--ConnectionStrings:Postgres=$APP_CS;Database=tandem_run" "--ConnectionStrings:Migrations=$PG_CS;Database=tandem_run")
 else
   SEED_ARGS=(--Database:Provider=Sqlite "--Database:SqlitePath=$DATA/seed.db")
   DB_ARGS=(--Database:Provider=Sqlite "--Database:SqlitePath=$DATA/run.db")
@@ -139,6 +143,10 @@ if [ "$PROVIDER" = sqlite ]; then
 else
   psql_do "DROP DATABASE IF EXISTS tandem_run"; psql_do "CREATE DATABASE tandem_run TEMPLATE tandem_seed"
 fi
+
+# An upgrade's step: a cached data set from an older version gets this version's migrations (and the grants).
+( cd "$APP_DIR" && dotnet Tandem.dll migrate --environment Production "${DB_ARGS[@]}" --Tandem:DataFolder="$DATA" --Serilog:MinimumLevel:Default=Warning ) \
+  >"$LOGS/migrate-$PROVIDER-$SIZE.log" 2>&1 || { cat "$LOGS/migrate-$PROVIDER-$SIZE.log"; die "migrate failed"; }
 
 # --- the server ---------------------------------------------------------------------------
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }

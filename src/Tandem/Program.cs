@@ -6,6 +6,11 @@ var builder = WebApplication.CreateBuilder(AppFolder.Options(hostArgs));
 builder.AddTandem();
 
 var app = builder.Build();
+if (args is ["migrate", ..])
+{
+    return await Tandem.Data.MigrateCommand.RunAsync(app.Services);
+}
+
 if (args is ["verify-audit", ..])
 {
     return await Tandem.Features.Audit.AuditCommand.RunAsync(app.Services);

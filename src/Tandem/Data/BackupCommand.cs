@@ -74,7 +74,9 @@ public static class BackupCommand
         }
         else
         {
-            await PgToolAsync("pg_dump", settings.ConnectionString, ["--format=custom", "--no-owner", "--no-privileges", $"--file={path}"]);
+            // Through the owner (ConnectionStrings:Migrations, else the app's own role) in system scope: row-level
+            // security then lets every practice's rows through, as it must for a whole copy.
+            await PgToolAsync("pg_dump", settings.MigrationsConnectionString, ["--format=custom", "--no-owner", "--no-privileges", "--enable-row-security", $"--file={path}"]);
         }
 
         Console.WriteLine($"Backed up the {settings.Provider} database to {path} ({new FileInfo(path).Length:N0} bytes).");
@@ -118,7 +120,8 @@ public static class BackupCommand
         }
         else
         {
-            await using (var connection = new NpgsqlConnection(settings.ConnectionString))
+            // Restoring creates the tables: the owner's work (ConnectionStrings:Migrations); the grants follow with the migrations below.
+            await using (var connection = new NpgsqlConnection(settings.MigrationsConnectionString))
             {
                 await connection.OpenAsync();
                 await using var count = new NpgsqlCommand("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", connection);
@@ -129,7 +132,7 @@ public static class BackupCommand
             }
 
             NpgsqlConnection.ClearAllPools();
-            await PgToolAsync("pg_restore", settings.ConnectionString, ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", path]);
+            await PgToolAsync("pg_restore", settings.MigrationsConnectionString, ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", path]);
         }
 
         // The restored database is brought to this version's schema, then its audit chains are checked.
@@ -156,7 +159,7 @@ public static class BackupCommand
         return (await command.ExecuteScalarAsync()) as string ?? "no answer";
     }
 
-    /// <summary>Runs pg_dump or pg_restore against the configured database (password through PGPASSWORD, never the command line).</summary>
+    /// <summary>Runs pg_dump or pg_restore against the configured database (password through PGPASSWORD, never the command line), in system scope.</summary>
     private static async Task PgToolAsync(string tool, string connectionString, IEnumerable<string> args)
     {
         var cs = new NpgsqlConnectionStringBuilder(connectionString);
@@ -170,6 +173,8 @@ public static class BackupCommand
         {
             info.Environment["PGPASSWORD"] = cs.Password;
         }
+
+        info.Environment["PGOPTIONS"] = "-c tandem.system=on";
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"{tool} could not be started.");
         var stderr = process.StandardError.ReadToEndAsync();

@@ -15,8 +15,37 @@ public enum DatabaseProvider
 }
 
 /// <summary>Which database Tandem uses, read once from configuration.</summary>
-public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString, string DataFolder)
+/// <param name="ConnectionString">What the app works through: on PostgreSQL the runtime role (read and write, no schema changes).</param>
+/// <param name="MigrationsConnectionString">What migrations run through: on PostgreSQL the owner role of the tables
+/// (<c>ConnectionStrings:Migrations</c>), or the runtime connection when there is only one role.</param>
+/// <param name="MigrateOnStart">Whether the app applies migrations itself when it starts (<c>Database:MigrateOnStart</c>).</param>
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString, string DataFolder,
+    string MigrationsConnectionString, bool MigrateOnStart)
 {
+    public DatabaseSettings(DatabaseProvider provider, string connectionString, string dataFolder)
+        : this(provider, connectionString, dataFolder, connectionString, true)
+    {
+    }
+
+    /// <summary>
+    /// The role the migrations grant read and write to: the runtime connection's user, when it is not the
+    /// migrations' own (PostgreSQL with two roles); null with one role, or on SQLite.
+    /// </summary>
+    public string? RuntimeRole
+    {
+        get
+        {
+            if (Provider != DatabaseProvider.Postgres)
+            {
+                return null;
+            }
+
+            var runtime = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Username;
+            var owner = new Npgsql.NpgsqlConnectionStringBuilder(MigrationsConnectionString).Username;
+            return string.IsNullOrEmpty(runtime) || string.Equals(runtime, owner, StringComparison.Ordinal) ? null : runtime;
+        }
+    }
+
     public static DatabaseSettings From(IConfiguration config, IHostEnvironment env)
     {
         var dataFolder = Path.GetFullPath(config["Tandem:DataFolder"] ?? "data", env.ContentRootPath);
@@ -34,7 +63,12 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
                 throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
             }
 
-            return new DatabaseSettings(provider, cs, dataFolder);
+            var migrations = config.GetConnectionString("Migrations") is { Length: > 0 } owner ? owner : cs;
+
+            // An upgrade on PostgreSQL in production is an operator's step (`Tandem migrate`, as the owner):
+            // the app itself normally runs as a role that cannot change the schema.
+            var migrateOnStart = config.GetValue<bool?>("Database:MigrateOnStart") ?? !env.IsProduction();
+            return new DatabaseSettings(provider, cs, dataFolder, migrations, migrateOnStart);
         }
 
         var path = Path.GetFullPath(config["Database:SqlitePath"] ?? Path.Combine(dataFolder, "tandem.db"), env.ContentRootPath);
@@ -45,9 +79,13 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             // Microsoft.Data.Sqlite retries a busy database until the command timeout.
             DefaultTimeout = 30,
         };
-        return new DatabaseSettings(provider, builder.ToString(), dataFolder);
+        var sqlite = builder.ToString();
+        return new DatabaseSettings(provider, sqlite, dataFolder, sqlite, config.GetValue<bool?>("Database:MigrateOnStart") ?? true);
     }
 }
+
+/// <summary>What a migration run did: the migrations it applied, the one the database is at now, the runtime role it granted to.</summary>
+public sealed record MigrationOutcome(IReadOnlyList<string> Applied, string? Latest, string? RuntimeRoleGranted);
 
 public static class DatabaseSetup
 {
@@ -68,7 +106,7 @@ public static class DatabaseSetup
         {
             services.AddDbContext<TandemDbContext, PostgresTandemDbContext>((sp, o) => o
                 .UseNpgsql(settings.ConnectionString)
-                .AddInterceptors(sp.GetRequiredService<AccountStatusInvalidator>()));
+                .AddInterceptors(PracticeRowSecurity.Instance, sp.GetRequiredService<AccountStatusInvalidator>()));
         }
         else
         {
@@ -96,8 +134,34 @@ public static class DatabaseSetup
         return services;
     }
 
-    /// <summary>Applies migrations at start and sets the SQLite journal mode.</summary>
-    public static async Task MigrateTandemDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    /// <summary>
+    /// What the app and its commands do first: migrate (Database:MigrateOnStart), or refuse to work on a
+    /// database whose schema is behind this version.
+    /// </summary>
+    public static async Task PrepareTandemDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        if (services.GetRequiredService<DatabaseSettings>().MigrateOnStart)
+        {
+            await services.MigrateTandemDatabaseAsync(ct);
+            return;
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        if (pending.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The database is {pending.Count} migration(s) behind this version of Tandem (next: {pending[0]}). " +
+                "Run `dotnet Tandem.dll migrate` with the owner's connection (ConnectionStrings:Migrations) first, or set Database:MigrateOnStart=true.");
+        }
+    }
+
+    /// <summary>
+    /// Applies the migrations (on PostgreSQL through the owner's connection, in system scope) and, with two
+    /// roles, grants the runtime role what it needs; sets the SQLite journal mode.
+    /// </summary>
+    public static async Task<MigrationOutcome> MigrateTandemDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var settings = services.GetRequiredService<DatabaseSettings>();
         if (settings.Provider == DatabaseProvider.Sqlite)
@@ -109,15 +173,75 @@ public static class DatabaseSetup
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
         using var system = db.Tenant.AsSystem();
-        if (settings.Provider == DatabaseProvider.Sqlite)
+        var ownerConnection = settings.Provider == DatabaseProvider.Postgres ? MigrationsSession(settings) : null;
+        try
         {
-            // WAL is a property of the file: set it once, before anything else writes.
-            await db.Database.OpenConnectionAsync(ct);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-            await db.Database.CloseConnectionAsync();
+            if (ownerConnection is not null)
+            {
+                db.Database.SetConnectionString(ownerConnection);
+            }
+            else
+            {
+                // WAL is a property of the file: set it once, before anything else writes.
+                await db.Database.OpenConnectionAsync(ct);
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+                await db.Database.CloseConnectionAsync();
+            }
+
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            await db.Database.MigrateAsync(ct);
+            var role = settings.RuntimeRole;
+            if (role is not null)
+            {
+                await db.Database.ExecuteSqlRawAsync(RuntimeGrants(role), ct);
+            }
+
+            return new MigrationOutcome(pending, db.Database.GetMigrations().LastOrDefault(), role);
+        }
+        finally
+        {
+            if (ownerConnection is not null)
+            {
+                // The owner's connections are for migrating only: none stays open in the pool.
+                await using var pooled = new Npgsql.NpgsqlConnection(ownerConnection);
+                Npgsql.NpgsqlConnection.ClearPool(pooled);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The owner's connection, its session in system scope: row-level security is forced on the owner too,
+    /// and migrations may have rows of every practice to move. A pool of its own (the connection string differs).
+    /// </summary>
+    internal static string MigrationsSession(DatabaseSettings settings)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(settings.MigrationsConnectionString);
+        builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? "-c tandem.system=on" : builder.Options + " -c tandem.system=on";
+        return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// Read and write on every table and sequence, now and for tables the owner creates later; the audit trail
+    /// only read and appended; the migrations history only read (to check the schema at start). Never ownership,
+    /// so no ALTER, DROP, TRUNCATE or switching triggers off. Idempotent: run after every migration.
+    /// </summary>
+    internal static string RuntimeGrants(string role)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(role, "^[A-Za-z_][A-Za-z0-9_.-]{0,62}$"))
+        {
+            throw new InvalidOperationException($"The runtime role's name '{role}' is not a plain PostgreSQL role name (letters, digits, _ . -).");
         }
 
-        await db.Database.MigrateAsync(ct);
+        var r = "\"" + role + "\"";
+        return $"""
+            GRANT USAGE ON SCHEMA public TO {r};
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {r};
+            GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {r};
+            ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {r};
+            ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {r};
+            REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "AuditEntries" FROM {r};
+            REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "__EFMigrationsHistory" FROM {r};
+            """;
     }
 }
 

@@ -91,6 +91,7 @@ public abstract class TandemDbContext
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardTenant();
+        ScopeSavesForRowSecurity();
         Infrastructure.Input.StoredText.Check(ChangeTracker);
         if (_audit?.HasStaged == true)
         {
@@ -104,6 +105,7 @@ public abstract class TandemDbContext
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         GuardTenant();
+        ScopeSavesForRowSecurity();
         Infrastructure.Input.StoredText.Check(ChangeTracker);
         if (_audit is not null)
         {
@@ -118,7 +120,9 @@ public abstract class TandemDbContext
         var staged = _audit.TakeStaged();
         var ownsTransaction = Database.CurrentTransaction is null;
         await using var transaction = ownsTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
-        using (_tenant.AsSystem())
+        // Chaining entries of another practice (or of none) is system work; a change with entries of the
+        // caller's own practice stays in that practice, so PostgreSQL's row-level security checks its rows too.
+        using (staged.Any(e => (e.PracticeId ?? Guid.Empty) != _tenant.PracticeId) ? _tenant.AsSystem() : null)
         {
             await AuditChain.AppendAsync(this, staged, cancellationToken);
             var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
@@ -128,6 +132,20 @@ public abstract class TandemDbContext
             }
 
             return written;
+        }
+    }
+
+    /// <summary>
+    /// On PostgreSQL a save in a practice or system scope runs in a transaction, so the scope of row-level
+    /// security can be set ahead of its batch (<see cref="PracticeRowSecurity"/>); without a scope it needs none.
+    /// </summary>
+    private void ScopeSavesForRowSecurity()
+    {
+        if (Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
+        {
+            Database.AutoTransactionBehavior = PracticeRowSecurity.ScopeOf(_tenant).Length > 0
+                ? AutoTransactionBehavior.Always
+                : AutoTransactionBehavior.WhenNeeded;
         }
     }
 

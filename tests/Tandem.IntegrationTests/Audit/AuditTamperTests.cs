@@ -58,7 +58,7 @@ public sealed class AuditTamperTests
             var entries = await db.AuditEntries.Where(e => e.PracticeId == practice).OrderBy(e => e.Sequence).ToListAsync(Ct);
             Assert.True(entries.Count > 20);
             var target = entries[entries.Count / 2];
-            // An attacker with database access first switches the append-only guard off.
+            // An attacker with the owner's database access (the app's own role may not) first switches the append-only guard off.
             await (postgres
                 ? db.Database.ExecuteSqlRawAsync("ALTER TABLE \"AuditEntries\" DISABLE TRIGGER USER", Ct)
                 : db.Database.ExecuteSqlRawAsync("DROP TRIGGER \"AuditEntries_no_update\"; DROP TRIGGER \"AuditEntries_no_delete\";", Ct));
@@ -96,7 +96,7 @@ public sealed class AuditTamperTests
                     expectedAt = last.Sequence;
                     break;
             }
-        });
+        }, asOwner: true);
 
         await using var scope = app.Service<Microsoft.Extensions.DependencyInjection.IServiceScopeFactory>().CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<AuditVerifier>().VerifyAsync(practice, Ct);

@@ -23,8 +23,8 @@ public sealed class DatabaseSnapshot
         await app.WithDbAsync(async db =>
         {
             var tables = db.Model.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>().Distinct().Where(t => !Ignored.Contains(t)).ToList();
-            var connection = db.Database.GetDbConnection();
-            await db.Database.OpenConnectionAsync();
+            // Raw SQL sees what the app stored, past row-level security.
+            await using var connection = await app.OpenRawConnectionAsync();
             foreach (var table in tables)
             {
                 await using var command = connection.CreateCommand();

@@ -10,7 +10,8 @@ namespace Tandem.IntegrationTests.Support;
 
 /// <summary>
 /// The app's own model over a test database, without the app: for checking what a killed
-/// Tandem process left behind. System scope (every practice); read-only by intent.
+/// Tandem process left behind. System scope (every practice); on PostgreSQL as the cluster's superuser,
+/// past row-level security (this context sets no practice scope); read-only by intent.
 /// </summary>
 public static class DirectDb
 {
@@ -24,7 +25,7 @@ public static class DirectDb
                 .UseApplicationServiceProvider(IdentityServices).Options,
             TenantContext.ForSystem())
         : new PostgresTandemDbContext(
-            new DbContextOptionsBuilder<PostgresTandemDbContext>().UseNpgsql(database.PostgresConnection)
+            new DbContextOptionsBuilder<PostgresTandemDbContext>().UseNpgsql(database.PostgresAdminConnection)
                 .UseApplicationServiceProvider(IdentityServices).Options,
             TenantContext.ForSystem());
 

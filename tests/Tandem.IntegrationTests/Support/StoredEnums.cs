@@ -14,8 +14,8 @@ public static class StoredEnums
         var found = new List<string>();
         await app.WithDbAsync(async db =>
         {
-            var connection = db.Database.GetDbConnection();
-            await db.Database.OpenConnectionAsync();
+            // Raw SQL sees what the app stored, past row-level security.
+            await using var connection = await app.OpenRawConnectionAsync();
             foreach (var entity in db.Model.GetEntityTypes())
             {
                 var table = entity.GetTableName();

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -152,12 +153,31 @@ public sealed class TandemApp : WebApplicationFactory<Program>
     public T Service<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
-    public async Task WithDbAsync(Func<TandemDbContext, Task> work)
+    /// <param name="asOwner">On PostgreSQL, through the tables' owner instead of the app's runtime role (what an attacker with the owner's password could do).</param>
+    public async Task WithDbAsync(Func<TandemDbContext, Task> work, bool asOwner = false)
     {
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+        if (asOwner && _database.Provider == TestProvider.Postgres)
+        {
+            db.Database.SetConnectionString(_database.PostgresOwnerConnection);
+        }
+
         using var system = db.Tenant.AsSystem();
         await work(db);
+    }
+
+    /// <summary>
+    /// An open connection for raw SQL that sees every row the app stored: on PostgreSQL the cluster's superuser
+    /// (row-level security lets a raw command of the app's role see nothing), on SQLite the file itself.
+    /// </summary>
+    public async Task<System.Data.Common.DbConnection> OpenRawConnectionAsync()
+    {
+        System.Data.Common.DbConnection connection = _database.Provider == TestProvider.Postgres
+            ? new Npgsql.NpgsqlConnection(_database.PostgresAdminConnection)
+            : new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_database.SqlitePath}");
+        await connection.OpenAsync();
+        return connection;
     }
 
     /// <summary>Every request of this test with the audit entries it wrote (QUALITY.md R4).</summary>

@@ -156,16 +156,29 @@ public sealed class TandemProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a command of the app (verify-audit, backup, restore) to its end: exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunCommandAsync(IEnumerable<string> command, TestDatabase database, string dataFolder, CancellationToken ct)
+    /// <param name="extraSettings">Settings after <see cref="SettingsFor"/>'s (the later of two wins).</param>
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(IEnumerable<string> command, TestDatabase database, string dataFolder, CancellationToken ct,
+        IEnumerable<string>? extraSettings = null)
     {
         var args = new List<string> { AppDll };
         args.AddRange(command);
         args.AddRange(SettingsFor(database, dataFolder));
+        args.AddRange(extraSettings ?? []);
         using var process = new Process { StartInfo = StartInfo(args) };
         process.Start();
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
+        try
+        {
+            await process.WaitForExitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // A command that does not end (an app that serves instead) is not left behind.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         return (process.ExitCode, (await stdout) + (await stderr));
     }
 

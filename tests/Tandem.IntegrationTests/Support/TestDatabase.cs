@@ -6,12 +6,20 @@ namespace Tandem.IntegrationTests.Support;
 /// <summary>
 /// Every test gets its own database, copied from a template that was migrated (and, for the
 /// seeded template, filled with the demo practices) once per test run: a file copy on SQLite,
-/// CREATE DATABASE ... TEMPLATE on PostgreSQL.
+/// CREATE DATABASE ... TEMPLATE on PostgreSQL. On PostgreSQL the app runs as in production with
+/// two roles (docs/operations.md): <see cref="OwnerRole"/> owns the tables and migrates,
+/// <see cref="RuntimeRole"/> (no superuser, so row-level security holds) is what the app works through.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     private static readonly SemaphoreSlim TemplateLock = new(1, 1);
     private static readonly Dictionary<string, string> Templates = [];
+
+    public const string OwnerRole = "tandem_owner";
+
+    public const string RuntimeRole = "tandem_app";
+
+    private static bool _rolesCreated;
 
     private TestDatabase(TestProvider provider, string name, string? sqlitePath, string? postgresConnection)
     {
@@ -27,11 +35,25 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string? SqlitePath { get; }
 
+    /// <summary>The app's own connection: the runtime role.</summary>
     public string? PostgresConnection { get; }
+
+    /// <summary>The owner's connection (migrations, and an attacker who has the owner's password).</summary>
+    public string? PostgresOwnerConnection => PostgresConnection is null ? null : As(OwnerRole);
+
+    /// <summary>The cluster's superuser on this database (row-level security does not apply): for looking at everything a test left.</summary>
+    public string? PostgresAdminConnection => PostgresConnection is null ? null : PostgresConnectionFor(Name);
 
     public IReadOnlyDictionary<string, string?> Settings => Provider == TestProvider.Sqlite
         ? new Dictionary<string, string?> { ["Database:Provider"] = "Sqlite", ["Database:SqlitePath"] = SqlitePath }
-        : new Dictionary<string, string?> { ["Database:Provider"] = "Postgres", ["ConnectionStrings:Postgres"] = PostgresConnection };
+        : new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Postgres"] = PostgresConnection,
+            ["ConnectionStrings:Migrations"] = PostgresOwnerConnection,
+        };
+
+    private string As(string role) => new NpgsqlConnectionStringBuilder(PostgresConnection) { Username = role }.ConnectionString;
 
     /// <param name="seeded">Whether the demo practices are there.</param>
     /// <param name="formerClients">Whether the demo also has Riverside's former clients (a year of ended engagements, for the outcome report).</param>
@@ -46,8 +68,8 @@ public sealed class TestDatabase : IAsyncDisposable
             return new TestDatabase(TestProvider.Sqlite, name, path, null);
         }
 
-        await ExecuteAdminAsync($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"");
-        return new TestDatabase(TestProvider.Postgres, name, null, PostgresConnectionFor(name));
+        await ExecuteAdminAsync($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\" OWNER {OwnerRole}");
+        return new TestDatabase(TestProvider.Postgres, name, null, RuntimeConnectionFor(name));
     }
 
     /// <summary>A database for the template itself, before it has any content.</summary>
@@ -58,8 +80,9 @@ public sealed class TestDatabase : IAsyncDisposable
             return new TestDatabase(TestProvider.Sqlite, name, Path.Combine(TestEnvironment.RunFolder, name + ".db"), null);
         }
 
-        await ExecuteAdminAsync($"CREATE DATABASE \"{name}\"");
-        return new TestDatabase(TestProvider.Postgres, name, null, PostgresConnectionFor(name));
+        await EnsureRolesAsync();
+        await ExecuteAdminAsync($"CREATE DATABASE \"{name}\" OWNER {OwnerRole}");
+        return new TestDatabase(TestProvider.Postgres, name, null, RuntimeConnectionFor(name));
     }
 
     private static async Task<string> TemplateAsync(bool seeded, bool formerClients)
@@ -127,7 +150,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
         NpgsqlConnection.ClearAllPools();
         await ExecuteAdminAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
-        await ExecuteAdminAsync($"CREATE DATABASE \"{Name}\"");
+        await ExecuteAdminAsync($"CREATE DATABASE \"{Name}\" OWNER {OwnerRole}");
     }
 
     public async ValueTask DisposeAsync()
@@ -150,8 +173,9 @@ public sealed class TestDatabase : IAsyncDisposable
             return;
         }
 
-        await using (var connection = new NpgsqlConnection(PostgresConnection))
+        foreach (var cs in new[] { PostgresConnection, PostgresOwnerConnection, PostgresAdminConnection })
         {
+            await using var connection = new NpgsqlConnection(cs);
             NpgsqlConnection.ClearPool(connection);
         }
 
@@ -160,6 +184,39 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private static string PostgresConnectionFor(string database) =>
         new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresAdminConnection) { Database = database }.ConnectionString;
+
+    private static string RuntimeConnectionFor(string database) =>
+        new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresAdminConnection) { Database = database, Username = RuntimeRole, Password = null }.ConnectionString;
+
+    /// <summary>The two roles, once per cluster (roles are the cluster's; parallel test runs share them). The cluster trusts local connections.</summary>
+    private static async Task EnsureRolesAsync()
+    {
+        if (_rolesCreated)
+        {
+            return;
+        }
+
+        try
+        {
+            await ExecuteAdminAsync($"""
+                DO $$
+                BEGIN
+                    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{OwnerRole}') THEN
+                        CREATE ROLE {OwnerRole} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+                    END IF;
+                    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{RuntimeRole}') THEN
+                        CREATE ROLE {RuntimeRole} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+                    END IF;
+                END $$;
+                """);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another test process created them at the same moment.
+        }
+
+        _rolesCreated = true;
+    }
 
     private static async Task ExecuteAdminAsync(string sql)
     {

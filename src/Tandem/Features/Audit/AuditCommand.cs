@@ -5,7 +5,7 @@ public static class AuditCommand
 {
     public static async Task<int> RunAsync(IServiceProvider services)
     {
-        await Data.DatabaseSetup.MigrateTandemDatabaseAsync(services);
+        await Data.DatabaseSetup.PrepareTandemDatabaseAsync(services);
         await using var scope = services.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<AuditVerifier>().VerifyAsync();
         if (result.Ok)

@@ -1,13 +1,16 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Demo;
 
 namespace Tandem.Infrastructure.Hosting;
 
 /// <summary>
-/// Before the server takes requests: apply migrations, then seed the demo practices when
-/// asked (Development on an empty database, or Demo:Seed=true). Prints the demo accounts.
+/// Before the server takes requests: apply migrations (Database:MigrateOnStart) or, when an
+/// operator migrates with `Tandem migrate`, refuse to start on a database that is behind; then
+/// seed the demo practices when asked (Development on an empty database, or Demo:Seed=true).
+/// Prints the demo accounts.
 /// </summary>
 internal sealed class DatabaseInitializer(
     IServiceProvider services,
@@ -18,7 +21,13 @@ internal sealed class DatabaseInitializer(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await services.MigrateTandemDatabaseAsync(cancellationToken);
+        var settings = services.GetRequiredService<DatabaseSettings>();
+        await services.PrepareTandemDatabaseAsync(cancellationToken);
+        if (settings.Provider == DatabaseProvider.Postgres)
+        {
+            await WarnWhenRowSecurityIsBypassedAsync(cancellationToken);
+        }
+
         if (!ShouldSeedDemo(config, env))
         {
             return;
@@ -32,6 +41,18 @@ internal sealed class DatabaseInitializer(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>A superuser or a BYPASSRLS role sees every practice whatever Tandem sets: worth a line in the log.</summary>
+    private async Task WarnWhenRowSecurityIsBypassedAsync(CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+        var bypassed = await db.Database.SqlQueryRaw<bool>("SELECT (rolsuper OR rolbypassrls) AS \"Value\" FROM pg_roles WHERE rolname = current_user").SingleAsync(ct);
+        if (bypassed)
+        {
+            logger.LogWarning("Tandem connects to PostgreSQL as a superuser or a role with BYPASSRLS: row-level security does not apply. Connect as the runtime role (docs/operations.md).");
+        }
+    }
 
     public static bool ShouldSeedDemo(IConfiguration config, IHostEnvironment env) =>
         config.GetValue<bool?>("Demo:Seed") ?? env.IsDevelopment();
