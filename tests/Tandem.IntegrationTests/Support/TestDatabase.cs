@@ -98,7 +98,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
             var name = $"tpl_{TestEnvironment.RunId}_{kind}";
             var db = await CreateEmptyAsync(name);
-            await using (var app = new TandemApp(db, seeded, new Dictionary<string, string?> { ["Demo:FormerClients"] = formerClients ? "24" : "0" }))
+            await using (var app = new TandemApp(db, seeded, new Dictionary<string, string?> { ["Demo:FormerClients"] = formerClients ? "192" : "0" }))
             {
                 // Starting the host applies the migrations and, when asked, seeds the demo data.
                 _ = app.Services;

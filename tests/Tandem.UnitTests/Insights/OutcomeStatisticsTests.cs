@@ -1,174 +1,146 @@
+using Tandem.Features.Engagements;
 using Tandem.Features.Insights;
-using Tandem.Features.Measures.Scoring;
+using Tandem.Features.Insights.Disclosure;
 
 namespace Tandem.UnitTests.Insights;
 
 /// <summary>Every outcome figure on hand-built cohorts whose answers were worked out by hand.</summary>
 public sealed class OutcomeStatisticsTests
 {
-    // Seven PHQ-9 first/last pairs:
-    // 20->10 reliable improvement, still a case (not recovered)
-    // 15->12 no reliable change, case -> case
-    // 12->14 no reliable change
-    // 10->4  reliable improvement, case -> not a case: reliable recovery
-    //  8->15 reliable deterioration, not a case at the start
-    // 18->7  reliable improvement, reliable recovery
-    // 11->8  no reliable change but below caseness at the end: recovery, not reliable
+    // Seven PHQ-9 first/last pairs (mean first 13.4286, mean last 10.0, SD(first) 4.39155).
     private static readonly ScorePair[] Cohort = [new(20, 10), new(15, 12), new(12, 14), new(10, 4), new(8, 15), new(18, 7), new(11, 8)];
 
     [Fact]
-    public void Phq9_rates_follow_nhs_talking_therapies_with_recovery_over_cases_at_the_start()
+    public void Effect_size_is_cohens_d_with_the_pre_sd_and_a_95_percent_interval_to_two_decimals()
     {
-        var o = OutcomeStatistics.ForMeasure(StandardMeasure.Phq9, Cohort);
-
-        Assert.Equal(7, o.People.Value);
-        Assert.Equal((3, 7), (o.ReliableImprovement.Numerator, o.ReliableImprovement.Denominator));
-        Assert.Equal("43%", o.ReliableImprovement.Text);
-        Assert.Equal((1, 7), (o.ReliableDeterioration.Numerator, o.ReliableDeterioration.Denominator));
-        Assert.Equal("14%", o.ReliableDeterioration.Text);
-        // Six were cases at the start (20, 15, 12, 10, 18, 11); three ended below 10, two of them with reliable improvement.
-        Assert.Equal((3, 6), (o.Recovery.Numerator, o.Recovery.Denominator));
-        Assert.Equal("50%", o.Recovery.Text);
-        Assert.Equal((2, 6), (o.ReliableRecovery.Numerator, o.ReliableRecovery.Denominator));
-        Assert.Equal("33%", o.ReliableRecovery.Text);
-        Assert.Equal("13.4", o.MeanFirst!.Text);
-        Assert.Equal("10.0", o.MeanLast!.Text);
-    }
-
-    [Fact]
-    public void Effect_size_is_cohens_d_with_the_pre_sd_and_a_95_percent_interval()
-    {
-        // mean first 13.4286, mean last 10.0, SD(first) 4.39155, d = 0.78072;
-        // r(first, last) = -0.17259; SE = sqrt(2(1 - r)/n + d^2/(2n)) = 0.61527.
+        // d = 0.78072; r(first, last) = -0.17259; SE = sqrt(2(1 - r)/n + d^2/(2n)) = 0.61527.
         var e = OutcomeStatistics.EffectSize(Cohort);
 
-        Assert.Equal(0.78072, e.D!.Value, 4);
-        Assert.Equal(-0.42522, e.Lower!.Value, 4);
-        Assert.Equal(1.98666, e.Upper!.Value, 4);
-        Assert.Equal(7, e.N);
+        Assert.Equal(0.78, e.D);
+        Assert.Equal(-0.43, e.Lower);
+        Assert.Equal(1.99, e.Upper);
         Assert.Equal("0.78 (95% CI -0.43 to 1.99)", e.Text);
     }
 
     [Fact]
-    public void Gad7_uses_its_own_thresholds()
+    public void Figures_carry_no_more_precision_than_the_page_shows()
     {
-        // 12->8 improvement (fall 4) and recovery (8 is still a case: no); 9->7 recovery, not reliable;
-        // 7->11 deterioration; 14->5 reliable recovery; 10->9 nothing.
-        ScorePair[] pairs = [new(12, 8), new(9, 7), new(7, 11), new(14, 5), new(10, 9)];
-        var o = OutcomeStatistics.ForMeasure(StandardMeasure.Gad7, pairs);
-
-        Assert.Equal("40%", o.ReliableImprovement.Text);
-        Assert.Equal("20%", o.ReliableDeterioration.Text);
-        // Cases at the start: 12, 9, 14, 10 = 4 people: fewer than 5, so recovery is not shown.
-        Assert.True(o.Recovery.Suppressed);
-        Assert.Equal("fewer than 5", o.Recovery.Text);
-        Assert.Null(o.Recovery.Value);
-        Assert.Null(o.Recovery.Numerator);
+        Assert.Equal(13.4, OutcomeStatistics.Mean(Cohort.Select(c => (double)c.First).ToList()).Value);
+        Assert.Equal("13.4", OutcomeStatistics.Mean(Cohort.Select(c => (double)c.First).ToList()).Text);
+        var rate = OutcomeStatistics.Rate(new Cell(10, CellLabel.Shown), new Cell(24, CellLabel.Shown));
+        Assert.Equal(42, rate.Percent);
+        Assert.Equal("42%", rate.Text);
+        Assert.Equal(13, OutcomeStatistics.WholePercent(1, 8));
+        Assert.Equal(33, OutcomeStatistics.WholePercent(1, 3));
     }
 
     [Fact]
-    public void Paired_rule_counts_a_mixed_result_as_neither_and_uses_either_measure_alone()
+    public void Hidden_cells_read_fewer_than_5_or_not_shown_and_never_carry_a_number()
     {
-        var o = OutcomeStatistics.Paired(
-        [
-            (new ScorePair(16, 8), new ScorePair(12, 6)),   // both improve, both below caseness: reliable recovery
-            (new ScorePair(16, 8), new ScorePair(6, 11)),   // PHQ-9 improves, GAD-7 worsens: mixed, neither
-            (new ScorePair(12, 9), null),                   // PHQ-9 only: recovery without reliable change
-            (null, new ScorePair(15, 10)),                  // GAD-7 only: reliable improvement, still a case
-            (new ScorePair(5, 6), new ScorePair(4, 4)),     // not a case at the start
-            (null, null),                                   // nothing measured twice: not counted
-        ]);
-
-        Assert.Equal(5, o.People.Value);
-        Assert.Equal((2, 5), (o.ReliableImprovement.Numerator, o.ReliableImprovement.Denominator));
-        Assert.Equal((0, 5), (o.ReliableDeterioration.Numerator, o.ReliableDeterioration.Denominator));
-        Assert.Null(o.EffectSize);
-        // Four cases at the start: fewer than 5, suppressed.
-        Assert.True(o.Recovery.Suppressed);
-    }
-
-    [Fact]
-    public void Fewer_than_five_people_are_never_shown_and_five_are()
-    {
-        var four = OutcomeStatistics.ForMeasure(StandardMeasure.Phq9, Cohort.Take(4).ToList());
-        Assert.True(four.People.Suppressed);
-        Assert.Equal("fewer than 5", four.People.Text);
-        Assert.Null(four.People.Value);
-        Assert.All(new[] { four.ReliableImprovement, four.ReliableDeterioration, four.Recovery, four.ReliableRecovery }, r =>
-        {
-            Assert.True(r.Suppressed);
-            Assert.Null(r.Value);
-            Assert.Null(r.Numerator);
-        });
-        Assert.True(four.EffectSize!.Suppressed);
-        Assert.Null(four.EffectSize.D);
-        Assert.True(four.MeanFirst!.Suppressed);
-
-        var five = OutcomeStatistics.ForMeasure(StandardMeasure.Phq9, Cohort.Take(5).ToList());
-        Assert.False(five.People.Suppressed);
-        Assert.Equal("40%", five.ReliableImprovement.Text);
-
-        Assert.Equal("fewer than 5", OutcomeStatistics.Count(1).Text);
-        Assert.Equal("fewer than 5", OutcomeStatistics.Count(4).Text);
-        Assert.Equal("5", OutcomeStatistics.Count(5).Text);
-        Assert.Equal("0", OutcomeStatistics.Count(0).Text);
+        var small = OutcomeStatistics.Rate(new Cell(2, CellLabel.FewerThanFive), new Cell(24, CellLabel.Shown));
+        Assert.Equal(("fewer than 5", "fewer-than-5"), (small.Text, small.Reason));
+        Assert.Null(small.Numerator);
+        Assert.Null(small.Percent);
+        var hidden = OutcomeStatistics.Rate(new Cell(9, CellLabel.Hidden), new Cell(24, CellLabel.Shown));
+        Assert.Equal(("not shown", "hidden"), (hidden.Text, hidden.Reason));
+        var overSmall = OutcomeStatistics.Rate(new Cell(0, CellLabel.Hidden), new Cell(3, CellLabel.FewerThanFive));
+        Assert.Equal("fewer than 5", overSmall.Text);
+        Assert.Null(OutcomeStatistics.Count(new Cell(3, CellLabel.FewerThanFive)).Value);
+        Assert.Equal("0", OutcomeStatistics.Count(new Cell(0, CellLabel.Shown)).Text);
         Assert.True(OutcomeStatistics.Mean([1, 2, 3, 4]).Suppressed);
-        Assert.Equal("2.5", OutcomeStatistics.Mean([1, 2, 3, 4, 2.5]).Text);
+        Assert.Null(OutcomeStatistics.Mean([1, 2, 3, 4]).Value);
     }
 
     [Fact]
     public void Empty_groups_and_degenerate_spreads_give_clear_text_never_nan()
     {
-        var none = OutcomeStatistics.ForMeasure(StandardMeasure.Phq9, []);
-        Assert.Equal("0", none.People.Text);
-        Assert.Equal("no data yet", none.ReliableImprovement.Text);
-        Assert.Null(none.ReliableImprovement.Value);
-        Assert.Equal("no data yet", none.EffectSize!.Text);
+        Assert.Equal("no data yet", OutcomeStatistics.Rate(new Cell(0, CellLabel.Shown), new Cell(0, CellLabel.Shown)).Text);
         Assert.Equal("no data yet", OutcomeStatistics.Mean([]).Text);
-        Assert.Equal("no data yet", OutcomeStatistics.Dropout([]).Text);
+        Assert.Equal("no data yet", OutcomeStatistics.EffectSize([]).Text);
 
-        // Everyone started at 12: no SD, so no d.
         var flat = OutcomeStatistics.EffectSize([new(12, 5), new(12, 8), new(12, 6), new(12, 12), new(12, 3)]);
         Assert.Null(flat.D);
         Assert.Contains("not defined", flat.Text, StringComparison.Ordinal);
 
-        // Everyone ended at 4: d exists, r does not, so no interval.
         var sameEnd = OutcomeStatistics.EffectSize([new(12, 4), new(15, 4), new(18, 4), new(10, 4), new(20, 4)]);
         Assert.NotNull(sameEnd.D);
         Assert.Null(sameEnd.Lower);
-        Assert.False(double.IsNaN(sameEnd.D!.Value));
         Assert.DoesNotContain("NaN", sameEnd.Text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Dropout_is_the_share_of_ended_engagements_with_fewer_than_three_held_sessions()
+    [Theory]
+    [InlineData(18, 6, 14, 5, CourseChange.Improvement, true, true, true, true, true, false)]
+    [InlineData(12, 4, 9, 6, CourseChange.Improvement, true, true, true, true, true, true)]
+    [InlineData(15, 13, 10, 9, CourseChange.NoChange, true, false, false, true, false, false)]
+    [InlineData(8, 16, 5, 10, CourseChange.Deterioration, false, false, false, false, false, false)]
+    [InlineData(14, 7, 6, 12, CourseChange.Mixed, true, false, false, true, true, false)]
+    public void A_course_follows_nhs_talking_therapies_first_score_ever_to_last(int phqFirst, int phqLast, int gadFirst, int gadLast, CourseChange change,
+        bool caseAtStart, bool recovered, bool reliablyRecovered, bool phqCase, bool response, bool remission)
     {
-        var dropout = OutcomeStatistics.Dropout([0, 1, 2, 3, 12, 8]);
-        Assert.Equal((3, 6), (dropout.Numerator, dropout.Denominator));
-        Assert.Equal("50%", dropout.Text);
-        Assert.True(OutcomeStatistics.Dropout([1, 2, 8, 9]).Suppressed);
+        var o = CourseOutcome.Of(new MeasureSeries(3, phqFirst, phqLast), new MeasureSeries(3, gadFirst, gadLast));
+        Assert.Equal((true, change, caseAtStart, recovered, reliablyRecovered, phqCase, response, remission),
+            (o.Measured, o.Change, o.CaseAtStart, o.Recovered, o.ReliablyRecovered, o.Phq9Case, o.Phq9Response, o.Phq9Remission));
     }
 
     [Fact]
-    public void Buckets_are_months_then_quarters_then_years_and_cover_the_period_exactly()
+    public void A_course_needs_two_scores_on_one_measure_and_a_lone_score_counts_as_first_and_last()
     {
-        var months = PracticeOutcomes.Buckets(new DateOnly(2025, 11, 27), new DateOnly(2026, 11, 26)).ToList();
-        Assert.Equal(13, months.Count);
-        Assert.Equal(("Nov 2025", new DateOnly(2025, 11, 27), new DateOnly(2025, 11, 30)), months[0]);
-        Assert.Equal(("Nov 2026", new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 26)), months[^1]);
-
-        var quarters = PracticeOutcomes.Buckets(new DateOnly(2024, 2, 10), new DateOnly(2026, 1, 5)).ToList();
-        Assert.Equal("Q1 2024", quarters[0].Label);
-        Assert.Equal(new DateOnly(2024, 2, 10), quarters[0].From);
-        Assert.Equal("Q1 2026", quarters[^1].Label);
-        Assert.Equal(new DateOnly(2026, 1, 5), quarters[^1].To);
-
-        var years = PracticeOutcomes.Buckets(new DateOnly(2020, 6, 1), new DateOnly(2026, 6, 1)).ToList();
-        Assert.Equal(7, years.Count);
-        Assert.Equal("2020", years[0].Label);
-        for (var i = 1; i < years.Count; i++)
-        {
-            Assert.Equal(years[i - 1].To.AddDays(1), years[i].From);
-        }
+        Assert.False(CourseOutcome.Of(new MeasureSeries(1, 15, 15), new MeasureSeries(1, 12, 12)).Measured);
+        // PHQ-9 12 -> 4 with a single GAD-7 of 15: still a case on GAD-7 at the end, so not recovered.
+        var lone = CourseOutcome.Of(new MeasureSeries(2, 12, 4), new MeasureSeries(1, 15, 15));
+        Assert.True(lone.Measured);
+        Assert.False(lone.Recovered);
     }
+
+    /// <summary>
+    /// The hand-worked cohort (docs/outcome-disclosure.md, "a worked example"): 25 client-led
+    /// courses that ended in March 2026 (Q1), five of each pattern:
+    /// A PHQ-9 18->6, GAD-7 14->5, 10 sessions: reliable improvement, reliable recovery, response.
+    /// B 12->4, 9->6, 8 sessions: reliable improvement (GAD-7 fell 3: not reliable), reliable recovery, response, remission.
+    /// C 15->13, 10->9, 12 sessions: no reliable change, still a case.
+    /// D 8->16, 5->10, 2 sessions: reliable deterioration, not a case at the start, ended early.
+    /// E 14->7, 6->12, 6 sessions: mixed (PHQ-9 fell 7, GAD-7 rose 6), GAD-7 a case at the end; PHQ-9 response (7 is half of 14).
+    /// </summary>
+    [Fact]
+    public void The_hand_worked_cohort_matches_to_the_digit()
+    {
+        (int Phq, int PhqEnd, int Gad, int GadEnd, int Sessions)[] patterns = [(18, 6, 14, 5, 10), (12, 4, 9, 6, 8), (15, 13, 10, 9, 12), (8, 16, 5, 10, 2), (14, 7, 6, 12, 6)];
+        var courses = patterns.SelectMany(p => Enumerable.Range(0, 5).Select(_ => new Course(
+            Guid.NewGuid(), Guid.NewGuid(), EngagementFormat.ClientLed, "t1", new DateOnly(2025, 11, 3), new DateOnly(2026, 3, 20), EngagementStatus.Ended, p.Sessions,
+            new MeasureSeries(4, p.Phq, p.PhqEnd), new MeasureSeries(4, p.Gad, p.GadEnd)))).ToList();
+        var groups = new ReportGroups("Your caseload", null);
+        var q1 = ReportPeriod.QuarterOf(2026, 1);
+        var table = OutcomeTables.Finished(groups, courses, q1);
+        var p = OutcomeTables.IndexOf(q1);
+        Cell C(int f) => OutcomeTables.CellOf(table, p, 0, f);
+
+        Assert.Equal("25", OutcomeStatistics.Count(C(OutcomeTables.Courses)).Text);
+        Assert.Equal("20% (5 of 25)", Text(OutcomeStatistics.Rate(C(OutcomeTables.Dropout), C(OutcomeTables.Courses))));
+        Assert.Equal("25", OutcomeStatistics.Count(C(OutcomeTables.Measured)).Text);
+        Assert.Equal("20", OutcomeStatistics.Count(C(OutcomeTables.Cases)).Text);
+        Assert.Equal("40% (10 of 25)", Text(OutcomeStatistics.Rate(C(OutcomeTables.Improvement), C(OutcomeTables.Measured))));
+        Assert.Equal("20% (5 of 25)", Text(OutcomeStatistics.Rate(C(OutcomeTables.NoChange), C(OutcomeTables.Measured))));
+        Assert.Equal("20% (5 of 25)", Text(OutcomeStatistics.Rate(C(OutcomeTables.Deterioration), C(OutcomeTables.Measured))));
+        Assert.Equal("20% (5 of 25)", Text(OutcomeStatistics.Rate(C(OutcomeTables.Mixed), C(OutcomeTables.Measured))));
+        Assert.Equal("50% (10 of 20)", Text(OutcomeStatistics.Rate(C(OutcomeTables.Recovery), C(OutcomeTables.Cases))));
+        Assert.Equal("50% (10 of 20)", Text(OutcomeStatistics.Rate(C(OutcomeTables.ReliableRecovery), C(OutcomeTables.Cases))));
+        Assert.Equal("75% (15 of 20)", Text(OutcomeStatistics.Rate(C(OutcomeTables.Response), C(OutcomeTables.Phq9Cases))));
+        Assert.Equal("25% (5 of 20)", Text(OutcomeStatistics.Rate(C(OutcomeTables.Remission), C(OutcomeTables.Phq9Cases))));
+
+        // PHQ-9: mean first 13.4, last 9.2, SD(first) 3.39116, d 1.23851, r -0.52303, SE 0.39054.
+        var phq = courses.Select(c => new ScorePair(c.Phq9!.First, c.Phq9.Last)).ToList();
+        Assert.Equal("13.4", OutcomeStatistics.Mean(phq.Select(x => (double)x.First).ToList()).Text);
+        Assert.Equal("9.2", OutcomeStatistics.Mean(phq.Select(x => (double)x.Last).ToList()).Text);
+        Assert.Equal("1.24 (95% CI 0.47 to 2.00)", OutcomeStatistics.EffectSize(phq).Text);
+        // GAD-7: mean 8.8 -> 8.4, SD(first) 3.25320, d 0.12296, r -0.81816, SE 0.38178.
+        var gad = courses.Select(c => new ScorePair(c.Gad7!.First, c.Gad7.Last)).ToList();
+        Assert.Equal("8.8", OutcomeStatistics.Mean(gad.Select(x => (double)x.First).ToList()).Text);
+        Assert.Equal("8.4", OutcomeStatistics.Mean(gad.Select(x => (double)x.Last).ToList()).Text);
+        Assert.Equal("0.12 (95% CI -0.63 to 0.87)", OutcomeStatistics.EffectSize(gad).Text);
+
+        // Finished courses are reported by quarter and year, never by month.
+        Assert.Equal("not reported for this period", OutcomeStatistics.Count(OutcomeTables.CellOf(table, OutcomeTables.IndexOf(ReportPeriod.MonthOf(2026, 3)), 0, OutcomeTables.Courses)).Text);
+    }
+
+    private static string Text(RateFigure r) => r.Numerator is { } n ? $"{r.Text} ({n} of {r.Denominator})" : r.Text;
 }

@@ -42,6 +42,9 @@ public static class AuditCategories
     public const string Personal = "personal";
     public const string Security = "security";
     public const string Administrative = "administrative";
+
+    /// <summary>Figures about a group of clients (the outcome report and its CSV): in the security log, in no client's access log.</summary>
+    public const string Aggregate = "aggregate";
 }
 
 public static class AuditPurposes

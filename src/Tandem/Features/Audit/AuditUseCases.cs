@@ -14,13 +14,13 @@ public sealed record BreakGlassResult(Guid Id, Guid EngagementId, DateTimeOffset
 /// <summary>The practice admin's side of accountability: the security log, chain verification, break-glass.</summary>
 public sealed class AuditUseCases(TandemDbContext db, CurrentUser me, AuditTrail audit, AuditVerifier verifier, TimeProvider time, MailOutbox mail, LinkBuilder links)
 {
-    /// <summary>Sign-ins, failures, lockouts, permission changes and break-glass: never clinical content.</summary>
+    /// <summary>Sign-ins, failures, lockouts, permission changes, break-glass and who pulled which report about a group: never clinical content.</summary>
     public async Task<IReadOnlyList<SecurityLogEntry>> SecurityLogAsync(long? before = null, int take = 100, CancellationToken ct = default)
     {
         RequireAdmin();
         take = Math.Clamp(take, 1, 500);
         var entries = await db.AuditEntries.AsNoTracking()
-            .Where(e => e.DataCategory == AuditCategories.Security || e.Purpose == AuditPurposes.BreakGlass || e.Outcome == AuditOutcome.Refused)
+            .Where(e => e.DataCategory == AuditCategories.Security || e.DataCategory == AuditCategories.Aggregate || e.Purpose == AuditPurposes.BreakGlass || e.Outcome == AuditOutcome.Refused)
             .Where(e => before == null || e.Id < before)
             .OrderByDescending(e => e.Id).Take(take).ToListAsync(ct);
         var ids = entries.SelectMany(e => new[] { e.UserId, e.SubjectUserId }).OfType<Guid>().Distinct().ToList();
@@ -111,6 +111,8 @@ public sealed class AuditUseCases(TandemDbContext db, CurrentUser me, AuditTrail
         },
         "BreakGlass" => "Emergency (break-glass) access opened",
         "Invitation" => e.Outcome == AuditOutcome.Refused ? "Invitation link refused" : "Invitation",
+        "OutcomeReport" => "Outcome report read",
+        "OutcomeReportCsv" => "Outcome CSV downloaded",
         _ when e.Purpose == AuditPurposes.BreakGlass => $"Emergency read: {AccessLog.Noun(e.ObjectType)}",
         _ when e.Outcome == AuditOutcome.Refused => $"Refused: {AccessLog.Noun(e.ObjectType)}",
         _ => e.ObjectType,

@@ -12,8 +12,8 @@ using Tandem.Features.Sessions;
 namespace Tandem.Features.Insights;
 
 /// <summary>
-/// Former clients of Riverside (configuration <c>Demo:FormerClients</c>, default 24; the test
-/// suites use 0 unless they ask): engagements that started and ended over the past year, with
+/// Former clients of Riverside (configuration <c>Demo:FormerClients</c>, default 192; the test
+/// suites use 0 unless they ask): engagements that started and ended over the past two years, with
 /// held sessions, PHQ-9 and GAD-7 series, Collaboration Checks and goal ratings. Without them
 /// every figure of the outcome report would be "fewer than 5". Their accounts have no password
 /// and are not listed with the demo accounts. Deterministic: the same history on every run.
@@ -22,27 +22,29 @@ public sealed class InsightsDemoStep(UserManager<TandemUser> users, InstrumentCa
 {
     public int Order => 60;
 
-    private static readonly string[] Names =
+    private static readonly string[] FirstNames =
     [
-        "Robin Hale", "Charlie Moss", "Jamie Patel", "Alexis Ward", "Sasha Kowalski", "Frankie Doyle",
-        "Rowan Mensah", "Quinn Harper", "Emery Lund", "Kai Brennan", "Reese Ahmed", "Parker Nolan",
-        "Skyler Reid", "Hayden Cross", "Jules Martin", "Marley Stone", "Eden Clarke", "Remy Okoro",
-        "Toni Fischer", "Ash Delgado", "Sage Whitman", "Blair Santos", "Drew Lindqvist", "Noel Baptiste",
-        "Ari Costa", "Shay Murphy", "Lane Osei", "Kit Harrington", "Micah Torres", "Rory Adebayo",
+        "Robin", "Charlie", "Jamie", "Alexis", "Sasha", "Frankie", "Rowan", "Quinn", "Emery", "Kai", "Reese", "Parker",
     ];
 
-    /// <summary>Trajectories: start PHQ-9, start GAD-7, change per fortnight (negative = improving), and sessions held.</summary>
-    private static readonly (int Phq, int Gad, double Slope, int Sessions)[] Courses =
+    private static readonly string[] Surnames =
     [
-        (17, 14, -1.8, 12), (14, 11, -1.5, 10), (12, 9, -0.9, 9), (19, 15, -2.0, 14), (11, 10, -1.2, 8),
-        (13, 12, 0.2, 7), (16, 13, -0.4, 10), (10, 8, 0.9, 6), (15, 12, -1.4, 12), (9, 7, -0.5, 6),
-        (18, 16, -1.1, 16), (12, 10, 0, 2), (14, 13, -1.7, 11), (20, 17, -0.8, 15), (11, 9, 0.6, 1),
+        "Hale", "Moss", "Patel", "Ward", "Kowalski", "Doyle", "Mensah", "Harper", "Lund", "Brennan", "Ahmed", "Nolan", "Reid", "Cross", "Okoro", "Fischer",
+    ];
+
+    /// <summary>Trajectories: start PHQ-9, start GAD-7, change per fortnight of each (negative = improving), and sessions held.</summary>
+    private static readonly (int Phq, int Gad, double PhqSlope, double GadSlope, int Sessions)[] Courses =
+    [
+        (17, 14, -1.8, -1.4, 12), (14, 11, -1.5, -0.9, 10), (12, 9, -2.0, -1.5, 10), (19, 15, -2.0, -1.6, 14), (11, 10, -1.2, -1.0, 8),
+        (9, 7, 2.0, 1.4, 8), (16, 13, -0.4, -0.3, 10), (10, 8, 0.9, 0.8, 6), (15, 12, -1.4, -1.1, 12), (9, 7, -0.5, -0.2, 6),
+        (18, 16, -1.1, -0.7, 16), (12, 10, 0, 0, 2), (14, 13, -1.7, 0.9, 11), (20, 17, -0.8, -0.6, 15), (11, 9, 0.6, 0.5, 1),
+        (16, 6, -1.6, 1.0, 10),
     ];
 
     public async Task SeedAsync(DemoContext demo, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(demo);
-        var count = Math.Clamp(config.GetValue("Demo:FormerClients", 24), 0, Names.Length);
+        var count = Math.Clamp(config.GetValue("Demo:FormerClients", 192), 0, FirstNames.Length * Surnames.Length);
         if (count == 0)
         {
             return;
@@ -58,17 +60,17 @@ public sealed class InsightsDemoStep(UserManager<TandemUser> users, InstrumentCa
         {
             var course = Courses[i % Courses.Length];
             var therapist = therapists[i % 2];
-            var format = i % 3 == 1 ? EngagementFormat.TherapistLed : EngagementFormat.ClientLed;
-            var name = Names[i];
-            var user = TandemUser.Create(practice.Id, $"former{i + 1:00}@riverside.test", name, PersonRole.Client, "Europe/London", demo.Now.AddDays(-400));
+            var format = i / 2 % 5 is 1 or 3 ? EngagementFormat.TherapistLed : EngagementFormat.ClientLed;
+            var name = $"{FirstNames[i % FirstNames.Length]} {Surnames[i / FirstNames.Length % Surnames.Length]}";
+            var user = TandemUser.Create(practice.Id, $"former{i + 1:00}@riverside.test", name, PersonRole.Client, "Europe/London", demo.Now.AddDays(-800));
             var created = await users.CreateAsync(user);
             if (!created.Succeeded)
             {
                 throw new InvalidOperationException($"Demo former client {name}: {string.Join("; ", created.Errors.Select(e => e.Description))}");
             }
 
-            // Started 4 to 12 months ago; weekly sessions; ended a week after the last one.
-            var started = demo.Now.AddDays(-120 - (i * 9 % 240));
+            // Started 4 to 26 months ago, spread evenly; weekly sessions; ended a week after the last one.
+            var started = demo.Now.AddDays(-120 - (i * 173 % 660) - (i % 3));
             var engagement = Engagement.Start(practice.Id, $"Working together ({name.Split(' ')[0]})", format, therapist.Id, started);
             engagement.Add(user.Id, ParticipantRole.Client, started.AddDays(1));
             db.AgreementSignatures.Add(AgreementSignature.Sign(engagement, therapist.Id, version, "127.0.0.1", started.AddDays(2)));
@@ -100,12 +102,12 @@ public sealed class InsightsDemoStep(UserManager<TandemUser> users, InstrumentCa
                 if (s % 2 == 0)
                 {
                     var step = s / 2;
-                    var phq = Math.Clamp((int)Math.Round(course.Phq + (course.Slope * step)), 0, 27);
-                    var gad = Math.Clamp((int)Math.Round(course.Gad + (course.Slope * (0.4 + (i % 4 * 0.25)) * step)), 0, 21);
+                    var phq = Math.Clamp((int)Math.Round(course.Phq + (course.PhqSlope * step)), 0, 27);
+                    var gad = Math.Clamp((int)Math.Round(course.Gad + (course.GadSlope * step)), 0, 21);
                     var at = session.StartsAt.AddMinutes(-30);
                     measures.Add(demo, engagement, InstrumentCatalog.Phq9, user.Id, at, MeasuresDemoStep.Spread(phq, 9, 3), history);
                     measures.Add(demo, engagement, InstrumentCatalog.Gad7, user.Id, at.AddMinutes(5), MeasuresDemoStep.Spread(gad, 7, 3), history);
-                    db.Set<GoalRating>().Add(GoalRating.Create(engagement, goal, user.Id, Math.Clamp(2 + step - (course.Slope > 0 ? 2 * step : 0), 0, 10), null, at));
+                    db.Set<GoalRating>().Add(GoalRating.Create(engagement, goal, user.Id, Math.Clamp(2 + step - (course.PhqSlope > 0 ? 2 * step : 0), 0, 10), null, at));
                 }
 
                 if (s % 2 == 1)

@@ -1,28 +1,22 @@
 using System.Globalization;
-using Tandem.Features.Measures.Scoring;
+using Tandem.Features.Insights.Disclosure;
 
 namespace Tandem.Features.Insights;
 
-/// <summary>A count that may be suppressed (1 to 4 shows as "fewer than 5").</summary>
-public sealed record CountFigure(int? Value, bool Suppressed, string Text);
-
-/// <summary>A share of a group: shown only when the group (the denominator) has at least 5 people.</summary>
-public sealed record RateFigure(double? Value, int? Numerator, int? Denominator, bool Suppressed, string Text);
-
-/// <summary>A mean over at least 5 people, or suppressed.</summary>
-public sealed record MeanFigure(double? Value, int? N, bool Suppressed, string Text);
-
-/// <summary>Pre-post effect size (Cohen's d with the pre-treatment SD) and its 95% interval.</summary>
-public sealed record EffectSizeFigure(double? D, double? Lower, double? Upper, int? N, bool Suppressed, string Text);
-
-/// <summary>One person's first and last score of one measure in the period (at least two measurements).</summary>
+/// <summary>One person's first and last score of one measure.</summary>
 public sealed record ScorePair(int First, int Last);
 
+/// <summary>A cell of a disclosure-controlled table: its value and what may be shown of it.</summary>
+public readonly record struct Cell(int Value, CellLabel Label)
+{
+    public bool Shown => Label == CellLabel.Shown;
+}
+
 /// <summary>
-/// The outcome figures, as pure functions over per-person rows, so every figure is tested on
-/// hand-built cohorts. Privacy rule: any figure about fewer than <see cref="MinimumGroup"/>
-/// people is suppressed ("fewer than 5"), and so is a count of 1 to 4 people. Nothing here
-/// ever divides by zero: an empty group gives "no data yet", never NaN.
+/// Figures at the precision the page shows and no finer (rates as whole percents, means to one
+/// decimal, d to two), so the API and the page give away exactly the same. Which counts are
+/// shown is decided by <see cref="LinkedTable"/>; these functions only turn cells into text.
+/// Nothing here divides by zero: an empty group gives "no data yet", never NaN.
 /// </summary>
 public static class OutcomeStatistics
 {
@@ -30,93 +24,83 @@ public static class OutcomeStatistics
 
     public const string FewerThanFive = "fewer than 5";
 
+    public const string NotShown = "not shown";
+
     public const string NoData = "no data yet";
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static CountFigure Count(int value) =>
-        value is > 0 and < MinimumGroup
-            ? new CountFigure(null, true, FewerThanFive)
-            : new CountFigure(value, false, value.ToString("N0", Invariant));
+    public const string NotReported = "not reported for this period";
 
-    /// <summary>A count that is not about people (sessions): shown as is once its group is shown.</summary>
-    public static CountFigure Plain(int value) => new(value, false, value.ToString("N0", Invariant));
-
-    public static RateFigure Rate(int numerator, int denominator)
+    public static string? Reason(CellLabel label) => label switch
     {
-        if (denominator == 0)
+        CellLabel.Shown => null,
+        CellLabel.FewerThanFive => "fewer-than-5",
+        CellLabel.SmallGroup => "small-group",
+        CellLabel.Never => "not-reported",
+        _ => "hidden",
+    };
+
+    private static string HiddenText(CellLabel label) => label switch
+    {
+        CellLabel.FewerThanFive or CellLabel.SmallGroup => FewerThanFive,
+        CellLabel.Never => NotReported,
+        _ => NotShown,
+    };
+
+    public static CountFigure Count(Cell cell) => cell.Shown
+        ? new CountFigure(cell.Value, false, null, cell.Value.ToString("N0", Invariant))
+        : new CountFigure(null, true, Reason(cell.Label), HiddenText(cell.Label));
+
+    /// <summary>A count that is shown exactly when another one is (sessions held, shown when the people seen are).</summary>
+    public static CountFigure CountAlong(int value, Cell people) => people.Shown
+        ? new CountFigure(value, false, null, value.ToString("N0", Invariant))
+        : new CountFigure(null, true, Reason(people.Label), people.Label switch { CellLabel.SmallGroup => FewerThanFive, CellLabel.Never => NotReported, _ => NotShown });
+
+    /// <summary>Whole percent, halves away from zero (so 12.5% reads 13%, as most people round).</summary>
+    public static int WholePercent(int numerator, int denominator) =>
+        (int)Math.Round(100m * numerator / denominator, 0, MidpointRounding.AwayFromZero);
+
+    public static RateFigure Rate(Cell numerator, Cell denominator)
+    {
+        if (denominator.Shown && denominator.Value == 0)
         {
-            return new RateFigure(null, null, 0, false, NoData);
+            return new RateFigure(null, null, 0, false, null, NoData);
         }
 
-        if (denominator < MinimumGroup)
+        if (numerator.Shown && denominator.Shown)
         {
-            return new RateFigure(null, null, null, true, FewerThanFive);
+            var percent = WholePercent(numerator.Value, denominator.Value);
+            return new RateFigure(percent, numerator.Value, denominator.Value, false, null, $"{percent}%");
         }
 
-        var value = (double)numerator / denominator;
-        return new RateFigure(value, numerator, denominator, false, Percent(value));
+        var label = !denominator.Shown && denominator.Label is CellLabel.SmallGroup or CellLabel.FewerThanFive or CellLabel.Never ? denominator.Label : numerator.Label;
+        if (label == CellLabel.Shown)
+        {
+            label = CellLabel.Hidden;
+        }
+
+        return new RateFigure(null, null, null, true, Reason(label), HiddenText(label));
     }
 
     public static MeanFigure Mean(IReadOnlyCollection<double> values, string format = "0.0")
     {
+        ArgumentNullException.ThrowIfNull(values);
         if (values.Count == 0)
         {
-            return new MeanFigure(null, 0, false, NoData);
+            return new MeanFigure(null, false, null, NoData);
         }
 
         if (values.Count < MinimumGroup)
         {
-            return new MeanFigure(null, null, true, FewerThanFive);
+            return new MeanFigure(null, true, "fewer-than-5", FewerThanFive);
         }
 
-        var mean = values.Average();
-        return new MeanFigure(mean, values.Count, false, mean.ToString(format, Invariant));
+        var mean = Math.Round(values.Average(), 1, MidpointRounding.AwayFromZero);
+        return new MeanFigure(mean, false, null, mean.ToString(format, Invariant));
     }
 
-    public static string Percent(double share) => (share * 100).ToString("0", Invariant) + "%";
-
-    /// <summary>
-    /// NHS Talking Therapies figures for one measure: reliable improvement and reliable
-    /// deterioration over everyone with two or more measurements; recovery and reliable
-    /// recovery over those at caseness at their first measurement.
-    /// </summary>
-    public static MeasureOutcome ForMeasure(StandardMeasure measure, IReadOnlyList<ScorePair> pairs)
-    {
-        ArgumentNullException.ThrowIfNull(measure);
-        ArgumentNullException.ThrowIfNull(pairs);
-        var outcomes = pairs.Select(p => ChangeRules.ForOne(measure, new MeasurePair(p.First, p.Last))).ToList();
-        return Summarise(measure.InstrumentId, measure.Name, outcomes, EffectSize(pairs), pairs);
-    }
-
-    /// <summary>PHQ-9 and GAD-7 together, per person (the NHS Talking Therapies paired rule in <see cref="ChangeRules.Paired"/>).</summary>
-    public static MeasureOutcome Paired(IReadOnlyList<(ScorePair? Phq9, ScorePair? Gad7)> people)
-    {
-        ArgumentNullException.ThrowIfNull(people);
-        var outcomes = people.Where(p => p.Phq9 is not null || p.Gad7 is not null)
-            .Select(p => ChangeRules.Paired(
-                p.Phq9 is { } a ? new MeasurePair(a.First, a.Last) : null,
-                p.Gad7 is { } b ? new MeasurePair(b.First, b.Last) : null))
-            .ToList();
-        return Summarise("phq-9+gad-7", "PHQ-9 + GAD-7", outcomes, null, null);
-    }
-
-    private static MeasureOutcome Summarise(string key, string name, List<PairedOutcome> outcomes, EffectSizeFigure? effect, IReadOnlyList<ScorePair>? pairs)
-    {
-        var people = outcomes.Count;
-        var cases = outcomes.Count(o => o.CaseAtStart);
-        return new MeasureOutcome(
-            key,
-            name,
-            Count(people),
-            Rate(outcomes.Count(o => o.Change == ReliableChange.Improvement), people),
-            Rate(outcomes.Count(o => o.Recovery is RecoveryStatus.Recovered or RecoveryStatus.ReliablyRecovered), cases),
-            Rate(outcomes.Count(o => o.Recovery == RecoveryStatus.ReliablyRecovered), cases),
-            Rate(outcomes.Count(o => o.Change == ReliableChange.Deterioration), people),
-            pairs is null ? null : Mean(pairs.Select(p => (double)p.First).ToList()),
-            pairs is null ? null : Mean(pairs.Select(p => (double)p.Last).ToList()),
-            effect);
-    }
+    public static MeanFigure HiddenMean(CellLabel label) => new(null, true, Reason(label), HiddenText(label));
 
     /// <summary>
     /// Cohen's d for a pre-post change standardised by the pre-treatment SD (Becker 1988):
@@ -131,12 +115,12 @@ public static class OutcomeStatistics
         var n = pairs.Count;
         if (n == 0)
         {
-            return new EffectSizeFigure(null, null, null, 0, false, NoData);
+            return new EffectSizeFigure(null, null, null, false, null, NoData);
         }
 
         if (n < MinimumGroup)
         {
-            return new EffectSizeFigure(null, null, null, null, true, FewerThanFive);
+            return new EffectSizeFigure(null, null, null, true, "fewer-than-5", FewerThanFive);
         }
 
         var first = pairs.Select(p => (double)p.First).ToArray();
@@ -144,22 +128,25 @@ public static class OutcomeStatistics
         var sdFirst = StandardDeviation(first);
         if (sdFirst == 0)
         {
-            return new EffectSizeFigure(null, null, null, n, false, "not defined (everyone started at the same score)");
+            return new EffectSizeFigure(null, null, null, false, null, "not defined (everyone started at the same score)");
         }
 
         var d = (first.Average() - last.Average()) / sdFirst;
         var r = Correlation(first, last);
         if (r is null)
         {
-            return new EffectSizeFigure(d, null, null, n, false, d.ToString("0.00", Invariant));
+            var rounded = Round2(d);
+            return new EffectSizeFigure(rounded, null, null, false, null, rounded.ToString("0.00", Invariant));
         }
 
         var se = Math.Sqrt((2 * (1 - r.Value) / n) + (d * d / (2.0 * n)));
-        var lower = d - (1.96 * se);
-        var upper = d + (1.96 * se);
-        return new EffectSizeFigure(d, lower, upper, n,
-            false, string.Create(Invariant, $"{d:0.00} (95% CI {lower:0.00} to {upper:0.00})"));
+        var (dd, lower, upper) = (Round2(d), Round2(d - (1.96 * se)), Round2(d + (1.96 * se)));
+        return new EffectSizeFigure(dd, lower, upper, false, null, string.Create(Invariant, $"{dd:0.00} (95% CI {lower:0.00} to {upper:0.00})"));
     }
+
+    public static EffectSizeFigure HiddenEffectSize(CellLabel label) => new(null, null, null, true, Reason(label), HiddenText(label));
+
+    private static double Round2(double v) => Math.Round(v, 2, MidpointRounding.AwayFromZero);
 
     /// <summary>Sample standard deviation (n - 1); 0 for fewer than two values.</summary>
     public static double StandardDeviation(IReadOnlyList<double> values)
@@ -196,24 +183,4 @@ public static class OutcomeStatistics
 
         return sxx == 0 || syy == 0 ? null : sxy / Math.Sqrt(sxx * syy);
     }
-
-    /// <summary>Dropout: of the engagements that ended, the share that ended before their third held session.</summary>
-    public static RateFigure Dropout(IReadOnlyList<int> heldSessionsOfEndedEngagements)
-    {
-        ArgumentNullException.ThrowIfNull(heldSessionsOfEndedEngagements);
-        return Rate(heldSessionsOfEndedEngagements.Count(s => s < 3), heldSessionsOfEndedEngagements.Count);
-    }
 }
-
-/// <summary>The outcome figures of one measure (or both together) for one group.</summary>
-public sealed record MeasureOutcome(
-    string Key,
-    string Name,
-    CountFigure People,
-    RateFigure ReliableImprovement,
-    RateFigure Recovery,
-    RateFigure ReliableRecovery,
-    RateFigure ReliableDeterioration,
-    MeanFigure? MeanFirst,
-    MeanFigure? MeanLast,
-    EffectSizeFigure? EffectSize);

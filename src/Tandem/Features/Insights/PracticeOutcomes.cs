@@ -1,520 +1,262 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Audit;
 using Tandem.Features.Engagements;
-using Tandem.Features.Measures;
-using Tandem.Features.Measures.Instruments;
-using Tandem.Features.Measures.Scoring;
-using Tandem.Features.Plans;
 using Tandem.Features.Practices;
-using Tandem.Features.Sessions;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Security;
 
 namespace Tandem.Features.Insights;
 
 /// <summary>
-/// The practice outcome report: one use case for the page, the API and the CSV. The database
-/// does the heavy reduction (millions of responses to one row per person and measure, with
-/// count, sum, first and last score; sessions to one row per engagement), all inside the
-/// practice's query filter; the figures are then computed by <see cref="OutcomeStatistics"/>.
-/// A practice admin sees the whole practice, by therapist and by format; a therapist sees
-/// their own caseload only. Everyone else is refused (404).
+/// The practice outcome report: one use case for the page, the API and the CSV. A practice
+/// admin sees the whole practice, by format and by therapist; a therapist their own caseload;
+/// everyone else is refused (404). Periods are whole calendar months, quarters or years that
+/// are over, in the practice's time zone; figures go through disclosure control
+/// (docs/outcome-disclosure.md) and are given at the precision the page shows. Every read is
+/// audited with the group and the period.
 /// </summary>
-public sealed class PracticeOutcomes(TandemDbContext db, CurrentUser me, AuditTrail audit, TimeProvider time)
+public sealed class PracticeOutcomes(TandemDbContext db, CurrentUser me, AuditTrail audit, TimeProvider time, IMemoryCache cache)
 {
-    public const int MaxYears = 10;
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    private static readonly string[] Instruments =
-        [InstrumentCatalog.Phq9, InstrumentCatalog.Gad7, InstrumentCatalog.CollaborationCheck, InstrumentCatalog.CollaborationCheckTherapist];
-
-    private static readonly string[] CollaborationInstruments = [InstrumentCatalog.CollaborationCheck, InstrumentCatalog.CollaborationCheckTherapist];
-
-    /// <summary>The period in the viewer's time zone: from and to are whole days, both included; default the last 12 months.</summary>
-    public (DateOnly From, DateOnly To) ResolvePeriod(DateOnly? from, DateOnly? to)
+    /// <summary>Today in the practice's time zone, and that zone.</summary>
+    public async Task<(DateOnly Today, TimeZoneInfo Zone)> TodayAsync(CancellationToken ct = default)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), TimeZones.Find(me.TimeZone)).DateTime);
-        var end = to ?? today;
-        var start = from ?? end.AddMonths(-12).AddDays(1);
-        var errors = new Dictionary<string, string[]>();
-        if (start > end)
-        {
-            errors["from"] = ["The start of the period is after its end."];
-        }
-        else if (end.DayNumber - start.DayNumber > 366 * MaxYears)
-        {
-            errors["from"] = [$"Choose a period of at most {MaxYears} years."];
-        }
-
-        if (start.Year < 2000 || end.Year > 2200)
-        {
-            errors["period"] = ["Choose dates between the year 2000 and 2200."];
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new DomainException("Check the period.", DomainError.Invalid, errors);
-        }
-
-        return (start, end);
-    }
-
-    public async Task<OutcomeReport> ReportAsync(DateOnly? from, DateOnly? to, CancellationToken ct = default)
-    {
-        var data = await LoadAsync(from, to, ct);
-        await audit.RecordAsync(new AuditEvent
-        {
-            Action = AuditAction.Read,
-            ObjectType = "OutcomeReport",
-            ObjectId = data.IsPractice ? "practice" : $"caseload:{me.Id}",
-            DataCategory = AuditCategories.Clinical,
-            Purpose = AuditPurposes.Administration,
-        }, ct);
-
-        var engagements = data.Engagements;
-        var overall = Group("all", data.IsPractice ? "Whole practice" : "Your caseload", engagements, data);
-        var byFormat = new[] { EngagementFormat.ClientLed, EngagementFormat.TherapistLed }
-            .Select(f => Group(f.ToString(), f == EngagementFormat.ClientLed ? "Client-led" : "Therapist-led", engagements.Where(e => e.Format == f).ToList(), data))
-            .ToList();
-        List<GroupReport>? byTherapist = null;
-        if (data.IsPractice)
-        {
-            byTherapist = data.TherapistNames
-                .OrderBy(t => t.Value, StringComparer.CurrentCulture)
-                .Select(t => Group(t.Key.ToString(), t.Value, engagements.Where(e => e.Therapists.Contains(t.Key)).ToList(), data))
-                .ToList();
-        }
-
-        var overTime = await CollaborationOverTimeAsync(data, ct);
-        return new OutcomeReport(
-            data.IsPractice ? "practice" : "caseload",
-            overall.Label,
-            data.From,
-            data.To,
-            OutcomeStatistics.MinimumGroup,
-            overall,
-            byFormat,
-            byTherapist,
-            overTime,
-            OutcomeDefinitions.All);
+        var practiceId = me.PracticeId;
+        var zoneId = await db.Practices.AsNoTracking().Where(p => p.Id == practiceId).Select(p => p.TimeZone).FirstOrDefaultAsync(ct);
+        var zone = TimeZones.Find(zoneId);
+        return (OutcomeData.Day(time.GetUtcNow(), zone), zone);
     }
 
     /// <summary>
-    /// De-identified rows for the admin (one per client and engagement): no names, no ids, no
-    /// dates finer than a quarter, therapists as T1, T2... and rows in random order. Refused
-    /// when the practice has fewer than 5 people in the period.
+    /// The period to report: <paramref name="period"/> ("2026", "2026-Q3", "2026-07"), or the
+    /// smallest calendar month, quarter or year that holds <paramref name="from"/> to
+    /// <paramref name="to"/> (said in the note), or by default the last quarter that is over.
+    /// A period still running, or days in two different years, are refused with a sentence.
     /// </summary>
-    public async Task<string> CsvAsync(DateOnly? from, DateOnly? to, CancellationToken ct = default)
+    public static (ReportPeriod Period, string? Note) ResolvePeriod(string? period, DateOnly? from, DateOnly? to, DateOnly today)
+    {
+        ReportPeriod chosen;
+        string? note = null;
+        if (!string.IsNullOrWhiteSpace(period))
+        {
+            chosen = ReportPeriod.TryParse(period) ?? throw Refuse("period",
+                "Choose a period as a year (2026), a quarter (2026-Q3) or a month (2026-07), between 2000 and 2200.");
+        }
+        else if (from is not null || to is not null)
+        {
+            var (f, t) = (from ?? to!.Value, to ?? from!.Value);
+            if (f.Year < 2000 || t.Year > 2200)
+            {
+                throw Refuse("period", "Choose dates between the year 2000 and 2200.");
+            }
+
+            chosen = ReportPeriod.Covering(f, t) ?? throw Refuse("period",
+                $"Reports cover one calendar month, quarter or year, and {Day(f)} to {Day(t)} falls in two years. Ask for each year, quarter or month on its own.");
+            if (chosen.From != f || chosen.To != t)
+            {
+                note = $"You asked for {Day(f)} to {Day(t)}. Reports cover whole calendar months, quarters or years, so this shows {chosen.Label}, the shortest one that holds those days.";
+            }
+        }
+        else
+        {
+            chosen = ReportPeriod.LastQuarterBefore(today);
+        }
+
+        if (!chosen.IsOver(today))
+        {
+            throw Refuse("period", chosen.To < today
+                ? $"{chosen.ShortLabel}'s figures appear when its quarter is over, on {Day(chosen.ShownFrom)}: months are shown with their quarter, so a month of very few people can be protected by the others."
+                : $"{chosen.ShortLabel} is not over yet: its figures appear on {Day(chosen.ShownFrom)}. A period still running changes from day to day, and comparing two days could point to one person.");
+        }
+
+        return (chosen, note);
+    }
+
+    private static string Day(DateOnly d) => d.ToString("d MMMM yyyy", Inv);
+
+    private static DomainException Refuse(string field, string sentence) =>
+        new(sentence, DomainError.BadRequest, new Dictionary<string, string[]> { [field] = [sentence] });
+
+    /// <summary>The periods the picker offers: the last 8 quarters, 5 years and 12 months that can be reported.</summary>
+    public static IReadOnlyList<ReportPeriod> Offered(DateOnly today)
+    {
+        var list = new List<ReportPeriod>();
+        var quarter = ReportPeriod.LastQuarterBefore(today);
+        for (var i = 0; i < 8; i++)
+        {
+            var start = quarter.From.AddMonths(-3 * i);
+            list.Add(ReportPeriod.QuarterOf(start.Year, ((start.Month - 1) / 3) + 1));
+        }
+
+        for (var y = today.Year - 1; y >= today.Year - 5; y--)
+        {
+            list.Add(ReportPeriod.YearOf(y));
+        }
+
+        for (var m = quarter.To.AddMonths(-11); m <= quarter.To; m = m.AddMonths(1))
+        {
+            list.Add(ReportPeriod.MonthOf(m.Year, m.Month));
+        }
+
+        list.Reverse(list.Count - 12, 12);
+
+        return list;
+    }
+
+    private void RequireStaff()
+    {
+        if (me.Role is not (PersonRole.PracticeAdmin or PersonRole.Therapist))
+        {
+            throw DomainException.NotFound();
+        }
+    }
+
+    internal string Scope => me.Role == PersonRole.PracticeAdmin ? "practice" : "caseload";
+
+    internal Task AuditAsync(string objectType, ReportPeriod period, string purpose, CancellationToken ct) => audit.RecordAsync(new AuditEvent
+    {
+        Action = objectType == "OutcomeReportCsv" ? AuditAction.Execute : AuditAction.Read,
+        ObjectType = objectType,
+        // The group and the period: "practice 2026-Q3", or "caseload 2026-Q3" for the therapist reading (the entry's user).
+        ObjectId = $"{Scope} {period.Key}",
+        DataCategory = AuditCategories.Aggregate,
+        Purpose = purpose,
+    }, ct);
+
+    internal async Task<(OutcomeData Data, string? Note, DateOnly Today)> LoadAsync(string? period, DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        RequireStaff();
+        var (today, zone) = await TodayAsync(ct);
+        ReportPeriod chosen;
+        string? note;
+        try
+        {
+            (chosen, note) = ResolvePeriod(period, from, to, today);
+        }
+        catch (DomainException)
+        {
+            // Who asked for which period is part of the record, even when the answer was no.
+            var asked = period ?? $"{from:yyyy-MM-dd}..{to:yyyy-MM-dd}";
+            await audit.RecordAsync(new AuditEvent
+            {
+                Action = AuditAction.Read,
+                ObjectType = "OutcomeReport",
+                ObjectId = $"{Scope} {asked[..Math.Min(asked.Length, 40)]}",
+                DataCategory = AuditCategories.Aggregate,
+                Purpose = AuditPurposes.Administration,
+                Outcome = AuditOutcome.Refused,
+            }, ct);
+            throw;
+        }
+
+        var data = await OutcomeData.LoadAsync(db, me.Role == PersonRole.PracticeAdmin, me.Id, chosen, zone, ct);
+        return (data, note, today);
+    }
+
+    public async Task<OutcomeReport> ReportAsync(string? period, DateOnly? from, DateOnly? to, CancellationToken ct = default)
+    {
+        var (data, note, _) = await LoadAsync(period, from, to, ct);
+        await AuditAsync("OutcomeReport", data.Period, AuditPurposes.Administration, ct);
+        return Build(data, note);
+    }
+
+    internal static ReportGroups GroupsOf(OutcomeData data)
+    {
+        if (!data.IsPractice)
+        {
+            return new ReportGroups("Your caseload", null);
+        }
+
+        var year = ReportPeriod.YearOf(data.Period.Year);
+        var present = data.Engagements
+            .Where(e => e.Started <= year.To && (e.Ended is null || e.Ended >= year.From))
+            .Select(e => e.TherapistGroup).Distinct().ToList();
+        var therapists = present.Where(g => g != ReportGroups.Shared)
+            .Select(g => (Key: g, Label: data.TherapistNames.GetValueOrDefault(g, "Former therapist")))
+            .OrderBy(t => t.Label, StringComparer.CurrentCulture).ThenBy(t => t.Key, StringComparer.Ordinal)
+            .ToList();
+        if (present.Contains(ReportGroups.Shared))
+        {
+            therapists.Add((ReportGroups.Shared, "Shared by 2 or more therapists"));
+        }
+
+        return new ReportGroups("Whole practice", therapists);
+    }
+
+    private OutcomeReport Build(OutcomeData data, string? note)
+    {
+        var groups = GroupsOf(data);
+        int FirstMonth(int g) => data.FirstMonthOf(groups.All[g].Key);
+        var finished = OutcomeTables.Finished(groups, data.FinishedInYear, data.Period, cache);
+        var activity = OutcomeTables.Activity(groups, data.Period.Year, data.Engagements, data.SessionMonths, data.Period, FirstMonth, cache);
+        var snapshot = OutcomeTables.Engagements(groups, data.Engagements, data.Period.To);
+        var open = OutcomeTables.InTreatment(groups, data.OpenAtEnd);
+        var p = OutcomeTables.IndexOf(data.Period);
+        var showTherapists = data.Period.Kind != PeriodKind.Month;
+
+        var reports = new List<GroupReport>();
+        for (var g = 0; g < groups.All.Count; g++)
+        {
+            reports.Add(GroupFigures.Build(data, groups, g, p, finished, activity, snapshot, open));
+        }
+
+        return new OutcomeReport(
+            data.IsPractice ? "practice" : "caseload",
+            reports[0].Label,
+            new PeriodInfo(data.Period.Key, data.Period.Kind.ToString().ToLowerInvariant(), data.Period.Label, data.Period.From, data.Period.To, note),
+            OutcomeStatistics.MinimumGroup,
+            reports[0],
+            reports.GetRange(1, 2),
+            !groups.ByTherapist ? null : showTherapists ? reports.Skip(ReportGroups.FirstTherapist).Where(r => !IsEmpty(r)).ToList() : [],
+            GroupFigures.CollaborationOverTime(data),
+            OutcomeDefinitions.All);
+    }
+
+    private static bool IsEmpty(GroupReport r) => r.Activity.Started.Value == 0 && r.Activity.Ended.Value == 0 && r.Activity.Active.Value == 0
+        && r.Activity.Paused.Value == 0 && r.Finished.Courses.Value == 0 && r.InTreatment.Courses.Value == 0;
+
+    /// <summary>
+    /// The page: the report (audited as a read) and, for the admin, what the CSV of the same
+    /// period would hold (rows and rows withheld), or why there is none.
+    /// </summary>
+    public async Task<OutcomesView> PageAsync(string? period, DateOnly? from, DateOnly? to, CancellationToken ct = default)
+    {
+        var (data, note, _) = await LoadAsync(period, from, to, ct);
+        await AuditAsync("OutcomeReport", data.Period, AuditPurposes.Administration, ct);
+        var report = Build(data, note);
+        if (me.Role != PersonRole.PracticeAdmin)
+        {
+            return new OutcomesView(report, null, null);
+        }
+
+        try
+        {
+            return new OutcomesView(report, OutcomeCsv.Build(data, GroupsOf(data)).Summary, null);
+        }
+        catch (DomainException ex)
+        {
+            return new OutcomesView(report, null, ex.Message);
+        }
+    }
+
+    /// <summary>For the CSV: the audit, the scope check and the data, in one place with the report.</summary>
+    internal async Task<(OutcomeData Data, DateOnly Today)> CsvDataAsync(string? period, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
         if (me.Role != PersonRole.PracticeAdmin)
         {
-            throw new DomainException("Not found.", DomainError.NotFound);
+            throw DomainException.NotFound();
         }
 
-        var data = await LoadAsync(from, to, ct);
-        var people = data.Engagements.SelectMany(e => e.Clients.Select(c => (Engagement: e, Client: c))).ToList();
-        if (people.Select(p => p.Client).Distinct().Count() < OutcomeStatistics.MinimumGroup)
-        {
-            throw new DomainException("This period has fewer than 5 people, so there is nothing to download without revealing someone.", DomainError.Invalid);
-        }
-
-        await audit.RecordAsync(new AuditEvent
-        {
-            Action = AuditAction.Execute,
-            ObjectType = "OutcomeReportCsv",
-            ObjectId = "practice",
-            DataCategory = AuditCategories.Clinical,
-            Purpose = AuditPurposes.Export,
-        }, ct);
-
-        var therapistCodes = data.TherapistNames.Keys.OrderBy(_ => Random.Shared.Next())
-            .Select((id, i) => (id, Code: "T" + (i + 1).ToString(CultureInfo.InvariantCulture))).ToDictionary(x => x.id, x => x.Code);
-        var rows = people.OrderBy(_ => Random.Shared.Next()).ToList();
-        var csv = new StringBuilder();
-        csv.AppendLine("row,format,therapists,started_quarter,status,sessions_held,phq9_scores,phq9_first,phq9_last,phq9_change,phq9_recovery,gad7_scores,gad7_first,gad7_last,gad7_change,gad7_recovery,combined_change,combined_recovery,collaboration_client_mean,collaboration_therapist_mean,goal_rating_change");
-        var inv = CultureInfo.InvariantCulture;
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var (e, client) = rows[i];
-            var phq = data.Pair(e.Id, client, InstrumentCatalog.Phq9);
-            var gad = data.Pair(e.Id, client, InstrumentCatalog.Gad7);
-            var phqOutcome = phq is null ? null : ChangeRules.ForOne(StandardMeasure.Phq9, new MeasurePair(phq.First, phq.Last));
-            var gadOutcome = gad is null ? null : ChangeRules.ForOne(StandardMeasure.Gad7, new MeasurePair(gad.First, gad.Last));
-            var both = phq is null && gad is null ? null : ChangeRules.Paired(
-                phq is null ? null : new MeasurePair(phq.First, phq.Last), gad is null ? null : new MeasurePair(gad.First, gad.Last));
-            var clientMean = data.Mean(e.Id, client, InstrumentCatalog.CollaborationCheck);
-            var therapistMean = data.TherapistCollaborationMean(e);
-            var goalChanges = data.GoalChanges(e.Id, client);
-            var started = TimeZoneInfo.ConvertTime(e.CreatedAt, data.Zone);
-            string[] cells =
-            [
-                (i + 1).ToString(inv),
-                e.Format == EngagementFormat.ClientLed ? "client-led" : "therapist-led",
-                string.Join(' ', e.Therapists.Select(t => therapistCodes.GetValueOrDefault(t, "T?")).Order(StringComparer.Ordinal)),
-                $"{started.Year}-Q{((started.Month - 1) / 3) + 1}",
-                e.EndedAt is { } ended && ended < data.ToUtc ? "ended" : "open",
-                data.SessionsInPeriod(e.Id).ToString(inv),
-                data.Count(e.Id, client, InstrumentCatalog.Phq9).ToString(inv),
-                phq?.First.ToString(inv) ?? "",
-                phq?.Last.ToString(inv) ?? "",
-                Change(phqOutcome),
-                Recovery(phqOutcome),
-                data.Count(e.Id, client, InstrumentCatalog.Gad7).ToString(inv),
-                gad?.First.ToString(inv) ?? "",
-                gad?.Last.ToString(inv) ?? "",
-                Change(gadOutcome),
-                Recovery(gadOutcome),
-                Change(both),
-                Recovery(both),
-                clientMean?.ToString("0.0", inv) ?? "",
-                therapistMean?.ToString("0.0", inv) ?? "",
-                goalChanges.Count == 0 ? "" : goalChanges.Average().ToString("0.0", inv),
-            ];
-            csv.AppendLine(string.Join(',', cells));
-        }
-
-        return csv.ToString();
-
-        static string Change(PairedOutcome? o) => o is null ? "" : o.Change switch
-        {
-            ReliableChange.Improvement => "reliable-improvement",
-            ReliableChange.Deterioration => "reliable-deterioration",
-            ReliableChange.Mixed => "mixed",
-            _ => "no-reliable-change",
-        };
-
-        static string Recovery(PairedOutcome? o) => o is null ? "" : o.Recovery switch
-        {
-            RecoveryStatus.ReliablyRecovered => "reliable-recovery",
-            RecoveryStatus.Recovered => "recovery",
-            RecoveryStatus.NotRecovered => "not-recovered",
-            _ => "not-a-case-at-start",
-        };
+        var (data, _, today) = await LoadAsync(period, from, to, ct);
+        return (data, today);
     }
 
-    private static GroupReport Group(string key, string label, IReadOnlyList<ScopedEngagement> engagements, OutcomeData data)
-    {
-        var clients = engagements.SelectMany(e => e.Clients).Distinct().Count();
-        if (clients is > 0 and < OutcomeStatistics.MinimumGroup)
-        {
-            return Suppressed(key, label);
-        }
-
-        var pairsBy = (string instrument) => engagements
-            .SelectMany(e => e.Clients.Select(c => data.Pair(e.Id, c, instrument)))
-            .OfType<ScorePair>()
-            .ToList();
-        var phq = pairsBy(InstrumentCatalog.Phq9);
-        var gad = pairsBy(InstrumentCatalog.Gad7);
-        var paired = engagements.SelectMany(e => e.Clients.Select(c => (data.Pair(e.Id, c, InstrumentCatalog.Phq9), data.Pair(e.Id, c, InstrumentCatalog.Gad7)))).ToList();
-
-        var clientMeans = engagements.SelectMany(e => e.Clients.Select(c => data.Mean(e.Id, c, InstrumentCatalog.CollaborationCheck))).OfType<double>().ToList();
-        var therapistMeans = engagements.Select(data.TherapistCollaborationMean).OfType<double>().ToList();
-        var gaps = engagements
-            .Select(e => (Therapist: data.TherapistCollaborationMean(e), Client: Average(e.Clients.Select(c => data.Mean(e.Id, c, InstrumentCatalog.CollaborationCheck)))))
-            .Where(x => x.Therapist is not null && x.Client is not null)
-            .Select(x => x.Therapist!.Value - x.Client!.Value)
-            .ToList();
-        var goalChanges = engagements.SelectMany(e => e.Clients.Select(c => (Client: c, Changes: data.GoalChanges(e.Id, c)))).Where(x => x.Changes.Count > 0).ToList();
-        var goalPeople = goalChanges.Select(x => x.Client).Distinct().Count();
-        var allGoalChanges = goalChanges.SelectMany(x => x.Changes).Select(c => (double)c).ToList();
-
-        return new GroupReport(
-            key,
-            label,
-            OutcomeStatistics.Count(clients),
-            false,
-            OutcomeStatistics.Count(engagements.Count(e => e.CreatedAt >= data.FromUtc)),
-            OutcomeStatistics.Count(engagements.Count),
-            OutcomeStatistics.Count(engagements.Count(e => e.EndedAt is { } end && end >= data.FromUtc && end < data.ToUtc)),
-            OutcomeStatistics.Plain(engagements.Sum(e => data.SessionsInPeriod(e.Id))),
-            OutcomeStatistics.Dropout(engagements.Where(e => e.EndedAt is { } end && end >= data.FromUtc && end < data.ToUtc).Select(e => data.SessionsEver(e.Id)).ToList()),
-            [
-                OutcomeStatistics.ForMeasure(StandardMeasure.Phq9, phq),
-                OutcomeStatistics.ForMeasure(StandardMeasure.Gad7, gad),
-                OutcomeStatistics.Paired(paired),
-            ],
-            new CollaborationFigures(
-                OutcomeStatistics.Mean(clientMeans),
-                OutcomeStatistics.Mean(therapistMeans),
-                OutcomeStatistics.Mean(gaps, "+0.0;-0.0;0.0")),
-            new GoalFigures(
-                goalPeople is > 0 and < OutcomeStatistics.MinimumGroup
-                    ? new MeanFigure(null, null, true, OutcomeStatistics.FewerThanFive)
-                    : OutcomeStatistics.Mean(allGoalChanges, "+0.0;-0.0;0.0"),
-                OutcomeStatistics.Count(allGoalChanges.Count)));
-    }
-
-    private static GroupReport Suppressed(string key, string label)
-    {
-        var count = new CountFigure(null, true, OutcomeStatistics.FewerThanFive);
-        var rate = new RateFigure(null, null, null, true, OutcomeStatistics.FewerThanFive);
-        var mean = new MeanFigure(null, null, true, OutcomeStatistics.FewerThanFive);
-        var effect = new EffectSizeFigure(null, null, null, null, true, OutcomeStatistics.FewerThanFive);
-        MeasureOutcome Measure(string k, string name, bool withMeans) => new(k, name, count, rate, rate, rate, rate, withMeans ? mean : null, withMeans ? mean : null, withMeans ? effect : null);
-        return new GroupReport(key, label, count, true, count, count, count, count, rate,
-            [Measure(StandardMeasure.Phq9.InstrumentId, StandardMeasure.Phq9.Name, true), Measure(StandardMeasure.Gad7.InstrumentId, StandardMeasure.Gad7.Name, true), Measure("phq-9+gad-7", "PHQ-9 + GAD-7", false)],
-            new CollaborationFigures(mean, mean, mean),
-            new GoalFigures(mean, count));
-    }
-
-    private static double? Average(IEnumerable<double?> values)
-    {
-        var list = values.OfType<double>().ToList();
-        return list.Count == 0 ? null : list.Average();
-    }
-
-    private async Task<List<CollaborationPoint>> CollaborationOverTimeAsync(OutcomeData data, CancellationToken ct)
-    {
-        var points = new List<CollaborationPoint>();
-        foreach (var (label, start, end) in Buckets(data.From, data.To))
-        {
-            var fromUtc = Utc(start, data.Zone);
-            var toUtc = Utc(end.AddDays(1), data.Zone);
-            var rows = await Scoped(db.Set<MeasureResponse>().AsNoTracking(), data)
-                .Where(r => r.Total != null && r.SubmittedAt >= fromUtc && r.SubmittedAt < toUtc && CollaborationInstruments.Contains(r.InstrumentId))
-                .GroupBy(r => new { r.EngagementId, r.RespondentId, r.InstrumentId })
-                .Select(g => new { g.Key.EngagementId, g.Key.RespondentId, g.Key.InstrumentId, Mean = g.Average(r => (double)r.Total!.Value) })
-                .ToListAsync(ct);
-            var inScope = rows.Where(r => data.ById.ContainsKey(r.EngagementId)).ToList();
-            var client = inScope.Where(r => r.InstrumentId == InstrumentCatalog.CollaborationCheck).ToList();
-            var therapist = inScope.Where(r => r.InstrumentId == InstrumentCatalog.CollaborationCheckTherapist)
-                .GroupBy(r => r.EngagementId).Select(g => (Engagement: g.Key, Mean: g.Average(x => x.Mean))).ToList();
-            var clientByEngagement = client.GroupBy(r => r.EngagementId).ToDictionary(g => g.Key, g => g.Average(x => x.Mean));
-            var gaps = therapist.Where(t => clientByEngagement.ContainsKey(t.Engagement)).Select(t => t.Mean - clientByEngagement[t.Engagement]).ToList();
-            points.Add(new CollaborationPoint(
-                label, start, end,
-                OutcomeStatistics.Mean(client.Select(c => c.Mean).ToList()),
-                OutcomeStatistics.Mean(therapist.Select(t => t.Mean).ToList()),
-                OutcomeStatistics.Mean(gaps, "+0.0;-0.0;0.0")));
-        }
-
-        return points;
-    }
-
-    /// <summary>Months for a period up to a year, quarters up to three years, years beyond: never more than a dozen or so points.</summary>
-    internal static IEnumerable<(string Label, DateOnly From, DateOnly To)> Buckets(DateOnly from, DateOnly to)
-    {
-        var months = ((to.Year - from.Year) * 12) + to.Month - from.Month + 1;
-        var step = months <= 13 ? 1 : months <= 39 ? 3 : 12;
-        var cursor = step switch
-        {
-            1 => new DateOnly(from.Year, from.Month, 1),
-            3 => new DateOnly(from.Year, (((from.Month - 1) / 3) * 3) + 1, 1),
-            _ => new DateOnly(from.Year, 1, 1),
-        };
-        while (cursor <= to)
-        {
-            var next = cursor.AddMonths(step);
-            var start = cursor < from ? from : cursor;
-            var end = next.AddDays(-1) > to ? to : next.AddDays(-1);
-            var label = step switch
-            {
-                1 => cursor.ToString("MMM yyyy", CultureInfo.InvariantCulture),
-                3 => $"Q{((cursor.Month - 1) / 3) + 1} {cursor.Year}",
-                _ => cursor.Year.ToString(CultureInfo.InvariantCulture),
-            };
-            yield return (label, start, end);
-            cursor = next;
-        }
-    }
-
-    private static IQueryable<MeasureResponse> Scoped(IQueryable<MeasureResponse> source, OutcomeData data)
-    {
-        var caseload = data.Caseload;
-        return data.IsPractice ? source : source.Where(r => caseload.Contains(r.EngagementId));
-    }
-
-    private static DateTimeOffset Utc(DateOnly day, TimeZoneInfo zone)
-    {
-        var wall = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        if (zone.IsInvalidTime(wall))
-        {
-            wall = wall.AddHours(1);
-        }
-
-        return new DateTimeOffset(wall, zone.GetUtcOffset(wall)).ToUniversalTime();
-    }
-
-    private async Task<OutcomeData> LoadAsync(DateOnly? fromDay, DateOnly? toDay, CancellationToken ct)
-    {
-        var isPractice = me.Role == PersonRole.PracticeAdmin;
-        if (!isPractice && me.Role != PersonRole.Therapist)
-        {
-            throw new DomainException("Not found.", DomainError.NotFound);
-        }
-
-        var (from, to) = ResolvePeriod(fromDay, toDay);
-        var zone = TimeZones.Find(me.TimeZone);
-        var fromUtc = Utc(from, zone);
-        var toUtc = Utc(to.AddDays(1), zone);
-        var therapistId = me.Id;
-
-        var engagementQuery = db.Engagements.AsNoTracking()
-            .Where(e => e.Status != EngagementStatus.Invited && e.CreatedAt < toUtc && (e.EndedAt == null || e.EndedAt >= fromUtc));
-        if (!isPractice)
-        {
-            engagementQuery = engagementQuery.Where(e => e.Participants.Any(p => p.UserId == therapistId && p.Role == ParticipantRole.Therapist));
-        }
-
-        var engagementRows = await engagementQuery
-            .Select(e => new { e.Id, e.Format, e.CreatedAt, e.EndedAt })
-            .ToListAsync(ct);
-        var participantRows = await db.Participants.AsNoTracking()
-            .Where(p => engagementQuery.Any(e => e.Id == p.EngagementId))
-            .Select(p => new { p.EngagementId, p.UserId, p.Role })
-            .ToListAsync(ct);
-        var byEngagement = participantRows.ToLookup(p => p.EngagementId);
-        var engagements = engagementRows.Select(e => new ScopedEngagement(
-            e.Id, e.Format, e.CreatedAt, e.EndedAt,
-            byEngagement[e.Id].Where(p => p.Role == ParticipantRole.Client).Select(p => p.UserId).Distinct().ToList(),
-            byEngagement[e.Id].Where(p => p.Role == ParticipantRole.Therapist).Select(p => p.UserId).Distinct().ToList())).ToList();
-
-        // A therapist's caseload is a short list of engagement ids (a parameter), cheaper than a join per row.
-        var caseload = engagements.Select(e => e.Id).ToList();
-
-        // One row per person and measure in the period: count, sum, first and last score.
-        var responses = db.Set<MeasureResponse>().AsNoTracking()
-            .Where(r => r.Total != null && r.SubmittedAt >= fromUtc && r.SubmittedAt < toUtc && Instruments.Contains(r.InstrumentId));
-        if (!isPractice)
-        {
-            responses = responses.Where(r => caseload.Contains(r.EngagementId));
-        }
-
-        var scores = await responses
-            .GroupBy(r => new { r.EngagementId, r.RespondentId, r.InstrumentId })
-            .Select(g => new PersonScores(
-                g.Key.EngagementId,
-                g.Key.RespondentId,
-                g.Key.InstrumentId,
-                g.Count(),
-                g.Sum(r => r.Total!.Value),
-                g.OrderBy(r => r.SubmittedAt).Select(r => r.Total!.Value).First(),
-                g.OrderByDescending(r => r.SubmittedAt).Select(r => r.Total!.Value).First()))
-            .ToListAsync(ct);
-
-        // Held sessions per engagement: in the period, and ever (for dropout).
-        var sessions = db.Set<Session>().AsNoTracking().Where(s => s.Status == SessionStatus.Completed);
-        if (!isPractice)
-        {
-            sessions = sessions.Where(s => caseload.Contains(s.EngagementId));
-        }
-
-        var sessionCounts = await sessions
-            .GroupBy(s => s.EngagementId)
-            .Select(g => new { g.Key, Ever = g.Count(), InPeriod = g.Count(s => s.StartsAt >= fromUtc && s.StartsAt < toUtc) })
-            .ToListAsync(ct);
-
-        // Each goal's first and last rating by a client in the period.
-        var ratings = db.Set<GoalRating>().AsNoTracking().Where(r => r.RaterRole == ParticipantRole.Client && r.At >= fromUtc && r.At < toUtc);
-        if (!isPractice)
-        {
-            ratings = ratings.Where(r => caseload.Contains(r.EngagementId));
-        }
-
-        var goalRows = await ratings
-            .GroupBy(r => new { r.EngagementId, r.GoalId, r.RaterId })
-            .Where(g => g.Count() > 1)
-            .Select(g => new GoalScores(
-                g.Key.EngagementId,
-                g.Key.RaterId,
-                g.OrderBy(r => r.At).Select(r => r.Value).First(),
-                g.OrderByDescending(r => r.At).Select(r => r.Value).First()))
-            .ToListAsync(ct);
-
-        var therapistIds = engagements.SelectMany(e => e.Therapists).Distinct().ToList();
-        var names = isPractice
-            ? await db.Users.AsNoTracking().Where(u => therapistIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName }).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct)
-            : [];
-
-        return new OutcomeData(isPractice, therapistId, from, to, fromUtc, toUtc, zone, engagements, caseload, scores, sessionCounts.ToDictionary(s => s.Key, s => (s.Ever, s.InPeriod)), goalRows, names);
-    }
 }
 
-/// <summary>An engagement in the report's scope with its clients and therapists (ever).</summary>
-internal sealed record ScopedEngagement(Guid Id, EngagementFormat Format, DateTimeOffset CreatedAt, DateTimeOffset? EndedAt, IReadOnlyList<Guid> Clients, IReadOnlyList<Guid> Therapists);
-
-internal sealed record PersonScores(Guid EngagementId, Guid RespondentId, string InstrumentId, int Count, int Sum, int First, int Last);
-
-internal sealed record GoalScores(Guid EngagementId, Guid RaterId, int First, int Last);
-
-/// <summary>What the database reduced, indexed for the figures.</summary>
-internal sealed class OutcomeData
-{
-    private readonly Dictionary<(Guid, Guid, string), PersonScores> _scores;
-    private readonly Dictionary<Guid, (int Ever, int InPeriod)> _sessions;
-    private readonly ILookup<(Guid, Guid), GoalScores> _goals;
-
-    public OutcomeData(bool isPractice, Guid therapistId, DateOnly from, DateOnly to, DateTimeOffset fromUtc, DateTimeOffset toUtc, TimeZoneInfo zone,
-        IReadOnlyList<ScopedEngagement> engagements, IReadOnlyList<Guid> caseload, IReadOnlyList<PersonScores> scores, Dictionary<Guid, (int Ever, int InPeriod)> sessions,
-        IReadOnlyList<GoalScores> goals, IReadOnlyDictionary<Guid, string> therapistNames)
-    {
-        IsPractice = isPractice;
-        TherapistId = therapistId;
-        From = from;
-        To = to;
-        FromUtc = fromUtc;
-        ToUtc = toUtc;
-        Zone = zone;
-        Engagements = engagements;
-        Caseload = caseload;
-        ById = engagements.ToDictionary(e => e.Id);
-        _scores = scores.ToDictionary(s => (s.EngagementId, s.RespondentId, s.InstrumentId));
-        _sessions = sessions;
-        _goals = goals.ToLookup(g => (g.EngagementId, g.RaterId));
-        TherapistNames = therapistNames;
-    }
-
-    public bool IsPractice { get; }
-
-    public Guid TherapistId { get; }
-
-    public DateOnly From { get; }
-
-    public DateOnly To { get; }
-
-    public DateTimeOffset FromUtc { get; }
-
-    public DateTimeOffset ToUtc { get; }
-
-    public TimeZoneInfo Zone { get; }
-
-    public IReadOnlyList<ScopedEngagement> Engagements { get; }
-
-    /// <summary>The ids of <see cref="Engagements"/>, for filtering a therapist's queries.</summary>
-    public IReadOnlyList<Guid> Caseload { get; }
-
-    public IReadOnlyDictionary<Guid, ScopedEngagement> ById { get; }
-
-    public IReadOnlyDictionary<Guid, string> TherapistNames { get; }
-
-    /// <summary>First and last score when the person has at least two in the period.</summary>
-    public ScorePair? Pair(Guid engagementId, Guid personId, string instrumentId) =>
-        _scores.TryGetValue((engagementId, personId, instrumentId), out var s) && s.Count >= 2 ? new ScorePair(s.First, s.Last) : null;
-
-    public int Count(Guid engagementId, Guid personId, string instrumentId) =>
-        _scores.TryGetValue((engagementId, personId, instrumentId), out var s) ? s.Count : 0;
-
-    public double? Mean(Guid engagementId, Guid personId, string instrumentId) =>
-        _scores.TryGetValue((engagementId, personId, instrumentId), out var s) && s.Count > 0 ? (double)s.Sum / s.Count : null;
-
-    /// <summary>The therapists' own Collaboration Check mean in one engagement (all their ratings together).</summary>
-    public double? TherapistCollaborationMean(ScopedEngagement engagement)
-    {
-        var rows = engagement.Therapists
-            .Select(t => _scores.GetValueOrDefault((engagement.Id, t, InstrumentCatalog.CollaborationCheckTherapist)))
-            .OfType<PersonScores>()
-            .ToList();
-        var count = rows.Sum(r => r.Count);
-        return count == 0 ? null : (double)rows.Sum(r => r.Sum) / count;
-    }
-
-    public int SessionsInPeriod(Guid engagementId) => _sessions.TryGetValue(engagementId, out var s) ? s.InPeriod : 0;
-
-    public int SessionsEver(Guid engagementId) => _sessions.TryGetValue(engagementId, out var s) ? s.Ever : 0;
-
-    public IReadOnlyList<int> GoalChanges(Guid engagementId, Guid clientId) => _goals[(engagementId, clientId)].Select(g => g.Last - g.First).ToList();
-}
+/// <summary>What the outcomes page shows: the report, and for the admin the CSV's summary or why there is no CSV.</summary>
+public sealed record OutcomesView(OutcomeReport Report, string? Csv, string? CsvRefusal);
