@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
 using OtpNet;
 using Tandem.BrowserTests.Support;
+using Tandem.IntegrationTests.Support;
 
 namespace Tandem.BrowserTests.Foundation;
 
@@ -18,6 +19,7 @@ public sealed class AccountSecurityTests(BrowserFixture browser)
         await BrowserSession.AssertAccessibleAsync(page);
         await BrowserSession.ScreenshotAsync(page, "setup");
 
+        await page.GetByLabel("Setup code").FillAsync(TandemApp.SetupCode);
         await page.GetByLabel("Practice name").FillAsync("Willow Counselling");
         await page.GetByLabel("Time zone").SelectOptionAsync("Europe/Dublin");
         await page.GetByLabel("Your name").FillAsync("Ada Byrne");

@@ -355,6 +355,7 @@ public sealed partial class OutcomeReportTests
         using var browser = app.CreateAnonymousClient();
         using (await PageForms.SubmitAsync(browser, "/setup", "setup", new Dictionary<string, string>
         {
+            ["Input.SetupCode"] = TandemApp.SetupCode,
             ["Input.PracticeName"] = "Willow Counselling",
             ["Input.TimeZone"] = "Europe/Dublin",
             ["Input.AdminName"] = "Ada Byrne",

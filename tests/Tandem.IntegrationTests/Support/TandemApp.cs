@@ -20,6 +20,9 @@ public sealed class TandemApp : WebApplicationFactory<Program>
 {
     public const string DemoPassword = DemoAccounts.DefaultPassword;
 
+    /// <summary>The first-run setup code every test app is started with (Tandem:SetupCode).</summary>
+    public const string SetupCode = "quiet-harbour-setup-2026";
+
     /// <summary>
     /// The in-memory server's own origin: it is told to listen there (<c>urls</c>), and test clients
     /// use it as their base address, over https as in production (Secure, __Host- cookies).
@@ -88,6 +91,8 @@ public sealed class TandemApp : WebApplicationFactory<Program>
         }
 
         builder.UseSetting("Demo:Seed", _seeded ? "true" : "false");
+        // A known first-run setup code (issue 26, item 4); a new server makes up its own (SetupTests starts one).
+        builder.UseSetting("Tandem:SetupCode", SetupCode);
         builder.UseSetting("Security:RequireHttps", "false");
         builder.UseSetting("Tandem:DataFolder", DataFolder);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");

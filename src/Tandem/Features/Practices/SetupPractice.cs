@@ -7,16 +7,25 @@ using Tandem.Infrastructure.Errors;
 namespace Tandem.Features.Practices;
 
 /// <summary>First run: creates the practice and its administrator. Refused once any practice exists.</summary>
-public sealed record SetupPracticeCommand(string PracticeName, string TimeZone, string AdminName, string AdminEmail, string AdminPassword);
+public sealed record SetupPracticeCommand(string PracticeName, string TimeZone, string AdminName, string AdminEmail, string AdminPassword, string? SetupCode);
 
-public sealed class SetupPractice(TandemDbContext db, UserManager<TandemUser> users, TimeProvider time, SetupState state)
+public sealed partial class SetupPractice(TandemDbContext db, UserManager<TandemUser> users, TimeProvider time, SetupState state, SetupCode code, ILogger<SetupPractice> logger)
 {
+    public const string WrongCode = "That is not this server's setup code. It is in the server's log from when Tandem started (or in the Tandem:SetupCode setting).";
+
     public async Task<TandemUser> HandleAsync(SetupPracticeCommand command, CancellationToken ct = default)
     {
         using var system = db.Tenant.AsSystem();
         if (await db.Practices.AnyAsync(ct))
         {
             throw new DomainException("Tandem is already set up.", DomainError.NotFound);
+        }
+
+        // Before anything else: without the code, nothing is checked, created or said about the rest of the form.
+        if (!code.Matches(command.SetupCode))
+        {
+            WrongCodeTried(logger);
+            throw new DomainException(WrongCode, DomainError.Invalid, new Dictionary<string, string[]> { ["setupCode"] = [WrongCode] });
         }
 
         var now = time.GetUtcNow();
@@ -37,4 +46,7 @@ public sealed class SetupPractice(TandemDbContext db, UserManager<TandemUser> us
         state.MarkComplete();
         return admin;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "First-run setup was tried with a wrong setup code")]
+    private static partial void WrongCodeTried(ILogger logger);
 }

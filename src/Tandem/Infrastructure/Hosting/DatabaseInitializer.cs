@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Demo;
+using Tandem.Features.Practices;
 
 namespace Tandem.Infrastructure.Hosting;
 
@@ -12,7 +13,7 @@ namespace Tandem.Infrastructure.Hosting;
 /// seed the demo practices when asked (Development on an empty database, or Demo:Seed=true).
 /// Prints the demo accounts.
 /// </summary>
-internal sealed class DatabaseInitializer(
+internal sealed partial class DatabaseInitializer(
     IServiceProvider services,
     IConfiguration config,
     IHostEnvironment env,
@@ -30,6 +31,11 @@ internal sealed class DatabaseInitializer(
 
         if (!ShouldSeedDemo(config, env))
         {
+            if (!await services.GetRequiredService<SetupState>().IsCompleteAsync(cancellationToken))
+            {
+                lifetime.ApplicationStarted.Register(PrintSetupCode);
+            }
+
             return;
         }
 
@@ -56,6 +62,27 @@ internal sealed class DatabaseInitializer(
 
     public static bool ShouldSeedDemo(IConfiguration config, IHostEnvironment env) =>
         config.GetValue<bool?>("Demo:Seed") ?? env.IsDevelopment();
+
+    /// <summary>A new server without a practice: say where to set it up and with which code (issue 26, item 4). A warning, so every log level shows it.</summary>
+    private void PrintSetupCode()
+    {
+        var code = services.GetRequiredService<SetupCode>();
+        var setup = services.GetRequiredService<AppOrigin>().BaseUrl + "/setup";
+        if (code.IsConfigured)
+        {
+            SetupWithConfiguredCode(logger, setup);
+        }
+        else
+        {
+            SetupWithCode(logger, setup, code.Value);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tandem is not set up yet. Open {SetupAddress} and enter the setup code {SetupCode} (it works until the first practice is created; a restart makes up a new one unless Tandem:SetupCode is set).")]
+    private static partial void SetupWithCode(ILogger logger, string setupAddress, string setupCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tandem is not set up yet. Open {SetupAddress} and enter the setup code from the Tandem:SetupCode setting.")]
+    private static partial void SetupWithConfiguredCode(ILogger logger, string setupAddress);
 
     private void PrintDemoAccounts(string password)
     {

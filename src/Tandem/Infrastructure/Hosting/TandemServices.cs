@@ -99,6 +99,8 @@ public static class TandemServices
         Cluster.ClusterSetup.AddTandemCluster(services, config);
 
         services.AddSingleton<SetupState>();
+        Features.Practices.SetupCode.Validate(config);
+        services.AddSingleton<Features.Practices.SetupCode>();
         services.AddScoped<SetupPractice>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<DemoBanner>();
