@@ -43,6 +43,9 @@ public sealed partial class UrlPrivacyTests
 
         /// <summary>A random secret (base64url, 16 characters or more): an invitation or calendar-feed token, a passkey id.</summary>
         Token = 256,
+
+        /// <summary>A calendar period of the outcome report: a year (2025), a month (2025-10) or a quarter (2026-Q3).</summary>
+        Period = 512,
     }
 
     /// <param name="OnlyOn">The one path the parameter belongs to, when it is not a general one.</param>
@@ -65,6 +68,7 @@ public sealed partial class UrlPrivacyTests
         ["from"] = new(Kinds.Date, "the start of a period (outcome report, sessions API)"),
         ["for"] = new(Kinds.Id, "the listing the preferences check is taken for (public)"),
         ["week"] = new(Kinds.Date, "the schedule's week"),
+        ["period"] = new(Kinds.Period, "the outcome report's calendar period (a whole year, quarter or month)"),
         // Paging: a plan version, an access-log entry id or a message sequence number, and page sizes.
         ["before"] = new(Kinds.Number, "paging: older than this number"),
         ["take"] = new(Kinds.Number, "paging: page size"),
@@ -333,7 +337,8 @@ public sealed partial class UrlPrivacyTests
             || (kinds.HasFlag(Kinds.Words) && words.Contains(value, StringComparer.Ordinal))
             || (kinds.HasFlag(Kinds.PracticeName) && _practices.Contains(value.Trim()))
             || (kinds.HasFlag(Kinds.InstrumentKey) && InstrumentKeys.Contains(value))
-            || (kinds.HasFlag(Kinds.Token) && TokenPattern().IsMatch(value));
+            || (kinds.HasFlag(Kinds.Token) && TokenPattern().IsMatch(value))
+            || (kinds.HasFlag(Kinds.Period) && System.Text.RegularExpressions.Regex.IsMatch(value, @"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"));
 
         private static bool IsId(string value) => Guid.TryParseExact(value, "D", out _) || Guid.TryParseExact(value, "N", out _);
 
