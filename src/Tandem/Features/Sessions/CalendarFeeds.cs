@@ -130,17 +130,22 @@ public sealed class CalendarFeeds(TandemDbContext db, EngagementAccess access, C
 
     internal static string Serialize(IEnumerable<Session> sessions, string zoneId, DateTimeOffset now)
     {
-        var calendar = new Calendar();
+        var list = sessions.ToList();
+        // PUBLISH: a read-only copy of the schedule (RFC 5546), not an invitation to answer.
+        var calendar = new Calendar { ProductId = ProductId, Method = "PUBLISH" };
+        calendar.AddProperty("CALSCALE", "GREGORIAN");
         calendar.AddProperty("X-WR-CALNAME", "Tandem sessions");
         calendar.AddProperty("X-PUBLISHED-TTL", "PT1H");
         var zone = TimeZones.Find(zoneId);
         var utc = zoneId == "UTC";
         if (!utc)
         {
-            calendar.AddTimeZone(new VTimeZone(zoneId));
+            var from = list.Count == 0 ? now : list.Min(s => s.StartsAt);
+            var to = list.Count == 0 ? now : list.Max(s => s.EndsAt);
+            calendar.AddTimeZone(CalendarText.TimeZone(zoneId, zone, from < now ? from : now, to > now ? to : now));
         }
 
-        foreach (var session in sessions)
+        foreach (var session in list)
         {
             var start = TimeZoneInfo.ConvertTime(session.StartsAt, zone).DateTime;
             var end = TimeZoneInfo.ConvertTime(session.EndsAt, zone).DateTime;
@@ -159,6 +164,8 @@ public sealed class CalendarFeeds(TandemDbContext db, EngagementAccess access, C
             });
         }
 
-        return new CalendarSerializer().SerializeToString(calendar) ?? "";
+        return CalendarText.Fold(new CalendarSerializer().SerializeToString(calendar) ?? "");
     }
+
+    public const string ProductId = "-//Tandem//Sessions//EN";
 }
