@@ -160,7 +160,7 @@ if [ -n "$NODES" ]; then
 fi
 start_node() { # port log
   ( cd "$APP_DIR" && exec dotnet Tandem.dll --urls "http://127.0.0.1:$1" --environment Production "${DB_ARGS[@]}" "${NODE_ARGS[@]}" \
-      --Tandem:DataFolder="$DATA" --Bench:Enabled=true --Demo:Seed=false --Security:RequireHttps=false \
+      --Tandem:DataFolder="$DATA" --Tandem:PublicUrl="http://127.0.0.1:$1" --Bench:Enabled=true --Demo:Seed=false --Security:RequireHttps=false \
       --Mail:Transport=Folder --Security:SignInPermitLimit=100000 --Serilog:MinimumLevel:Default=Warning \
       --Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime=Warning ) >"$2" 2>&1 &
 }

@@ -3,9 +3,23 @@ using Tandem.Infrastructure.Hosting;
 // `backup <file>` / `restore <file>` take their file off the arguments before the host reads them.
 var (command, file, hostArgs) = Tandem.Data.BackupCommand.Parse(args);
 var builder = WebApplication.CreateBuilder(AppFolder.Options(hostArgs));
-builder.AddTandem();
+WebApplication app;
+try
+{
+    builder.AddTandem();
+    app = builder.Build();
+    if (command is null && args is not ["migrate", ..] and not ["verify-audit", ..])
+    {
+        AppOrigin.RequireForServing(app.Configuration, app.Environment);
+    }
+}
+catch (SettingException ex)
+{
+    // One line an operator can act on (issue 26, item 1), not a stack trace.
+    Console.Error.WriteLine($"Tandem cannot start: {ex.Message}");
+    return 1;
+}
 
-var app = builder.Build();
 if (args is ["migrate", ..])
 {
     return await Tandem.Data.MigrateCommand.RunAsync(app.Services);

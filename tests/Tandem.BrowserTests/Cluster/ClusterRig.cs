@@ -26,6 +26,9 @@ public sealed class ClusterRig : IAsyncDisposable
     /// <summary>https://127.0.0.1:port/ of nginx.</summary>
     public Uri Proxy { get; private set; } = default!;
 
+    /// <summary>The address nginx's connections to the nodes come from; browsers and test clients connect from 127.0.0.1.</summary>
+    public const string ProxyAddress = "127.0.0.9";
+
     public static async Task<ClusterRig> StartAsync(CancellationToken ct)
     {
         var redis = Environment.GetEnvironmentVariable("TANDEM_TEST_REDIS");
@@ -47,6 +50,8 @@ public sealed class ClusterRig : IAsyncDisposable
             settings.AddRange([
                 $"--Redis:Configuration={redis}", $"--Redis:Prefix={prefix}",
                 $"--Tandem:PublicUrl=https://127.0.0.1:{proxyPort}",
+                // nginx connects to the nodes from its own address (proxy_bind below), as a proxy on another machine would.
+                $"--Tandem:TrustedProxies={ProxyAddress}",
                 // The real limits: 10 sign-in posts per address in the window, whichever node they reach.
                 "--Security:SignInPermitLimit=10", "--Security:SignInWindow=00:01:00",
             ]);
@@ -76,7 +81,9 @@ public sealed class ClusterRig : IAsyncDisposable
             .Replace("listen 80;", $"listen 127.0.0.1:{FreePort()};", StringComparison.Ordinal)
             .Replace("listen 443 ssl http2;", $"listen 127.0.0.1:{port} ssl http2;", StringComparison.Ordinal)
             .Replace("/etc/letsencrypt/live/tandem.example.org/fullchain.pem", cert, StringComparison.Ordinal)
-            .Replace("/etc/letsencrypt/live/tandem.example.org/privkey.pem", key, StringComparison.Ordinal);
+            .Replace("/etc/letsencrypt/live/tandem.example.org/privkey.pem", key, StringComparison.Ordinal)
+            .Replace("        proxy_pass http://tandem_nodes;\n", $"        proxy_pass http://tandem_nodes;\n        proxy_bind {ProxyAddress};\n", StringComparison.Ordinal);
+        Assert.Contains($"proxy_bind {ProxyAddress};", site, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{NodeB.BaseAddress.Port}", site, StringComparison.Ordinal);
         Directory.CreateDirectory(Path.Combine(_folder, "nginx-tmp"));
         await File.WriteAllTextAsync(Path.Combine(_folder, "tandem-site.conf"), site, ct);

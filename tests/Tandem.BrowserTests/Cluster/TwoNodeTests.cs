@@ -51,6 +51,14 @@ public sealed class TwoNodeTests(BrowserFixture browser)
                 throw new Xunit.Sdk.XunitException($"Alex's conversation did not go live through nginx: {ex.Message}\n{rig.Diagnostics()}");
             }
 
+            // The audit and Alex's own sign-in list show the browser's address, not nginx's (issue 26, items 1 and 2).
+            var devices = await context.NewPageAsync();
+            await devices.GotoAsync("/Account/Manage/Sessions");
+            await Assertions.Expect(devices.Locator("main")).ToContainTextAsync("127.0.0.1");
+            Assert.DoesNotContain(ClusterRig.ProxyAddress, await devices.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+            await BrowserSession.ScreenshotAsync(devices, "cluster-signed-in-devices-through-nginx");
+            await devices.CloseAsync();
+
             var plan = await context.NewPageAsync();
             await plan.GotoAsync($"/engagements/{sams}/plan");
             await Assertions.Expect(plan.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
@@ -76,6 +84,16 @@ public sealed class TwoNodeTests(BrowserFixture browser)
         finally
         {
             await context.CloseAsync();
+        }
+
+        using (var admin = await ApiAsync(rig.NodeA.BaseAddress, "admin@riverside.test"))
+        {
+            var log = (await admin.GetJsonAsync("/api/practice/security-log")).EnumerateArray().ToList();
+            // Alex signed in only through nginx so far; everyone else straight at a node.
+            var alex = log.Where(e => e.Str("who").StartsWith("Alex", StringComparison.Ordinal)).Select(e => e.Str("sourceAddress")).Distinct().ToList();
+            var sources = log.Select(e => e.Str("sourceAddress")).Distinct().ToList();
+            Assert.True(alex is ["127.0.0.1"] && !sources.Contains(ClusterRig.ProxyAddress),
+                $"the security log names Alex's browser as {string.Join(", ", alex)}, and these addresses in all: {string.Join(", ", sources)} (nginx's is {ClusterRig.ProxyAddress})");
         }
 
         await HubLatencyAsync(rig, samA, sams);

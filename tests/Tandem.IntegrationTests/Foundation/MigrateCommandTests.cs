@@ -64,7 +64,7 @@ public sealed class MigrateCommandTests
         timeout.CancelAfter(TimeSpan.FromMinutes(2));
         try
         {
-            return await TandemProcess.RunCommandAsync(command, database, dataFolder, timeout.Token, [.. extra ?? [], "--urls", "http://127.0.0.1:0"]);
+            return await TandemProcess.RunCommandAsync(command, database, dataFolder, timeout.Token, [.. extra ?? [], "--urls", "http://127.0.0.1:0", "--Tandem:PublicUrl=http://127.0.0.1"]);
         }
         catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
         {

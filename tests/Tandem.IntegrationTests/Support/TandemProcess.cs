@@ -55,15 +55,28 @@ public sealed class TandemProcess : IAsyncDisposable
     /// <param name="appDll">Another build of the app (a published one); this test's build output by default.</param>
     /// <param name="workingDirectory">The folder it is started from; the app's own by default.</param>
     /// <param name="settings">Settings instead of <see cref="SettingsFor"/>'s.</param>
+    /// <param name="environment">Environment variables that carry all the settings instead (a systemd EnvironmentFile).</param>
     public static async Task<TandemProcess> StartAsync(TestDatabase database, string dataFolder, CancellationToken ct,
-        string? appDll = null, string? workingDirectory = null, IEnumerable<string>? settings = null)
+        string? appDll = null, string? workingDirectory = null, IEnumerable<string>? settings = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         Directory.CreateDirectory(dataFolder);
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}/");
+        // Production requires a public address (issue 26, item 1): this one, unless the settings name another.
+        // With an environment (a service's settings file), it alone decides, as under systemd.
         var args = new List<string> { appDll ?? AppDll, "--urls", $"http://127.0.0.1:{port}" };
-        args.AddRange(settings ?? SettingsFor(database, dataFolder));
+        if (environment is null)
+        {
+            args.Add($"--Tandem:PublicUrl=http://127.0.0.1:{port}");
+        }
+
+        args.AddRange(settings ?? (environment is null ? SettingsFor(database, dataFolder) : []));
         var info = StartInfo(args);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         info.WorkingDirectory = workingDirectory ?? info.WorkingDirectory;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var app = new TandemProcess(process, address);

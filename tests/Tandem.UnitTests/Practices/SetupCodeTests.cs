@@ -37,7 +37,7 @@ public sealed class SetupCodeTests
     [InlineData("----------------")]
     public void A_configured_code_that_could_be_guessed_stops_the_app_at_start(string code)
     {
-        var refused = Assert.Throws<InvalidOperationException>(() => SetupCode.Validate(Config(code)));
+        var refused = Assert.Throws<Tandem.Infrastructure.Hosting.SettingException>(() => SetupCode.Validate(Config(code)));
         Assert.Contains(SetupCode.SettingKey, refused.Message, StringComparison.Ordinal);
     }
 

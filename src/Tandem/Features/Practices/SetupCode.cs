@@ -43,7 +43,7 @@ public sealed class SetupCode
     {
         if (config[SettingKey] is { Length: > 0 } value && Normalise(value).Length < MinimumConfiguredLength)
         {
-            throw new InvalidOperationException($"{SettingKey} must have at least {MinimumConfiguredLength} letters or digits (leave it empty and Tandem makes one up and prints it in the log).");
+            throw new Tandem.Infrastructure.Hosting.SettingException($"{SettingKey} must have at least {MinimumConfiguredLength} letters or digits (leave it empty and Tandem makes one up and prints it in the log).");
         }
     }
 

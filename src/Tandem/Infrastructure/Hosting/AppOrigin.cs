@@ -43,9 +43,27 @@ public sealed class AppOrigin(IConfiguration config, IServer server)
     {
         if (config[PublicUrlKey] is { Length: > 0 } value && ParsePublicUrl(config) is null)
         {
-            throw new InvalidOperationException($"{PublicUrlKey} must be an absolute http or https address such as https://tandem.example.org (it is '{value}').");
+            throw new SettingException($"{PublicUrlKey} must be an absolute http or https address such as https://tandem.example.org (it is '{value}').");
         }
     }
+
+    /// <summary>
+    /// Before serving in Production: the public address is required (issue 26, item 1). Links in
+    /// emails and feeds, the allowed Host names and the HTTPS redirect all come from it, and a
+    /// server behind a proxy has no other honest way to know it. Commands (migrate, backup,
+    /// verify-audit) serve nothing and do not need it.
+    /// </summary>
+    public static void RequireForServing(IConfiguration config, IHostEnvironment environment)
+    {
+        Validate(config);
+        if (environment.IsProduction() && ParsePublicUrl(config) is null)
+        {
+            throw new SettingException($"{PublicUrlKey} must be set in Production: the address people use to reach Tandem, such as https://tandem.example.org (environment variable Tandem__PublicUrl).");
+        }
+    }
+
+    /// <summary>The https port of the public address, for the HTTPS redirect; null when the public address is not https.</summary>
+    public static int? PublicHttpsPort(IConfiguration config) => ParsePublicUrl(config) is { Scheme: "https" } uri ? uri.Port : null;
 
     private Known Current
     {

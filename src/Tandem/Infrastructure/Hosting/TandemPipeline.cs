@@ -11,6 +11,8 @@ public static class TandemPipeline
 {
     public static WebApplication MapTandem(this WebApplication app)
     {
+        // Before anything reads the connection's address or scheme.
+        app.UseTrustedProxies(app.Configuration);
         if (app.Environment.IsDevelopment())
         {
             app.UseDeveloperExceptionPage();
@@ -48,7 +50,8 @@ public static class TandemPipeline
         app.UseMiddleware<RelativeRedirects>();
         if (app.Configuration.GetValue("Security:RequireHttps", !app.Environment.IsDevelopment()))
         {
-            app.UseHttpsRedirection();
+            // Health probes from a load balancer or monitor on the private network may use plain http.
+            app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase), https => https.UseHttpsRedirection());
         }
 
         app.UseWhen(AuthSetup.IsApiRequest, api => api.UseStatusCodePages());

@@ -26,6 +26,12 @@ public static class TandemServices
         services.AddSingleton(TimeProvider.System);
         AppOrigin.Validate(config);
         services.AddSingleton<AppOrigin>();
+        services.AddTrustedProxies(config);
+        if (AppOrigin.PublicHttpsPort(config) is { } httpsPort)
+        {
+            // Behind a proxy Kestrel listens on plain http and cannot know the port browsers use: the public address says it.
+            services.AddHttpsRedirection(o => o.HttpsPort = httpsPort);
+        }
         if (AppOrigin.PublicHost(config) is { } publicHost && config["AllowedHosts"] is null or "*")
         {
             // Requests must name Tandem's public host (or a loopback name, for health checks on the machine itself);

@@ -64,6 +64,10 @@ public static class AuthSetup
                 o.RefreshTokenExpiration = security.Value.AbsoluteTimeout;
             });
 
+        // The form-protection cookie is Secure whenever the browser's request was https: behind a trusted
+        // proxy that is what X-Forwarded-Proto says (the framework's default never marks it Secure).
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = env.IsDevelopment() ? "tandem.session" : "__Host-tandem.session";
