@@ -12,6 +12,7 @@ public sealed class SettingsPagesTests(BrowserFixture browser)
         var page = await BrowserSession.NewPageAsync(browser, app, BrowserSession.Narrow);
         await BrowserSession.SignInAsync(page, "admin@riverside.test");
 
+        await page.GetByRole(AriaRole.Button, new() { Name = "Menu" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Practice settings" })).ToBeVisibleAsync();
         await page.GetByLabel("Expected reply time").FillAsync("within one working day");
