@@ -125,6 +125,11 @@ else
   SEED_ARGS=(--Database:Provider=Sqlite "--Database:SqlitePath=$DATA/seed.db")
   DB_ARGS=(--Database:Provider=Sqlite "--Database:SqlitePath=$DATA/run.db")
 fi
+# The audit chain key (docs/operations.md, "The audit chain"): Production needs one; kept with the cached data set.
+AUDIT_KEY="$DATA/audit.key"
+[ -s "$AUDIT_KEY" ] || ( umask 077; head -c 32 /dev/urandom | base64 >"$AUDIT_KEY" )
+SEED_ARGS+=("--Audit:ChainKeyFile=$AUDIT_KEY")
+DB_ARGS+=("--Audit:ChainKeyFile=$AUDIT_KEY")
 
 SEED_NOTE="reused the cached data set"
 if [ ! -f "$DATA/seeded" ] || { [ "$PROVIDER" = sqlite ] && [ ! -f "$DATA/seed.db" ]; }; then

@@ -96,6 +96,8 @@ public static class DatabaseSetup
         services.AddHttpContextAccessor();
         services.AddScoped(sp => new TenantContext(sp.GetService<IHttpContextAccessor>()));
         services.AddSingleton<AccountStatusInvalidator>();
+        // Read at start: Production without the audit chain key stops here, with one sentence naming the setting.
+        services.AddSingleton(Features.Audit.AuditChainKeys.Load(config, env, settings.DataFolder));
         services.AddScoped<Features.Audit.AuditTrail>();
         services.AddScoped<Features.Audit.AuditOccasion>();
         services.AddScoped<Features.Audit.BreakGlassContext>();

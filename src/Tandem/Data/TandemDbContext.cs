@@ -124,7 +124,7 @@ public abstract class TandemDbContext
         // caller's own practice stays in that practice, so PostgreSQL's row-level security checks its rows too.
         using (staged.Any(e => (e.PracticeId ?? Guid.Empty) != _tenant.PracticeId) ? _tenant.AsSystem() : null)
         {
-            await AuditChain.AppendAsync(this, staged, cancellationToken);
+            await AuditChain.AppendAsync(this, _audit.ChainKeys, staged, cancellationToken);
             var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             if (transaction is not null)
             {

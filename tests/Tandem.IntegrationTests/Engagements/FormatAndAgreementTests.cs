@@ -120,7 +120,7 @@ public sealed class FormatAndAgreementTests
             Assert.Contains(entries, e => e.Outcome == Tandem.Features.Audit.AuditOutcome.Refused && e.Role == "Client");
             Assert.All(entries, e =>
             {
-                Assert.Equal(e.Hash, e.ComputeHash());
+                Assert.Equal(e.Hash, e.ComputeHash(app.Service<Tandem.Features.Audit.AuditChainKeys>()));
                 Assert.NotNull(e.SourceAddress);
                 Assert.NotNull(e.UserId);
             });

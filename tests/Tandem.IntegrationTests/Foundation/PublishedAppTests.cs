@@ -26,6 +26,7 @@ public sealed partial class PublishedAppTests
         settings.AddRange(database.Settings.Select(s => $"--{s.Key}={s.Value}"));
         settings.AddRange([
             $"--Tandem:DataFolder={dataFolder}", "--Demo:Seed=true", "--Demo:FormerClients=0", "--Security:RequireHttps=false", "--Mail:Transport=Folder",
+            $"--Audit:ChainKey={TandemApp.AuditChainKey}",
             // The framework's request logging on, so that its lines (with the full path and query) are written, and must be masked.
             "--Serilog:MinimumLevel:Override:Microsoft.AspNetCore.Hosting.Diagnostics=Information",
         ]);

@@ -24,6 +24,12 @@ public sealed class TandemApp : WebApplicationFactory<Program>
     public const string SetupCode = "quiet-harbour-setup-2026";
 
     /// <summary>
+    /// The audit chain key (Audit:ChainKey) of every test app and process, so the template databases' entries verify in
+    /// each test that copies them; AuditKeyTests try others, and none.
+    /// </summary>
+    public const string AuditChainKey = "B47Jyw/iF6RWfN10O+fH3JpEdv9xdfhTbv8bQydADdI=";
+
+    /// <summary>
     /// The in-memory server's own origin: it is told to listen there (<c>urls</c>), and test clients
     /// use it as their base address, over https as in production (Secure, __Host- cookies).
     /// </summary>
@@ -93,6 +99,7 @@ public sealed class TandemApp : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Seed", _seeded ? "true" : "false");
         // A known first-run setup code (issue 26, item 4); a new server makes up its own (SetupTests starts one).
         builder.UseSetting("Tandem:SetupCode", SetupCode);
+        builder.UseSetting("Audit:ChainKey", AuditChainKey);
         builder.UseSetting("Security:RequireHttps", "false");
         builder.UseSetting("Tandem:DataFolder", DataFolder);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");

@@ -45,6 +45,7 @@ public sealed class TandemProcess : IAsyncDisposable
             "--Security:RequireHttps=false",
             "--Security:SignInPermitLimit=100000",
             "--Mail:Transport=Folder",
+            $"--Audit:ChainKey={TandemApp.AuditChainKey}",
             "--Serilog:MinimumLevel:Default=Warning",
             "--Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime=Warning",
         ]);

@@ -4,13 +4,13 @@ using Tandem.Data;
 namespace Tandem.Features.Audit;
 
 /// <summary>
-/// Extends each practice's hash chain inside the caller's open transaction. PostgreSQL locks
+/// Extends each practice's keyed hash chain inside the caller's open transaction. PostgreSQL locks
 /// the practice's chain head row (SELECT ... FOR UPDATE), so several web nodes extend one
 /// chain in order; SQLite transactions are already serialised (BEGIN IMMEDIATE).
 /// </summary>
 internal static class AuditChain
 {
-    public static async Task AppendAsync(TandemDbContext db, IReadOnlyList<AuditEvent> events, CancellationToken ct)
+    public static async Task AppendAsync(TandemDbContext db, AuditChainKeys keys, IReadOnlyList<AuditEvent> events, CancellationToken ct)
     {
         if (events.Count == 0)
         {
@@ -49,7 +49,7 @@ internal static class AuditChain
             var previous = head.LastHash;
             foreach (var e in group)
             {
-                var entry = AuditEntry.Chain(e, practiceId, ++sequence, previous);
+                var entry = AuditEntry.Chain(e, practiceId, ++sequence, previous, keys);
                 db.AuditEntries.Add(entry);
                 previous = entry.Hash;
             }

@@ -20,6 +20,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(e => e.Purpose).HasMaxLength(64);
         builder.Property(e => e.PreviousHash).HasMaxLength(64).IsFixedLength();
         builder.Property(e => e.Hash).HasMaxLength(64).IsFixedLength();
+        builder.Property(e => e.KeyId).HasMaxLength(16);
         builder.HasIndex(e => new { e.PracticeId, e.Sequence }).IsUnique();
         builder.HasIndex(e => new { e.PracticeId, e.EngagementId, e.At });
         builder.HasIndex(e => new { e.PracticeId, e.DataCategory, e.At });

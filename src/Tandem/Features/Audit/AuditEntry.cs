@@ -24,7 +24,9 @@ public enum AuditOutcome
 /// <summary>
 /// One line of the tamper-evident audit (ASTM E2147 / FHIR AuditEvent fields). Never holds
 /// clinical text: only who, when, what kind of record and which id. Each entry carries the
-/// SHA-256 of its canonical form and the previous entry's hash, per practice, in sequence.
+/// HMAC-SHA256 of its canonical form with the audit chain key (<see cref="AuditChainKeys"/>, kept
+/// outside the database; <see cref="KeyId"/> names it) and the previous entry's hash, per practice,
+/// in sequence. Entries written before the key existed carry a plain SHA-256 (KeyId "sha256").
 /// The database refuses updates and deletes of these rows.
 /// </summary>
 public sealed class AuditEntry : IPracticeScoped
@@ -70,7 +72,10 @@ public sealed class AuditEntry : IPracticeScoped
 
     public string Hash { get; private set; } = "";
 
-    internal static AuditEntry Chain(AuditEvent e, Guid practiceId, long sequence, string previousHash)
+    /// <summary>Which key made <see cref="Hash"/>: a key's fingerprint, or <see cref="AuditChainKeys.LegacyKeyId"/> for plain SHA-256.</summary>
+    public string KeyId { get; private set; } = AuditChainKeys.LegacyKeyId;
+
+    internal static AuditEntry Chain(AuditEvent e, Guid practiceId, long sequence, string previousHash, AuditChainKeys keys)
     {
         var entry = new AuditEntry
         {
@@ -91,8 +96,9 @@ public sealed class AuditEntry : IPracticeScoped
             SourceAddress = Trim(e.SourceAddress, 64),
             Purpose = Trim(e.Purpose, 64) ?? "",
             PreviousHash = previousHash,
+            KeyId = keys.CurrentId,
         };
-        entry.Hash = entry.ComputeHash();
+        entry.Hash = entry.ComputeHash(keys) ?? throw new InvalidOperationException("The current audit chain key is missing.");
         return entry;
     }
 
@@ -114,7 +120,16 @@ public sealed class AuditEntry : IPracticeScoped
         Purpose,
         PreviousHash);
 
-    public string ComputeHash() =>
+    /// <summary>
+    /// The hash this entry should carry: the HMAC of its canonical form and key id with the key <see cref="KeyId"/>
+    /// names (null when that key is not configured), or the plain SHA-256 of a legacy entry.
+    /// </summary>
+    public string? ComputeHash(AuditChainKeys keys) => KeyId == AuditChainKeys.LegacyKeyId
+        ? ComputeLegacyHash()
+        : keys.Mac(KeyId, CanonicalForm() + "|" + KeyId);
+
+    /// <summary>The unkeyed hash of entries written before the chain was keyed (anyone can recompute it).</summary>
+    public string ComputeLegacyHash() =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalForm())));
 
     private static string? Trim(string? value, int max) =>

@@ -61,6 +61,9 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
 
     internal bool HasStaged => _staged.Count > 0;
 
+    /// <summary>The key staged entries are chained with (the process's one).</summary>
+    internal AuditChainKeys ChainKeys => writer.Keys;
+
     /// <summary>Forgets entries staged for a change that will not be saved (a refused attempt).</summary>
     internal void DiscardStaged() => _staged.Clear();
 

@@ -9,9 +9,12 @@ namespace Tandem.Features.Audit;
 /// sign-ins). It commits them in small batches (group commit), so a page view costs a share
 /// of one transaction instead of one of its own; each caller waits for its batch.
 /// </summary>
-public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter> logger) : BackgroundService
+public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter> logger, AuditChainKeys keys) : BackgroundService
 {
     private const int MaxBatch = 256;
+
+    /// <summary>The audit chain key every entry of this process is made with.</summary>
+    internal AuditChainKeys Keys => keys;
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -72,7 +75,7 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter
             await strategy.ExecuteAsync(async () =>
             {
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
-                await AuditChain.AppendAsync(db, batch.Select(p => p.Event).ToList(), ct);
+                await AuditChain.AppendAsync(db, keys, batch.Select(p => p.Event).ToList(), ct);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
             });

@@ -405,6 +405,11 @@ namespace Tandem.Data.Migrations.Postgres
                         .HasColumnType("character(64)")
                         .IsFixedLength();
 
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("ObjectId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");

@@ -393,6 +393,11 @@ namespace Tandem.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .IsFixedLength();
 
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ObjectId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
