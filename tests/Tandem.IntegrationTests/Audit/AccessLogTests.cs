@@ -51,8 +51,8 @@ public sealed class AccessLogTests
 
         var log = await admin.GetJsonAsync("/api/practice/security-log?take=200");
         var events = log.EnumerateArray().Select(e => e.Str("event")).ToList();
-        Assert.Contains("Signed in (api)", events);
-        Assert.Contains("Sign-in failed (api-password)", events);
+        Assert.Contains("Signed in to the app", events);
+        Assert.Contains("Sign-in failed in the app: wrong password", events);
         Assert.Contains("Sign-in slowed down after repeated failures", events);
         Assert.Contains("Account deactivated", events);
         Assert.DoesNotContain("footing", log.GetRawText(), StringComparison.OrdinalIgnoreCase);

@@ -26,13 +26,13 @@ public sealed class AuditUseCases(TandemDbContext db, CurrentUser me, AuditTrail
         var ids = entries.SelectMany(e => new[] { e.UserId, e.SubjectUserId }).OfType<Guid>().Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         await audit.RecordAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "SecurityLog", DataCategory = AuditCategories.Security, Purpose = AuditPurposes.Administration }, ct);
-        return entries.Select(e => new SecurityLogEntry(
+        return SecurityLogWords.OneEntryPerSignIn(entries).Select(e => new SecurityLogEntry(
             e.Id, e.At,
             e.UserId is { } u ? names.GetValueOrDefault(u, "Former member") : null,
-            e.Role ?? "",
-            Describe(e),
-            e.SubjectUserId is { } s && s != e.UserId ? $"about {names.GetValueOrDefault(s, "a former member")}" : e.ObjectId ?? "",
-            e.Outcome.ToString(),
+            SecurityLogWords.Role(e.Role),
+            SecurityLogWords.Describe(e),
+            e.SubjectUserId is { } s && s != e.UserId ? $"about {names.GetValueOrDefault(s, "a former member")}" : SecurityLogWords.Detail(e),
+            SecurityLogWords.Outcome(e.Outcome),
             e.SourceAddress)).ToList();
     }
 
@@ -80,41 +80,4 @@ public sealed class AuditUseCases(TandemDbContext db, CurrentUser me, AuditTrail
             throw DomainException.NotFound();
         }
     }
-
-    private static string Describe(AuditEntry e) => e.ObjectType switch
-    {
-        "SignIn" => e.Outcome switch
-        {
-            AuditOutcome.Success => $"Signed in ({e.ObjectId})",
-            AuditOutcome.Refused => $"Sign-in refused ({e.ObjectId})",
-            _ => $"Sign-in failed ({e.ObjectId})",
-        },
-        "Account" => "Account created",
-        "Account.Deactivated" => "Account deactivated",
-        "Account.Reactivated" => "Account reactivated",
-        "Account.Password" => "Password changed",
-        "Account.TwoFactorOn" => "Two-factor sign-in turned on",
-        "Account.TwoFactorOff" => "Two-factor sign-in turned off",
-        "Account.Passkey" => e.Action == AuditAction.Delete ? "Passkey removed" : "Passkey added",
-        "Account.LockedOut" => "Account locked after repeated failures",
-        "Account.SlowedDown" => "Sign-in slowed down after repeated failures",
-        "SignInSession" => e.Outcome == AuditOutcome.Refused ? "Sign-in ended: a refresh token was used twice" : "Sign-in session ended",
-        "Account.Role" => "Role changed",
-        "Account.Email" => "Email changed",
-        "PasswordReset" => e.ObjectId switch
-        {
-            "emailed" => "Password reset link emailed",
-            "sent-by-admin" => "Password reset link sent by the practice",
-            "completed" => "Password set with a reset link",
-            "refused" => "Password reset link refused",
-            _ => "Password reset asked for",
-        },
-        "BreakGlass" => "Emergency (break-glass) access opened",
-        "Invitation" => e.Outcome == AuditOutcome.Refused ? "Invitation link refused" : "Invitation",
-        "OutcomeReport" => "Outcome report read",
-        "OutcomeReportCsv" => "Outcome CSV downloaded",
-        _ when e.Purpose == AuditPurposes.BreakGlass => $"Emergency read: {AccessLog.Noun(e.ObjectType)}",
-        _ when e.Outcome == AuditOutcome.Refused => $"Refused: {AccessLog.Noun(e.ObjectType)}",
-        _ => e.ObjectType,
-    };
 }
