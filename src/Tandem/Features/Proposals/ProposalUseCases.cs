@@ -25,7 +25,11 @@ public sealed record ProposalView(
     ProposalPayload Change,
     IReadOnlyList<string> WaitingFor,
     IReadOnlyList<ProposalResponseView> Responses,
-    bool CanRespond);
+    bool CanRespond,
+    IReadOnlyList<ProposedChange> Changes);
+
+/// <summary>One thing a proposal changes, with what it is now and what it would be (issue 21: a card shows all of them).</summary>
+public sealed record ProposedChange(string What, string? Now, string? Proposed);
 
 /// <summary>Making, answering and listing proposals; applying them when the format's rule is met.</summary>
 public sealed class ProposalUseCases(
@@ -280,7 +284,9 @@ public sealed class ProposalUseCases(
         var ids = engagement.Participants.Select(p => p.UserId).Concat(proposals.Select(p => p.AuthorId)).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var goalIds = proposals.Select(p => p.Data.GoalId).OfType<Guid>().Distinct().ToList();
-        var goals = goalIds.Count == 0 ? [] : await db.Set<Goal>().AsNoTracking().Where(g => goalIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Text, ct);
+        var goalParts = goalIds.Count == 0 ? [] : await db.Set<Goal>().AsNoTracking().Where(g => goalIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => new { g.Text, g.WhyItMatters }, ct);
+        var goals = goalParts.ToDictionary(g => g.Key, g => g.Value.Text);
+        var whys = goalParts.ToDictionary(g => g.Key, g => g.Value.WhyItMatters);
         string Name(Guid id) => names.GetValueOrDefault(id, "Former member");
         var myId = me.Id;
         return proposals.Select(p => new ProposalView(
@@ -289,7 +295,57 @@ public sealed class ProposalUseCases(
             p.Data,
             p.StillWaitingFor().Select(Name).ToList(),
             p.Responses.OrderBy(r => r.At).Select(r => new ProposalResponseView(r.UserId, Name(r.UserId), r.Accepted, r.Comment, r.At)).ToList(),
-            p.CanAnswer(myId))).ToList();
+            p.CanAnswer(myId),
+            Changes(p, engagement, goals, whys))).ToList();
+    }
+
+    /// <summary>Everything the proposal changes, each with its current value where there is one.</summary>
+    private static List<ProposedChange> Changes(Proposal p, Engagement engagement, Dictionary<Guid, string> goals, Dictionary<Guid, string?> whys)
+    {
+        var d = p.Data;
+        var goal = d.GoalId is { } id ? goals.GetValueOrDefault(id) : null;
+        var why = d.GoalId is { } wid ? whys.GetValueOrDefault(wid) : null;
+        var changes = new List<ProposedChange>();
+        switch (p.Kind)
+        {
+            case ProposalKind.AddGoal:
+                changes.Add(new("New goal", null, d.Text));
+                if (!string.IsNullOrWhiteSpace(d.WhyItMatters))
+                {
+                    changes.Add(new("Why it matters", null, d.WhyItMatters));
+                }
+
+                break;
+            case ProposalKind.EditGoal:
+                if (goal != d.Text)
+                {
+                    changes.Add(new("Goal", goal, d.Text));
+                }
+
+                if (why != d.WhyItMatters)
+                {
+                    changes.Add(new("Why it matters", why, d.WhyItMatters));
+                }
+
+                break;
+            case ProposalKind.RetireGoal:
+                changes.Add(new("Goal set aside", goal, null));
+                break;
+            case ProposalKind.AchieveGoal:
+                changes.Add(new("Goal marked achieved", goal, null));
+                break;
+            case ProposalKind.SetFocus:
+                changes.Add(new("Focus", null, d.Text));
+                break;
+            case ProposalKind.AddQuestion:
+                changes.Add(new("New question", null, d.Text));
+                break;
+            case ProposalKind.ChangeFormat when d.Format is { } format:
+                changes.Add(new("Format", FormatWords(engagement.Format), FormatWords(format)));
+                break;
+        }
+
+        return changes;
     }
 
     private static string Describe(Proposal p, Dictionary<Guid, string> goals)
