@@ -71,7 +71,33 @@ public sealed class InvitationUseCases(
             throw DomainException.NotFound();
         }
 
-        var (invitation, token) = Invitation.Create(me.PracticeId, null, email, ParticipantRole.Therapist, me.Id, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var (invitation, token) = Invitation.Create(me.PracticeId, null, email, ParticipantRole.Therapist, me.Id, now);
+
+        // Issue 21: no duplicate mail. Someone who already has an account in this practice is told
+        // about, not invited again (the admin sees the practice's people anyway; other practices'
+        // accounts are not looked at, so nothing leaks across practices).
+        var normalised = users.NormalizeEmail(invitation.Email);
+        var existing = await db.Users.AsNoTracking()
+            .Where(u => u.PracticeId == me.PracticeId && u.NormalizedEmail == normalised)
+            .Select(u => new { u.DisplayName, u.Role, u.IsActive }).FirstOrDefaultAsync(ct);
+        if (existing is not null)
+        {
+            var role = existing.Role switch { PersonRole.Therapist => "a therapist", PersonRole.Client => "a client", _ => "the practice admin" };
+            var state = existing.IsActive ? "" : " (deactivated: reactivate the account from the list below instead)";
+            var said = $"{invitation.Email} already has an account in this practice, as {role}: {existing.DisplayName}{state}. No invitation was sent.";
+            throw new DomainException(said, DomainError.Conflict, new Dictionary<string, string[]> { ["email"] = [said] });
+        }
+
+        var waiting = await db.Set<Invitation>().AsNoTracking()
+            .Where(i => i.PracticeId == me.PracticeId && i.EngagementId == null && i.Email == invitation.Email && i.AcceptedAt == null && i.ExpiresAt > now)
+            .OrderByDescending(i => i.CreatedAt).Select(i => (DateTimeOffset?)i.CreatedAt).FirstOrDefaultAsync(ct);
+        if (waiting is { } sentAt)
+        {
+            var said = $"An invitation to {invitation.Email} is already waiting (sent {sentAt:d MMMM yyyy}, valid for 7 days). No second one was sent.";
+            throw new DomainException(said, DomainError.Conflict, new Dictionary<string, string[]> { ["email"] = [said] });
+        }
+
         return await SaveAsync(invitation, token, "to join your practice in Tandem as a therapist", ct);
     }
 
