@@ -8,7 +8,7 @@ try
 {
     builder.AddTandem();
     app = builder.Build();
-    if (command is null && args is not ["migrate", ..] and not ["verify-audit", ..])
+    if (command is null && args is not ["migrate", ..] and not ["verify-audit", ..] and not ["audit-heads", ..])
     {
         AppOrigin.RequireForServing(app.Configuration, app.Environment);
     }
@@ -28,6 +28,11 @@ if (args is ["migrate", ..])
 if (args is ["verify-audit", ..])
 {
     return await Tandem.Features.Audit.AuditCommand.RunAsync(app.Services);
+}
+
+if (args is ["audit-heads", ..])
+{
+    return await Tandem.Features.Audit.AuditCommand.ExportHeadsAsync(app.Services);
 }
 
 if (command is not null)

@@ -45,6 +45,7 @@ public sealed class AuditModule : Infrastructure.Hosting.ITandemModule
     public void AddServices(IServiceCollection services, IConfiguration config)
     {
         services.AddScoped<AuditVerifier>();
+        services.AddScoped<AuditHeads>();
         services.AddScoped<AccessLog>();
         services.AddScoped<AuditUseCases>();
     }
