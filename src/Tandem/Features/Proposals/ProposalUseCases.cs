@@ -28,6 +28,9 @@ public sealed record ProposalView(
     bool CanRespond,
     IReadOnlyList<ProposedChange> Changes);
 
+/// <summary>A proposal waiting for the signed-in person, named for the home page.</summary>
+public sealed record WaitingProposal(Guid Id, Guid EngagementId, string EngagementTitle, string Clients, string AuthorName, string Summary, DateTimeOffset CreatedAt);
+
 /// <summary>One thing a proposal changes, with what it is now and what it would be (issue 21: a card shows all of them).</summary>
 public sealed record ProposedChange(string What, string? Now, string? Proposed);
 
@@ -137,6 +140,39 @@ public sealed class ProposalUseCases(
             .Where(p => mine.Contains(p.EngagementId) && p.Status == ProposalStatus.Pending)
             .ToListAsync(ct);
         return pending.Count(p => p.CanAnswer(myId));
+    }
+
+    /// <summary>
+    /// The proposals waiting for the signed-in person's answer, newest first, each with its engagement
+    /// and the client(s) named, for the home pages (issue 21: "1 proposal waits" had no name and no link).
+    /// Each engagement whose proposals are shown is audited as a read of its proposals.
+    /// </summary>
+    public async Task<IReadOnlyList<WaitingProposal>> WaitingForMeListAsync(int take = 10, CancellationToken ct = default)
+    {
+        var myId = me.Id;
+        var mine = await db.Participants.Where(p => p.UserId == myId && p.LeftAt == null).Select(p => p.EngagementId).ToListAsync(ct);
+        var pending = (await db.Proposals.AsNoTracking().Include(p => p.Responses)
+            .Where(p => mine.Contains(p.EngagementId) && p.Status == ProposalStatus.Pending)
+            .OrderByDescending(p => p.CreatedAt)
+            .ToListAsync(ct)).Where(p => p.CanAnswer(myId)).Take(Math.Clamp(take, 1, 50)).ToList();
+        if (pending.Count == 0)
+        {
+            return [];
+        }
+
+        var engagementIds = pending.Select(p => p.EngagementId).Distinct().ToList();
+        var engagements = await db.Engagements.AsNoTracking().Include(e => e.Participants).Where(e => engagementIds.Contains(e.Id)).ToListAsync(ct);
+        var result = new List<WaitingProposal>();
+        foreach (var engagement in engagements)
+        {
+            var views = await ViewsAsync(engagement, pending.Where(p => p.EngagementId == engagement.Id).ToList(), ct);
+            var clientIds = engagement.ActiveParticipants.Where(p => p.Role == ParticipantRole.Client).Select(p => p.UserId).ToList();
+            var clients = await db.Users.AsNoTracking().Where(u => clientIds.Contains(u.Id)).Select(u => u.DisplayName).ToListAsync(ct);
+            result.AddRange(views.Select(v => new WaitingProposal(v.Id, engagement.Id, engagement.Title, string.Join(" and ", clients), v.AuthorName, v.Summary, v.CreatedAt)));
+        }
+
+        await audit.RecordEachAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "ProposalList", DataCategory = AuditCategories.Clinical }, engagementIds, ct);
+        return result.OrderByDescending(r => r.CreatedAt).ToList();
     }
 
     private async Task<ProposalView> TryProposeAsync(Guid engagementId, ProposalKind kind, ProposalPayload change, string? reason, CancellationToken ct)
