@@ -40,7 +40,7 @@ public sealed class EndpointPolicyTests
         "/Account/PasskeyRequestOptions", "/Account/ResetPassword", "/Error", "/api/auth/login", "/api/auth/password-reset",
         "/api/auth/password-reset/confirm", "/api/auth/refresh", "/api/calendar/{token}.ics", "/api/directory/",
         "/api/directory/requests", "/api/invitations/{token}/accept", "/dev/mail", "/directory", "/first-conversation/sent",
-        "/first-conversation/{TherapistId:guid}", "/guide", "/guide/preferences-check", "/health", "/invitations/{Token}", "/not-found",
+        "/first-conversation/{TherapistId:guid}", "/guide", "/guide/preferences-check", "/health", "/health/live", "/health/ready", "/invitations/{Token}", "/not-found",
         "/openapi/{documentName}.json", "/scalar/{documentName?}", "/setup",
     ];
 

@@ -16,6 +16,7 @@ public sealed class TandemProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _log = new();
+    private readonly ConcurrentQueue<string> _stdout = new();
     private bool _disposed;
 
     private TandemProcess(Process process, Uri baseAddress)
@@ -57,8 +58,10 @@ public sealed class TandemProcess : IAsyncDisposable
     /// <param name="workingDirectory">The folder it is started from; the app's own by default.</param>
     /// <param name="settings">Settings instead of <see cref="SettingsFor"/>'s.</param>
     /// <param name="environment">Environment variables that carry all the settings instead (a systemd EnvironmentFile).</param>
+    /// <param name="addedEnvironment">Environment variables on top of the settings (e.g. the standard OTEL_* ones).</param>
     public static async Task<TandemProcess> StartAsync(TestDatabase database, string dataFolder, CancellationToken ct,
-        string? appDll = null, string? workingDirectory = null, IEnumerable<string>? settings = null, IReadOnlyDictionary<string, string>? environment = null)
+        string? appDll = null, string? workingDirectory = null, IEnumerable<string>? settings = null, IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyDictionary<string, string>? addedEnvironment = null)
     {
         Directory.CreateDirectory(dataFolder);
         var port = FreePort();
@@ -79,9 +82,14 @@ public sealed class TandemProcess : IAsyncDisposable
         }
 
         info.WorkingDirectory = workingDirectory ?? info.WorkingDirectory;
+        foreach (var (name, value) in addedEnvironment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var app = new TandemProcess(process, address);
-        process.OutputDataReceived += (_, e) => app.Keep(e.Data);
+        process.OutputDataReceived += (_, e) => app.Keep(e.Data, stdout: true);
         process.ErrorDataReceived += (_, e) => app.Keep(e.Data);
         process.Start();
         process.BeginOutputReadLine();
@@ -235,7 +243,10 @@ public sealed class TandemProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private void Keep(string? line)
+    /// <summary>What the app wrote to standard output only (its last 400 lines).</summary>
+    public IReadOnlyList<string> StandardOutput => [.. _stdout];
+
+    private void Keep(string? line, bool stdout = false)
     {
         if (line is null)
         {
@@ -245,6 +256,14 @@ public sealed class TandemProcess : IAsyncDisposable
         _log.Enqueue(line);
         while (_log.Count > 400 && _log.TryDequeue(out _))
         {
+        }
+
+        if (stdout)
+        {
+            _stdout.Enqueue(line);
+            while (_stdout.Count > 400 && _stdout.TryDequeue(out _))
+            {
+            }
         }
     }
 
@@ -264,6 +283,12 @@ public sealed class TandemProcess : IAsyncDisposable
 
         // The command line decides; nothing from the test runner's environment leaks in.
         foreach (var name in new[] { "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "ASPNETCORE_URLS", "DOTNET_URLS" })
+        {
+            info.Environment.Remove(name);
+        }
+
+        // Nor an exporter of the runner's: telemetry goes where a test says, or nowhere.
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList())
         {
             info.Environment.Remove(name);
         }

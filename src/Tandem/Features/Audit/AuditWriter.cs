@@ -66,6 +66,7 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter
 
     private async Task CommitAsync(List<Pending> batch, CancellationToken ct)
     {
+        var started = Infrastructure.Observability.TandemMetrics.Start();
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -79,6 +80,7 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
             });
+            Infrastructure.Observability.TandemMetrics.AuditBatchCommitted(batch.Count, Infrastructure.Observability.TandemMetrics.Since(started));
             foreach (var p in batch)
             {
                 p.Done.TrySetResult();

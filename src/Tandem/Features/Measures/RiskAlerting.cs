@@ -98,6 +98,7 @@ public sealed class RiskAlerting(TandemDbContext db, AuditTrail audit, TimeProvi
         });
         var therapistTold = await QueueMailAsync(engagement, ct);
         await db.SaveChangesAsync(ct);
+        Infrastructure.Observability.TandemMetrics.AlertRaised(AlertKind.Risk);
         await live.PublishAsync(AlertsRaised.For(engagement, me.Id, me.DisplayName, includesRisk: true), ct);
         return await CrisisTextAsync(therapistTold, ct);
     }

@@ -152,6 +152,12 @@ public sealed class SubmitResponse(
                 ?? throw new DomainException("A submission with this Idempotency-Key is still being handled. Try again in a moment.", DomainError.Conflict);
         }
 
+        Infrastructure.Observability.TandemMetrics.ResponseSubmitted(instrument.Id);
+        foreach (var alert in alerts)
+        {
+            Infrastructure.Observability.TandemMetrics.AlertRaised(alert.Kind);
+        }
+
         if (alerts.Count > 0)
         {
             await live.PublishAsync(AlertsRaised.For(engagement, me.Id, me.DisplayName, alerts.Any(a => a.Kind == AlertKind.Risk)), ct);

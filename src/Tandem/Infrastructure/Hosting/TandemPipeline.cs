@@ -86,6 +86,7 @@ public static class TandemPipeline
         app.MapGet("/health", async (TandemDbContext db, CancellationToken ct) =>
                 await db.Database.CanConnectAsync(ct) ? Results.Text("ok") : Results.StatusCode(StatusCodes.Status503ServiceUnavailable))
             .AllowAnonymous().WithTags("Health").WithSummary("200 when the database answers.");
+        Observability.TandemHealth.MapTandemHealth(app);
         return app;
     }
 }

@@ -17,11 +17,22 @@ public static class TandemServices
         var services = builder.Services;
         var config = builder.Configuration;
 
-        services.AddSerilog((sp, log) => log
-            .ReadFrom.Configuration(config)
-            .Enrich.FromLogContext()
-            .Enrich.With<LogRedaction>()
-            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+        services.AddSerilog((sp, log) =>
+        {
+            log.ReadFrom.Configuration(config)
+                .Enrich.FromLogContext()
+                .Enrich.With<LogRedaction>();
+            // One JSON object a line for a log collector (Tandem:LogFormat=json, or the framework's own
+            // Logging:Console:FormatterName=json); the same redaction applies to both formats.
+            if (Observability.LogFormat.IsJson(config))
+            {
+                log.WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter());
+            }
+            else
+            {
+                log.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+            }
+        });
 
         services.AddSingleton(TimeProvider.System);
         AppOrigin.Validate(config);
@@ -39,6 +50,8 @@ public static class TandemServices
             services.Configure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o => o.AllowedHosts = [publicHost, "localhost", "127.0.0.1", "[::1]"]);
         }
         services.AddTandemDatabase(config, builder.Environment);
+        Observability.TandemHealth.AddTandemHealth(services, config);
+        Observability.Telemetry.AddTandemTelemetry(services, config);
         services.AddTandemAuth(config, builder.Environment);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
