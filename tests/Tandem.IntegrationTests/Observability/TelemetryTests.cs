@@ -90,3 +90,17 @@ public sealed partial class TelemetryTests
     [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")]
     private static partial Regex EmailAddress();
 }
+
+/// <summary>Without OTEL_EXPORTER_OTLP_ENDPOINT nothing of OpenTelemetry is there: no provider, no listener, no exporter (zero cost).</summary>
+public sealed class TelemetryOffTests
+{
+    [Fact]
+    public async Task Without_an_OTLP_endpoint_no_OpenTelemetry_provider_is_registered()
+    {
+        await using var app = await TandemApp.StartAsync(seeded: false);
+
+        Assert.Null(app.Services.GetService(typeof(OpenTelemetry.Trace.TracerProvider)));
+        Assert.Null(app.Services.GetService(typeof(OpenTelemetry.Metrics.MeterProvider)));
+        Assert.False(Tandem.Infrastructure.Observability.Telemetry.IsEnabled(app.Service<Microsoft.Extensions.Configuration.IConfiguration>()));
+    }
+}
