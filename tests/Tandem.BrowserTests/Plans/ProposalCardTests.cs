@@ -20,6 +20,8 @@ public sealed class ProposalCardTests(BrowserFixture browser)
         using var alex = await Sessions.SessionSafetyTests.ApiAsync(app, "alex@riverside.test");
         var goal = (await alex.GetJsonAsync($"/api/engagements/{sams}/plan")).GetProperty("goals").EnumerateArray().First();
         var oldText = goal.Str("text");
+        var oldWhy = goal.Str("whyItMatters");
+        Assert.False(string.IsNullOrEmpty(oldWhy), "the demo's first goal of Sam's has a 'why it matters'");
 
         await alex.PostJsonAsync($"/api/engagements/{sams}/proposals",
             new { kind = "AddGoal", text = "Walk to the river on Sundays", whyItMatters = "Being outside settles me for the week" }, HttpStatusCode.Created);
@@ -35,7 +37,9 @@ public sealed class ProposalCardTests(BrowserFixture browser)
         var waiting = page.Locator("section", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Waiting for your answer" }) });
         await Assertions.Expect(waiting).ToContainTextAsync("Being outside settles me for the week");
         await Assertions.Expect(waiting).ToContainTextAsync("So the good days outnumber the hard ones");
-        await Assertions.Expect(waiting.Locator("del").Filter(new() { HasText = oldText })).ToHaveCountAsync(1);
+        // The rewording's sentence quotes old and new text; the why it replaces is shown struck through.
+        await Assertions.Expect(waiting).ToContainTextAsync($"Reword “{oldText}” as “{oldText}, most days”");
+        await Assertions.Expect(waiting.Locator("del").Filter(new() { HasText = oldWhy })).ToHaveCountAsync(1);
         await BrowserSession.AssertAccessibleAsync(page);
         await BrowserSession.ScreenshotAsync(page, "proposal-card-phone");
 
