@@ -56,6 +56,9 @@ public sealed class TandemApp : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
+    /// <summary>Every log event this app wrote (Warning and above in tests), as its sinks get it: after redaction.</summary>
+    public CapturedLog Log { get; } = new();
+
     public TestDatabase Database => _database;
 
     public string DataFolder { get; } = Path.Combine(TestEnvironment.RunFolder, "data-" + Guid.NewGuid().ToString("N")[..12]);
@@ -121,6 +124,7 @@ public sealed class TandemApp : WebApplicationFactory<Program>
             // The in-memory server has no client address; give requests the loopback one, as Kestrel would.
             services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, LoopbackAddressFilter>();
             services.AddSingleton(AuditLedger);
+            services.AddSingleton<Serilog.Core.ILogEventSink>(Log);
             services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, AuditCompleteness.Filter>();
         });
     }

@@ -12,7 +12,7 @@ namespace Tandem.Infrastructure.Hosting;
 /// (<c>/invitations/{token}</c>, <c>/api/invitations/{token}/accept</c>,
 /// <c>/api/calendar/{token}.ics</c>, and any long opaque segment) and the values of query
 /// parameters named like a secret (token, key, code, secret, password, signature, email) become
-/// <c>***</c>.
+/// <c>***</c>. Email addresses (a mail server's error echoes the recipient) become <c>***@***</c>.
 /// </summary>
 public sealed partial class LogRedaction : ILogEventEnricher
 {
@@ -52,12 +52,13 @@ public sealed partial class LogRedaction : ILogEventEnricher
     /// <summary>A text (a path, a URL, a message) with its token-bearing parts masked.</summary>
     public static string Redact(string text)
     {
-        if (text.Length == 0 || (text.IndexOf('/') < 0 && text.IndexOf('=') < 0))
+        if (text.Length == 0 || (text.IndexOf('/') < 0 && text.IndexOf('=') < 0 && text.IndexOf('@') < 0 && !text.Contains("%40", StringComparison.Ordinal)))
         {
             return text;
         }
 
-        var result = SecretQuery().Replace(text, m => m.Groups[1].Value + Mask);
+        var result = EmailAddress().Replace(text, EmailMask);
+        result = SecretQuery().Replace(result, m => m.Groups[1].Value + Mask);
         result = TokenSegment().Replace(result, m => m.Groups[1].Value + Mask);
         result = OpaqueSegment().Replace(result, m => IsId(m.Groups[2].Value) ? m.Value : m.Groups[1].Value + Mask);
         return result;
@@ -65,6 +66,12 @@ public sealed partial class LogRedaction : ILogEventEnricher
 
     // An id (a GUID) names a record, not a secret: it stays, so logs remain useful.
     private static bool IsId(string segment) => Guid.TryParseExact(segment, "D", out _);
+
+    public const string EmailMask = "***@***";
+
+    // Also percent-encoded ("sam%40example.org"), as in a query or a returnUrl.
+    [GeneratedRegex(@"[A-Za-z0-9._%+'-]+(?:@|%40)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+", RegexOptions.CultureInvariant)]
+    private static partial Regex EmailAddress();
 
     [GeneratedRegex(@"([?&;][^=&#\s]*(?:token|key|code|secret|password|passwd|signature|sig|email)[^=&#\s]*=)[^&#\s]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretQuery();

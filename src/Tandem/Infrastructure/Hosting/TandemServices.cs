@@ -20,6 +20,8 @@ public static class TandemServices
         services.AddSerilog((sp, log) =>
         {
             log.ReadFrom.Configuration(config)
+                // Sinks registered as services (the tests' log capture) see events after the redaction, like the console.
+                .ReadFrom.Services(sp)
                 .Enrich.FromLogContext()
                 .Enrich.With<LogRedaction>();
             // One JSON object a line for a log collector (Tandem:LogFormat=json, or the framework's own
@@ -36,6 +38,11 @@ public static class TandemServices
 
         services.AddSingleton(TimeProvider.System);
         AppOrigin.Validate(config);
+        if (Mail.MailSettings.Problem(config, builder.Environment.IsProduction()) is { } mailProblem)
+        {
+            throw new InvalidOperationException(mailProblem);
+        }
+
         services.AddSingleton<AppOrigin>();
         services.AddTrustedProxies(config);
         if (AppOrigin.PublicHttpsPort(config) is { } httpsPort)

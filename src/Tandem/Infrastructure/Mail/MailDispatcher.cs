@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using MailKit.Net.Smtp;
 using MimeKit;
 using Tandem.Data;
 
@@ -33,7 +34,8 @@ public sealed class MailDispatcher(IServiceScopeFactory scopes, IOptions<MailSet
         using var system = db.Tenant.AsSystem();
         var now = time.GetUtcNow();
         var due = await db.Set<OutboxMessage>()
-            .Where(m => m.SentAt == null && m.NextAttemptAt <= now && (m.ClaimedUntil == null || m.ClaimedUntil < now))
+            .Where(OutboxMessage.Waiting)
+            .Where(m => m.NextAttemptAt <= now && (m.ClaimedUntil == null || m.ClaimedUntil < now))
             .OrderBy(m => m.CreatedAt)
             .Select(m => m.Id)
             .Take(50)
@@ -45,7 +47,7 @@ public sealed class MailDispatcher(IServiceScopeFactory scopes, IOptions<MailSet
             // same row, exactly one gets 1 here and sends; the other moves on.
             var claimedAt = time.GetUtcNow();
             var claimed = await db.Set<OutboxMessage>()
-                .Where(m => m.Id == id && m.SentAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < claimedAt))
+                .Where(m => m.Id == id && m.SentAt == null && m.FailedAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < claimedAt))
                 .ExecuteUpdateAsync(u => u.SetProperty(m => m.ClaimedUntil, claimedAt + ClaimLease).SetProperty(m => m.ClaimedBy, _node), ct);
             if (claimed == 0)
             {
@@ -59,10 +61,20 @@ public sealed class MailDispatcher(IServiceScopeFactory scopes, IOptions<MailSet
                 message.MarkSent(time.GetUtcNow());
                 sent++;
             }
+            catch (SmtpCommandException ex) when (MailFailure.IsPermanent(ex))
+            {
+                // A 5xx reply: the same mail would be refused again. Stop, and show the admin (practice settings, "Mail problems").
+                message.MarkUndeliverable(MailFailure.Reason(ex), time.GetUtcNow());
+                logger.LogWarning("Mail {Id} ({Kind}) refused for good and not retried: {Reason} The server said: {Reply}",
+                    message.Id, message.Kind, message.FailureReason, MailFailure.Redacted(ex.Message));
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                message.MarkFailed(ex.GetType().Name + ": " + ex.Message, time.GetUtcNow());
-                logger.LogWarning("Mail {Id} not sent (attempt {Attempts}): {Error}", message.Id, message.Attempts, ex.Message);
+                // Transient (4xx, no connection, a timeout): retried with back-off. The server's words may echo the
+                // recipient's address, so neither the log nor the stored error keeps one (issue 26, item 6).
+                var error = MailFailure.Redacted(ex.Message);
+                message.MarkFailed(ex.GetType().Name + ": " + error, time.GetUtcNow());
+                logger.LogWarning("Mail {Id} ({Kind}) not sent (attempt {Attempts}), will retry: {Error}", message.Id, message.Kind, message.Attempts, error);
             }
 
             await db.SaveChangesAsync(ct);
@@ -91,7 +103,7 @@ public sealed class MailDispatcher(IServiceScopeFactory scopes, IOptions<MailSet
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                logger.LogError(ex, "Mail dispatch failed; will try again");
+                logger.LogError("Mail dispatch failed; will try again: {Error}", Hosting.LogRedaction.Redact(ex.ToString()));
             }
         }
     }
@@ -108,7 +120,9 @@ public sealed class MailDispatcher(IServiceScopeFactory scopes, IOptions<MailSet
         mime.From.Add(MailboxAddress.Parse(settings.Value.From));
         mime.To.Add(MailboxAddress.Parse(message.To));
         mime.Subject = message.Subject;
-        mime.MessageId = $"{message.Id:N}@tandem";
+        // In the sender's own domain (what spam filters expect), unique per mail and the same on every retry of it,
+        // so a receiving server that got a first attempt whose reply was lost can tell the retry is the same mail.
+        mime.MessageId = $"{message.Id:N}@{MailSettings.SenderDomain(settings.Value.From) ?? "tandem.invalid"}";
         mime.Headers.Add("X-Tandem-Kind", message.Kind);
         mime.Body = new TextPart("plain") { Text = message.TextBody };
         return mime;

@@ -22,8 +22,8 @@ public sealed class MailOutbox(TandemDbContext db, TimeProvider time, MailDispat
         string coalesceKey, TimeSpan delay, CancellationToken ct = default)
     {
         var set = db.Set<OutboxMessage>();
-        var waitingHere = set.Local.Any(m => m.CoalesceKey == coalesceKey && m.SentAt is null);
-        if (waitingHere || await set.AnyAsync(m => m.CoalesceKey == coalesceKey && m.SentAt == null, ct))
+        var waitingHere = set.Local.Any(m => m.CoalesceKey == coalesceKey && m.SentAt is null && m.FailedAt is null);
+        if (waitingHere || await set.Where(OutboxMessage.Waiting).AnyAsync(m => m.CoalesceKey == coalesceKey, ct))
         {
             return false;
         }

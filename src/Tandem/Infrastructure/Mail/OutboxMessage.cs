@@ -38,6 +38,17 @@ public sealed class OutboxMessage : IPracticeScoped
 
     public string? LastError { get; private set; }
 
+    /// <summary>When the mail server refused this mail for good (a 5xx reply): it is not tried again.</summary>
+    public DateTimeOffset? FailedAt { get; private set; }
+
+    /// <summary>Why, in a few words and reply codes, never an address ("The mail server refused the recipient (550 5.1.1).").</summary>
+    public string? FailureReason { get; private set; }
+
+    public const int FailureReasonMaxLength = 200;
+
+    /// <summary>Still to be sent: neither sent nor refused for good.</summary>
+    public static readonly System.Linq.Expressions.Expression<Func<OutboxMessage, bool>> Waiting = m => m.SentAt == null && m.FailedAt == null;
+
     /// <summary>
     /// Notifications with the same key while one is still waiting are one email (a burst of
     /// messages is one "you have a new message"), e.g. "new-message:{userId}".
@@ -74,6 +85,16 @@ public sealed class OutboxMessage : IPracticeScoped
         ClaimedUntil = null;
     }
 
+    /// <summary>A permanent refusal (RFC 5321 5xx): sending the same mail again cannot succeed, so it stops here.</summary>
+    public void MarkUndeliverable(string reason, DateTimeOffset now)
+    {
+        Attempts++;
+        FailedAt = now;
+        FailureReason = reason.Length > FailureReasonMaxLength ? reason[..FailureReasonMaxLength] : reason;
+        LastError = FailureReason;
+        ClaimedUntil = null;
+    }
+
     /// <summary>Backs off 10 s, 20 s, 40 s ... up to 15 minutes between tries; never gives up.</summary>
     public void MarkFailed(string error, DateTimeOffset now)
     {
@@ -99,6 +120,9 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.LastError).HasMaxLength(500);
         builder.Property(m => m.CoalesceKey).HasMaxLength(120);
         builder.Property(m => m.ClaimedBy).HasMaxLength(80);
+        builder.Property(m => m.FailureReason).HasMaxLength(OutboxMessage.FailureReasonMaxLength);
+        // The admin's "Mail problems" list: a practice's refused mail, newest first.
+        builder.HasIndex(m => new { m.PracticeId, m.FailedAt });
         builder.HasIndex(m => new { m.SentAt, m.NextAttemptAt });
         builder.HasIndex(m => new { m.CoalesceKey, m.SentAt });
     }

@@ -93,10 +93,10 @@ internal sealed class OutboxHealthCheck(TandemDbContext db, TimeProvider time, M
 {
     /// <summary>
     /// Still to be sent: not sent, and not given up on. Mail that failed for good (a permanent SMTP refusal,
-    /// shown on the admin's page) waits for nobody, so it does not hold readiness down. When the outbox gains
-    /// that state (issue 26, item 6), this is the outbox's own "waiting" rule (sent at and failed at both empty).
+    /// shown on the admin's page) waits for nobody, so it does not hold readiness down: the outbox's own
+    /// "waiting" rule (sent at and failed at both empty).
     /// </summary>
-    internal static readonly Expression<Func<OutboxMessage, bool>> Waiting = m => m.SentAt == null;
+    internal static readonly Expression<Func<OutboxMessage, bool>> Waiting = OutboxMessage.Waiting;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

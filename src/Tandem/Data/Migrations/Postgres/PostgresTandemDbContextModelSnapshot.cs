@@ -2008,6 +2008,13 @@ namespace Tandem.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("FailedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -2046,6 +2053,8 @@ namespace Tandem.Data.Migrations.Postgres
                     b.HasIndex("PracticeId");
 
                     b.HasIndex("CoalesceKey", "SentAt");
+
+                    b.HasIndex("PracticeId", "FailedAt");
 
                     b.HasIndex("SentAt", "NextAttemptAt");
 

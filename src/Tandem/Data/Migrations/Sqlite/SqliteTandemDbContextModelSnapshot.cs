@@ -1996,6 +1996,13 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("FailedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -2034,6 +2041,8 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasIndex("PracticeId");
 
                     b.HasIndex("CoalesceKey", "SentAt");
+
+                    b.HasIndex("PracticeId", "FailedAt");
 
                     b.HasIndex("SentAt", "NextAttemptAt");
 
