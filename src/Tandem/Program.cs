@@ -11,6 +11,7 @@ try
     if (command is null && args is not ["migrate", ..] and not ["verify-audit", ..] and not ["audit-heads", ..])
     {
         AppOrigin.RequireForServing(app.Configuration, app.Environment);
+        Tandem.Infrastructure.Mail.MailSettings.RequireForServing(app.Configuration, app.Environment);
     }
 }
 catch (SettingException ex)

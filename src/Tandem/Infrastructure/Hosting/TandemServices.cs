@@ -38,10 +38,7 @@ public static class TandemServices
 
         services.AddSingleton(TimeProvider.System);
         AppOrigin.Validate(config);
-        if (Mail.MailSettings.Problem(config, builder.Environment.IsProduction()) is { } mailProblem)
-        {
-            throw new InvalidOperationException(mailProblem);
-        }
+        Mail.MailSettings.Validate(config);
 
         services.AddSingleton<AppOrigin>();
         services.AddTrustedProxies(config);

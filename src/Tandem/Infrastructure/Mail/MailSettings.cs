@@ -1,5 +1,6 @@
 using System.Net;
 using MailKit.Security;
+using Tandem.Infrastructure.Hosting;
 
 namespace Tandem.Infrastructure.Mail;
 
@@ -76,44 +77,43 @@ public sealed class MailSettings
         || (IPAddress.TryParse(SmtpHost.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 
     /// <summary>
-    /// Checks the section at start. In Production with SMTP mail, <c>Mail:From</c> is required: it is
-    /// the address people see and reply to, its domain names the Message-ID, and SPF, DKIM and DMARC
-    /// are checked against it (docs/operations.md, "Email"). A password that would go in clear text
-    /// to another machine is refused too.
+    /// Checks the section as the app is built (any command): a From that is not an address, an
+    /// unknown Security, or a password that would go in clear text to another machine stops the
+    /// app with one line naming the setting.
     /// </summary>
-    /// <returns>The one-line problem, or null when the settings can be used.</returns>
-    public static string? Problem(IConfiguration config, bool production)
+    public static void Validate(IConfiguration config)
     {
         var section = config.GetSection("Mail");
-        var transport = section["Transport"] ?? (production ? "Smtp" : "Folder");
-        if (string.Equals(transport, "Folder", StringComparison.OrdinalIgnoreCase))
+        if (section["From"] is { } from && !string.IsNullOrWhiteSpace(from) && SenderDomain(from) is null)
         {
-            return null;
-        }
-
-        var from = section["From"];
-        if (production && string.IsNullOrWhiteSpace(from))
-        {
-            return $"{FromKey} must be set in Production: the address Tandem's emails come from, such as \"Riverside Therapy <no-reply@riverside.example>\" (environment variable Mail__From).";
-        }
-
-        if (!string.IsNullOrWhiteSpace(from) && SenderDomain(from) is null)
-        {
-            return $"{FromKey} must be an email address such as \"Riverside Therapy <no-reply@riverside.example>\".";
+            throw new SettingException($"{FromKey} must be an email address such as \"Riverside Therapy <no-reply@riverside.example>\" (it is '{from}').");
         }
 
         if (section["Security"] is { } security && (!Enum.TryParse<MailSecurity>(security, ignoreCase: true, out var mode) || !Enum.IsDefined(mode) || char.IsDigit(security.TrimStart('-')[0])))
         {
-            return $"Mail:Security must be Auto, StartTls, SslOnConnect or None (it is '{security}').";
+            throw new SettingException($"Mail:Security must be Auto, StartTls, SslOnConnect or None (it is '{security}').");
         }
 
         var settings = section.Get<MailSettings>() ?? new MailSettings();
-        if (settings.HasCredentials && settings.EffectiveSecurity == MailSecurity.None && !settings.HostIsLoopback)
+        if (!settings.UsesFolder && settings.HasCredentials && settings.EffectiveSecurity == MailSecurity.None && !settings.HostIsLoopback)
         {
-            return "Mail:Security=None would send Mail:SmtpUser's password in clear text to another machine; use Auto, StartTls or SslOnConnect.";
+            throw new SettingException("Mail:Security=None would send Mail:SmtpUser's password in clear text to another machine; use Auto, StartTls or SslOnConnect.");
         }
+    }
 
-        return null;
+    /// <summary>
+    /// Before serving in Production with SMTP mail: <c>Mail:From</c> is required. It is the address
+    /// people see and reply to, its domain names each Message-ID, and SPF, DKIM and DMARC are
+    /// checked against it (docs/operations.md, "Email"); a made-up default would land in spam.
+    /// </summary>
+    public static void RequireForServing(IConfiguration config, IHostEnvironment environment)
+    {
+        var section = config.GetSection("Mail");
+        var folder = string.Equals(section["Transport"], "Folder", StringComparison.OrdinalIgnoreCase);
+        if (environment.IsProduction() && !folder && string.IsNullOrWhiteSpace(section["From"]))
+        {
+            throw new SettingException($"{FromKey} must be set in Production: the address Tandem's emails come from, such as \"Riverside Therapy <no-reply@riverside.example>\" in a domain whose SPF, DKIM and DMARC records you publish (environment variable Mail__From).");
+        }
     }
 
     /// <summary>The domain of a From address ("Name &lt;user@domain&gt;"), or null when it is not one.</summary>
