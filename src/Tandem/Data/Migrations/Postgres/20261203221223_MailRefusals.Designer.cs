@@ -13,7 +13,7 @@ using Tandem.Data;
 namespace Tandem.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTandemDbContext))]
-    [Migration("20261203211202_MailRefusals")]
+    [Migration("20261203221223_MailRefusals")]
     partial class MailRefusals
     {
         /// <inheritdoc />
@@ -407,6 +407,11 @@ namespace Tandem.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character(64)")
                         .IsFixedLength();
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("ObjectId")
                         .HasMaxLength(128)

@@ -11,7 +11,7 @@ using Tandem.Data;
 namespace Tandem.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTandemDbContext))]
-    [Migration("20261203211152_MailRefusals")]
+    [Migration("20261203221217_MailRefusals")]
     partial class MailRefusals
     {
         /// <inheritdoc />
@@ -395,6 +395,11 @@ namespace Tandem.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .IsFixedLength();
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ObjectId")
                         .HasMaxLength(128)
