@@ -32,16 +32,17 @@ public sealed class PrivacyProcessorTests
         Assert.Equal("/api/calendar/***.ics", activity.GetTagItem("url.path"));
         Assert.Equal("/api/calendar/{token}.ics", activity.GetTagItem("http.route"));
         Assert.Equal(200, activity.GetTagItem("http.response.status_code"));
-        Assert.Equal("sent to ***", activity.GetTagItem("custom"));
+        Assert.Equal("sent to ***@***", activity.GetTagItem("custom"));
         Assert.Equal("GET /api/calendar/{token}.ics", activity.DisplayName);
-        Assert.DoesNotContain("@", activity.StatusDescription, StringComparison.Ordinal);
+        Assert.DoesNotContain("riverside", activity.StatusDescription, StringComparison.Ordinal);
+        Assert.Contains("***@***", activity.StatusDescription, StringComparison.Ordinal);
         Assert.Equal(ActivityStatusCode.Error, activity.Status);
     }
 
     [Theory]
     [InlineData("/invitations/aVeryLongInvitationTokenValue1234567", "/invitations/***")]
     [InlineData("/Account/ResetPassword?code=abc&email=a%40b.test", "/Account/ResetPassword?code=***&email=***")]
-    [InlineData("someone.else@example.org", "***")]
+    [InlineData("someone.else@example.org", "***@***")]
     [InlineData("/api/engagements/0193c6a2-9f3e-7c1d-8a5b-2f4e6d8c0a1b/responses", "/api/engagements/0193c6a2-9f3e-7c1d-8a5b-2f4e6d8c0a1b/responses")]
     public void Clean_masks_secrets_and_keeps_ids(string text, string expected) =>
         Assert.Equal(expected, PrivacyProcessor.Clean(text));
