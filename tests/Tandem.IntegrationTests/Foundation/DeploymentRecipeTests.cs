@@ -82,7 +82,18 @@ public sealed class DeploymentRecipeTests
         {
             plain.Headers.Add("X-Forwarded-Proto", "http");
             using var redirect = await http.SendAsync(plain, Ct);
-            Assert.Equal("https", redirect.Headers.Location?.Scheme);
+            // To the public address, not to whatever host the request named.
+            Assert.Equal(template["Tandem__PublicUrl"] + "/setup", redirect.Headers.Location?.ToString());
+        }
+
+        // The same through nginx, which passes the public host on: still the https address, never a
+        // bare path (the browser would follow it over http again, round and round).
+        using (var viaProxy = new HttpRequestMessage(HttpMethod.Get, "/setup"))
+        {
+            viaProxy.Headers.Host = new Uri(template["Tandem__PublicUrl"]).Host;
+            viaProxy.Headers.Add("X-Forwarded-Proto", "http");
+            using var redirect = await http.SendAsync(viaProxy, Ct);
+            Assert.Equal(template["Tandem__PublicUrl"] + "/setup", redirect.Headers.Location?.ToString());
         }
 
         Assert.DoesNotContain("cannot start", app.Tail(), StringComparison.OrdinalIgnoreCase);

@@ -97,7 +97,7 @@ public sealed class PublicAddressAndProxyTests
             using var redirect = await http.SendAsync(overHttp, Ct);
             Assert.True(redirect.StatusCode is HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect or HttpStatusCode.Redirect or HttpStatusCode.MovedPermanently,
                 $"plain http was answered {(int)redirect.StatusCode}");
-            Assert.Equal("https", redirect.Headers.Location?.Scheme);
+            Assert.Equal("https://127.0.0.1/Account/Login", redirect.Headers.Location?.ToString());
         }
     }
 

@@ -16,6 +16,7 @@ internal sealed class RelativeRedirects(RequestDelegate next)
             var ctx = (HttpContext)state;
             var location = ctx.Response.Headers.Location.ToString();
             if (location.Length > 0 && Uri.TryCreate(location, UriKind.Absolute, out var target) && target.Scheme is "http" or "https"
+                && string.Equals(target.Scheme, ctx.Request.Scheme, StringComparison.OrdinalIgnoreCase)
                 && string.Equals(target.Authority, ctx.Request.Host.Value, StringComparison.OrdinalIgnoreCase))
             {
                 var relative = target.PathAndQuery + target.Fragment;

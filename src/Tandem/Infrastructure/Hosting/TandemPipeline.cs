@@ -51,7 +51,30 @@ public static class TandemPipeline
         if (app.Configuration.GetValue("Security:RequireHttps", !app.Environment.IsDevelopment()))
         {
             // Health probes from a load balancer or monitor on the private network may use plain http.
-            app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase), https => https.UseHttpsRedirection());
+            // With an https public address the redirect goes there, never to the Host a request named (issue 26, item 1).
+            var toPublicUrl = AppOrigin.PublicHttpsPort(app.Configuration) is not null;
+            app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase), https =>
+            {
+                if (toPublicUrl)
+                {
+                    https.Use((ctx, next) =>
+                    {
+                        if (ctx.Request.IsHttps)
+                        {
+                            return next(ctx);
+                        }
+
+                        var origin = ctx.RequestServices.GetRequiredService<AppOrigin>();
+                        ctx.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+                        ctx.Response.Headers.Location = origin.BaseUrl + ctx.Request.Path.ToUriComponent() + ctx.Request.QueryString.ToUriComponent();
+                        return Task.CompletedTask;
+                    });
+                }
+                else
+                {
+                    https.UseHttpsRedirection();
+                }
+            });
         }
 
         app.UseWhen(AuthSetup.IsApiRequest, api => api.UseStatusCodePages());
