@@ -73,7 +73,8 @@ public sealed class MailDispatcher(IServiceScopeFactory scopes, IOptions<MailSet
                 // Transient (4xx, no connection, a timeout): retried with back-off. The server's words may echo the
                 // recipient's address, so neither the log nor the stored error keeps one (issue 26, item 6).
                 var error = MailFailure.Redacted(ex.Message);
-                message.MarkFailed(ex.GetType().Name + ": " + error, time.GetUtcNow());
+                // Stored for the admin to read: the reason in words, not the exception type.
+                message.MarkFailed(error, time.GetUtcNow());
                 logger.LogWarning("Mail {Id} ({Kind}) not sent (attempt {Attempts}), will retry: {Error}", message.Id, message.Kind, message.Attempts, error);
             }
 
