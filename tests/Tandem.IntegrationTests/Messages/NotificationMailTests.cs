@@ -22,7 +22,7 @@ public sealed class NotificationMailTests
         ["Mail:PollInterval"] = "00:00:00.200",
         ["Tandem:PublicUrl"] = "https://tandem.example.test",
         // Session reminders have their own tests; here only message notifications are counted.
-        ["Sessions:ReminderInterval"] = "365.00:00:00",
+        ["Sessions:ReminderInterval"] = "30.00:00:00",
     };
 
     [Fact]

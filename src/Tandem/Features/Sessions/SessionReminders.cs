@@ -83,12 +83,13 @@ public sealed class SessionReminders(IServiceScopeFactory scopes, TimeProvider t
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = config.GetValue("Sessions:ReminderInterval", TimeSpan.FromMinutes(5));
+        // Task.Delay takes at most about 49 days; a longer sweep interval would fail every round.
+        var interval = Math.Clamp(config.GetValue("Sessions:ReminderInterval", TimeSpan.FromMinutes(5)).Ticks, TimeSpan.TicksPerSecond, TimeSpan.FromDays(30).Ticks);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(interval, time, stoppingToken);
+                await Task.Delay(TimeSpan.FromTicks(interval), time, stoppingToken);
                 await QueueDueAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
