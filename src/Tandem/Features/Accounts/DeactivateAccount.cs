@@ -32,15 +32,3 @@ public sealed class DeactivateAccount(TandemDbContext db, UserManager<TandemUser
         }
     }
 }
-
-public sealed record PersonSummary(Guid Id, string Email, string DisplayName, string? Pronouns, string Role, bool IsActive, DateTimeOffset CreatedAt);
-
-public sealed class ListPeople(TandemDbContext db)
-{
-    public async Task<IReadOnlyList<PersonSummary>> HandleAsync(CancellationToken ct = default) =>
-        await db.Users.AsNoTracking()
-            .OrderBy(u => u.Role).ThenBy(u => u.DisplayName)
-            .Select(u => new PersonSummary(u.Id, u.Email!, u.DisplayName, u.Pronouns, u.Role.ToString(), u.IsActive, u.CreatedAt))
-            .Take(1000)
-            .ToListAsync(ct);
-}

@@ -10,8 +10,9 @@ public static class PeopleApi
     public static IEndpointRouteBuilder MapPeopleApi(this IEndpointRouteBuilder app)
     {
         var people = app.MapGroup("/api/practice/people").WithTags("Practice").RequireAuthorization(Policies.PracticeAdmin);
-        people.MapGet("", async (ListPeople list, CancellationToken ct) => TypedResults.Ok(await list.HandleAsync(ct)))
-            .WithSummary("Everyone with an account in the admin's practice.");
+        people.MapGet("", async (string? search, string? role, string? status, string? sort, ListPeople list, CancellationToken ct) =>
+                TypedResults.Ok(await list.HandleAsync(new PeopleQuery(search, role, status, sort), ct)))
+            .WithSummary("Everyone with an account in the admin's practice. ?search= (name or email), role=Therapist|Client|PracticeAdmin, status=active|deactivated|invited (invited: no accounts; see /api/practice/invitations), sort=name|role|created|active (last seen signed in). 422 with a sentence for anything else.");
         people.MapPost("/{id:guid}/deactivate", (Guid id, ClaimsPrincipal user, DeactivateAccount handler, CancellationToken ct) => SetActive(id, false, user, handler, ct))
             .WithSummary("Stop an account: its sessions and tokens stop working at once.");
         people.MapPost("/{id:guid}/reactivate", (Guid id, ClaimsPrincipal user, DeactivateAccount handler, CancellationToken ct) => SetActive(id, true, user, handler, ct))

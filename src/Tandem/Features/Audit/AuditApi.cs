@@ -21,8 +21,8 @@ public static class AuditApi
         var practice = app.MapGroup("/api/practice").WithTags("Practice").RequireAuthorization(Policies.PracticeAdmin);
         practice.MapGet("/audit/verify", async (AuditUseCases audit, CancellationToken ct) => TypedResults.Ok(await audit.VerifyAsync(ct)))
             .WithSummary("Check the practice's whole audit chain: {ok, entries, firstBrokenAt?}.");
-        practice.MapGet("/security-log", async (long? before, int? take, AuditUseCases audit, CancellationToken ct) => TypedResults.Ok(await audit.SecurityLogAsync(before, take ?? 100, ct)))
-            .WithSummary("Sign-ins, failures, lockouts, permission changes and break-glass use. No clinical content.");
+        practice.MapGet("/security-log", async (long? before, int? take, bool? needsLook, AuditUseCases audit, CancellationToken ct) => TypedResults.Ok(await audit.SecurityLogAsync(before, take ?? 100, needsLook ?? false, ct)))
+            .WithSummary("Sign-ins, failures, lockouts, permission changes and break-glass use. No clinical content. ?needsLook=true: only what needs a look (last 7 days: accounts slowed down or locked after repeated failures, a sign-in token used twice, emergency access, a failed chain check).");
         practice.MapPost("/break-glass", BreakGlassAsync)
             .WithSummary("Emergency read access to one engagement for one hour; needs a reason; every participant is told.");
         return app;

@@ -11,16 +11,41 @@ public sealed record SecurityLogEntry(long Id, DateTimeOffset At, string? Who, s
 
 public sealed record BreakGlassResult(Guid Id, Guid EngagementId, DateTimeOffset ExpiresAt);
 
+/// <summary>
+/// What in the security log needs the practice admin's look (issue 21): in the last 7 days, an account
+/// slowed down or locked after repeated failed sign-ins, a sign-in token used twice (a possible theft:
+/// that person was signed out everywhere), emergency access to a record, and a failed check of the
+/// audit chain. Single failed sign-ins (typos) and everything that worked as meant do not count.
+/// </summary>
+public static class SecurityAttention
+{
+    public static readonly TimeSpan Window = TimeSpan.FromDays(7);
+
+    public static IQueryable<AuditEntry> Filter(IQueryable<AuditEntry> entries, DateTimeOffset now)
+    {
+        var since = now - Window;
+        return entries.Where(e => e.At >= since && (
+            (e.DataCategory == AuditCategories.Security && (e.ObjectType == "Account.SlowedDown" || e.ObjectType == "Account.LockedOut"
+                || (e.ObjectType == "SignInSession" && e.Outcome == AuditOutcome.Refused)
+                || (e.ObjectType == "AuditVerification" && e.Outcome == AuditOutcome.Failure)))
+            || (e.ObjectType == "BreakGlass" && e.Purpose == AuditPurposes.BreakGlass)));
+    }
+}
+
 /// <summary>The practice admin's side of accountability: the security log, chain verification, break-glass.</summary>
 public sealed class AuditUseCases(TandemDbContext db, CurrentUser me, AuditTrail audit, AuditVerifier verifier, TimeProvider time, MailOutbox mail, LinkBuilder links)
 {
     /// <summary>Sign-ins, failures, lockouts, permission changes, break-glass and who pulled which report about a group: never clinical content.</summary>
-    public async Task<IReadOnlyList<SecurityLogEntry>> SecurityLogAsync(long? before = null, int take = 100, CancellationToken ct = default)
+    /// <param name="needsLook">Only what <see cref="SecurityAttention"/> says needs the admin's look (the last 7 days).</param>
+    public async Task<IReadOnlyList<SecurityLogEntry>> SecurityLogAsync(long? before = null, int take = 100, bool needsLook = false, CancellationToken ct = default)
     {
         RequireAdmin();
         take = Math.Clamp(take, 1, 500);
-        var entries = await db.AuditEntries.AsNoTracking()
-            .Where(e => e.DataCategory == AuditCategories.Security || e.DataCategory == AuditCategories.Aggregate || e.Purpose == AuditPurposes.BreakGlass || e.Outcome == AuditOutcome.Refused)
+        var query = db.AuditEntries.AsNoTracking();
+        query = needsLook
+            ? SecurityAttention.Filter(query, time.GetUtcNow())
+            : query.Where(e => e.DataCategory == AuditCategories.Security || e.DataCategory == AuditCategories.Aggregate || e.Purpose == AuditPurposes.BreakGlass || e.Outcome == AuditOutcome.Refused);
+        var entries = await query
             .Where(e => before == null || e.Id < before)
             .OrderByDescending(e => e.Id).Take(take).ToListAsync(ct);
         var ids = entries.SelectMany(e => new[] { e.UserId, e.SubjectUserId }).OfType<Guid>().Distinct().ToList();

@@ -43,10 +43,15 @@ public sealed class Invitation : IPracticeScoped
 
     public Guid? AcceptedUserId { get; private set; }
 
+    /// <summary>When the practice withdrew it (issue 21): the link then says so and works no more.</summary>
+    public DateTimeOffset? CancelledAt { get; private set; }
+
+    public bool IsPending => AcceptedAt is null && CancelledAt is null;
+
     public static (Invitation Invitation, string Token) Create(Guid practiceId, Guid? engagementId, string email, ParticipantRole role, Guid invitedBy, DateTimeOffset now)
     {
         email = NormaliseEmail(email);
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = NewToken();
         return (new Invitation
         {
             Id = Guid.CreateVersion7(now),
@@ -80,10 +85,41 @@ public sealed class Invitation : IPracticeScoped
     /// <summary>Why this invitation cannot be used now, in words for the person holding the link; null when it can.</summary>
     public string? Problem(DateTimeOffset now) =>
         AcceptedAt is not null ? "This invitation has already been used. If that was you, sign in instead."
+        : CancelledAt is not null ? "This invitation was withdrawn by the practice. Ask whoever invited you to get in touch."
         // An engagement's invitation for staff (made before only the practice admin could add staff) must never make a therapist account.
         : EngagementId is not null && Role != ParticipantRole.Client ? "This invitation can no longer be used. Ask whoever invited you to get in touch."
         : now >= ExpiresAt ? "This invitation has expired. Ask whoever invited you to send a new one."
         : null;
+
+    /// <summary>
+    /// A fresh link for the same invitation (resent by the practice): the old token stops working at
+    /// once because only the new one's hash is kept, and the 7 days start again.
+    /// </summary>
+    public string Renew(DateTimeOffset now)
+    {
+        EnsurePending();
+        var token = NewToken();
+        TokenHash = HashToken(token);
+        ExpiresAt = now + Lifetime;
+        return token;
+    }
+
+    public void Cancel(DateTimeOffset now)
+    {
+        EnsurePending();
+        CancelledAt = now;
+    }
+
+    private void EnsurePending()
+    {
+        if (!IsPending)
+        {
+            throw new DomainException(AcceptedAt is not null ? "This invitation has already been accepted." : "This invitation was already withdrawn.", DomainError.Conflict);
+        }
+    }
+
+    private static string NewToken() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public void Accept(Guid userId, DateTimeOffset now)
     {

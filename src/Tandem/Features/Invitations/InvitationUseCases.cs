@@ -90,7 +90,7 @@ public sealed class InvitationUseCases(
         }
 
         var waiting = await db.Set<Invitation>().AsNoTracking()
-            .Where(i => i.PracticeId == me.PracticeId && i.EngagementId == null && i.Email == invitation.Email && i.AcceptedAt == null && i.ExpiresAt > now)
+            .Where(i => i.PracticeId == me.PracticeId && i.EngagementId == null && i.Email == invitation.Email && i.AcceptedAt == null && i.CancelledAt == null && i.ExpiresAt > now)
             .OrderByDescending(i => i.CreatedAt).Select(i => (DateTimeOffset?)i.CreatedAt).FirstOrDefaultAsync(ct);
         if (waiting is { } sentAt)
         {
@@ -287,12 +287,7 @@ public sealed class InvitationUseCases(
             hasAccount = await db.Users.AnyAsync(u => u.NormalizedEmail == normalised, ct);
         }
 
-        var how = hasAccount
-            ? "This email address already has a Tandem account. Open this link and sign in with that account to accept (the link works once and for 7 days)"
-            : "Open this link to accept (it works once and for 7 days)";
-        mail.Enqueue(invitation.PracticeId, invitation.Email, "You're invited to Tandem",
-            $"Hello,\n\nYou have been invited {purpose}.\n\n{how}:\n{url}\n\nIf you did not expect this, you can ignore this email.\n",
-            "invitation");
+        mail.Enqueue(invitation.PracticeId, invitation.Email, "You're invited to Tandem", InvitationMail.Body(purpose, hasAccount, url), "invitation");
         audit.Stage(new AuditEvent
         {
             Action = AuditAction.Create,

@@ -26,7 +26,7 @@ public sealed record Slot(string Type, string Value, bool Forbidden, bool Unknow
 /// <item>page <c>{InstrumentId}</c>: the key of the target practice's imported instrument</item>
 /// <item><c>/api/practice/people/{id}</c>: Person (a client of the target engagement)</item>
 /// <item><c>{TherapistId}</c> (public first-conversation form): the target's therapist (public, never foreign)</item>
-/// <item><c>{token}</c>, <c>{Token}</c>, passkey <c>{Id}</c>: a guessed secret (no such token)</item>
+/// <item><c>{token}</c>, <c>{Token}</c>, passkey <c>{Id}</c>, <c>/api/practice/invitations/{id}</c>: a guessed secret (no such token or invitation)</item>
 /// <item><c>{documentName}</c> (the public OpenAPI document and its browser): <c>v1</c></item>
 /// </list>
 /// Query and body ids: <c>withClient</c> and <c>who</c> (a client's one-to-one thread: foreign unless the caller is that client or a
@@ -56,6 +56,9 @@ public static partial class MatrixRoutes
             "requests" => "FirstConversationRequest",
             "instruments" => "PracticeInstrument",
             "people" => "Person",
+            // The demo has no pending invitation: a made-up id, which must answer like another practice's (404).
+            // Resend and cancel of a real one, and another practice's admin, are in Accounts/PeopleAdminTests.
+            "invitations" => "Secret",
             "RenamePasskey" => "Secret",
             _ => null,
         },

@@ -736,6 +736,9 @@ namespace Tandem.Data.Migrations.Postgres
                     b.Property<Guid?>("AcceptedUserId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 

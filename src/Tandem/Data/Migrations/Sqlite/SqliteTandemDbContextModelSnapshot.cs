@@ -724,6 +724,9 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.Property<Guid?>("AcceptedUserId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("CancelledAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
