@@ -173,7 +173,7 @@ public sealed class BenchSeeder(IServiceProvider services, SeedSize size, DateTi
             {
                 session.ChangeStatus(SessionStatus.Completed, at.AddMinutes(50));
                 note.WriteDraft(NoteBody(), therapist.Id, at.AddHours(1));
-                note.Sign(therapist.Id, at.AddHours(1));
+                note.Sign(session, therapist.Id, at.AddHours(1));
             }
 
             db.Add(session);

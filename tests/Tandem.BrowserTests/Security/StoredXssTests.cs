@@ -101,7 +101,7 @@ public sealed class StoredXssTests(BrowserFixture browser)
         await jordan.PostJsonAsync($"/api/proposals/{pending.Id()}/comments", new { comment = fields.Text("Comment") }, HttpStatusCode.OK);
 
         // A session: its place (Alex), agenda (Sam), note, amendment and its reason (Alex), annotations and reflections (Sam).
-        var session = (await alex.PostJsonAsync($"/api/engagements/{sams}/sessions", new { startsAt = DateTimeOffset.UtcNow.AddDays(1), durationMinutes = 50, location = fields.Text("Location", 300) }, HttpStatusCode.Created)).Id();
+        var session = (await alex.PostJsonAsync($"/api/engagements/{sams}/sessions", new { startsAt = DateTimeOffset.UtcNow.AddHours(-2), durationMinutes = 50, location = fields.Text("Location", 300) }, HttpStatusCode.Created)).Id();
         await sam.PostJsonAsync($"/api/sessions/{session}/agenda", new { text = fields.Text("Agenda") }, HttpStatusCode.Created);
         var note = await alex.GetAsync($"/api/sessions/{session}/note", Ct);
         using (var put = new HttpRequestMessage(HttpMethod.Put, $"/api/sessions/{session}/note") { Content = JsonContent.Create(new { body = fields.Text("Note") }) })

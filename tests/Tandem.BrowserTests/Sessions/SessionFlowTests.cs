@@ -23,7 +23,7 @@ public sealed partial class SessionFlowTests(BrowserFixture browser)
         await BrowserSession.ScreenshotAsync(alex, "sessions-schedule");
         await alex.GetByText("Schedule a session").ClickAsync();
         await alex.GetByLabel("With").SelectOptionAsync(new SelectOptionValue { Label = "Finding my footing again (Sam Okafor)" });
-        await alex.GetByLabel("Date").FillAsync(DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await alex.GetByLabel("Date", new() { Exact = true }).FillAsync(DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await alex.GetByLabel("Start").FillAsync("10:00");
         await alex.GetByLabel("Minutes").FillAsync("50");
         await alex.GetByLabel("Where").FillAsync("Riverside practice, room 2");

@@ -26,7 +26,7 @@ public sealed class SessionSafetyTests(BrowserFixture browser)
         using var alexApi = await ApiAsync(app, "alex@riverside.test");
         using var samApi = await ApiAsync(app, "sam@riverside.test");
         var all = string.Join("\n\n", Payloads);
-        var created = await alexApi.PostJsonAsync($"/api/engagements/{sams}/sessions", new { startsAt = DateTimeOffset.UtcNow.AddDays(1), durationMinutes = 50, location = "<script>window.__xss='location'</script>" }, HttpStatusCode.Created);
+        var created = await alexApi.PostJsonAsync($"/api/engagements/{sams}/sessions", new { startsAt = DateTimeOffset.UtcNow.AddHours(-2), durationMinutes = 50, location = "<script>window.__xss='location'</script>" }, HttpStatusCode.Created);
         var id = created.Id();
         foreach (var payload in Payloads)
         {

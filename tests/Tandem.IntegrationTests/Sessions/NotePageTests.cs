@@ -11,7 +11,7 @@ public sealed class NotePageTests
     {
         await using var app = await TandemApp.StartAsync();
         using var alexApi = await app.ClientForAsync("alex@riverside.test");
-        var id = await SessionSteps.ScheduleAsync(alexApi, await Demo.SamsEngagementAsync(app), app.Clock.GetUtcNow().AddDays(1));
+        var id = await SessionSteps.ScheduleAsync(alexApi, await Demo.SamsEngagementAsync(app), app.Clock.GetUtcNow().AddHours(-2));
         await SessionSteps.SignedNoteAsync(alexApi, id, "Signed words.");
         var (signed, etag) = await SessionSteps.GetNoteAsync(alexApi, id);
 

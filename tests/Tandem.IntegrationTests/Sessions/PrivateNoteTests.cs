@@ -47,7 +47,7 @@ public sealed class PrivateNoteTests
         var sams = await Demo.SamsEngagementAsync(app);
         using var alex = await app.ClientForAsync("alex@riverside.test");
         using var morganApi = await AddCoTherapistAsync(app, alex, sams);
-        var id = await SessionSteps.ScheduleAsync(alex, sams, app.Clock.GetUtcNow().AddDays(1));
+        var id = await SessionSteps.ScheduleAsync(alex, sams, app.Clock.GetUtcNow().AddHours(-2));
         await alex.PostJsonAsync($"/api/sessions/{id}/agenda", new { text = "Agenda" }, HttpStatusCode.Created);
         using (var put = await SessionSteps.SendAsync(alex, HttpMethod.Put, $"/api/sessions/{id}/private-note", new { body = $"My hunch: {Marker}" }))
         {

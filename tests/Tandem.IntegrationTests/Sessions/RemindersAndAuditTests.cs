@@ -111,7 +111,7 @@ public sealed class RemindersAndAuditTests
         using var alex = await app.ClientForAsync("alex@riverside.test");
         using var sam = await app.ClientForAsync("sam@riverside.test");
         using var jordan = await app.ClientForAsync("jordan@riverside.test");
-        var id = await SessionSteps.ScheduleAsync(alex, sams, app.Clock.GetUtcNow().AddDays(1));
+        var id = await SessionSteps.ScheduleAsync(alex, sams, app.Clock.GetUtcNow().AddHours(-2));
         await SessionSteps.SignedNoteAsync(alex, id, "AUDIT-TEXT-MARKER in the note");
         await sam.GetJsonAsync($"/api/sessions/{id}/note");
         await sam.PostJsonAsync($"/api/sessions/{id}/note/annotations", new { text = "AUDIT-TEXT-MARKER in a comment" }, HttpStatusCode.Created);

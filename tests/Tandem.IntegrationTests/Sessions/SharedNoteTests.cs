@@ -99,7 +99,7 @@ public sealed class SharedNoteTests
         await using var app = await TandemApp.StartAsync();
         using var alex = await app.ClientForAsync("alex@riverside.test");
         using var sam = await app.ClientForAsync("sam@riverside.test");
-        var id = await SessionSteps.ScheduleAsync(alex, await Demo.SamsEngagementAsync(app), app.Clock.GetUtcNow().AddDays(1));
+        var id = await SessionSteps.ScheduleAsync(alex, await Demo.SamsEngagementAsync(app), app.Clock.GetUtcNow().AddHours(-2));
         await SessionSteps.SignedNoteAsync(alex, id, "We talked about the week.");
         var (signed, etag) = await SessionSteps.GetNoteAsync(alex, id);
         Assert.Equal("Signed", signed.Str("status"));
@@ -140,7 +140,7 @@ public sealed class SharedNoteTests
         await using var app = await TandemApp.StartAsync();
         using var alex = await app.ClientForAsync("alex@riverside.test");
         using var sam = await app.ClientForAsync("sam@riverside.test");
-        var id = await SessionSteps.ScheduleAsync(alex, await Demo.SamsEngagementAsync(app), app.Clock.GetUtcNow().AddDays(1));
+        var id = await SessionSteps.ScheduleAsync(alex, await Demo.SamsEngagementAsync(app), app.Clock.GetUtcNow().AddHours(-2));
 
         Assert.Equal(HttpStatusCode.Conflict, await alex.StatusOfPostAsync($"/api/sessions/{id}/note/amendments", new { body = "x", reason = "y" }));
         await SessionSteps.SignedNoteAsync(alex, id, "Sam chose to wait two weeks.");
@@ -168,7 +168,7 @@ public sealed class SharedNoteTests
         await using var app = await TandemApp.StartAsync();
         using var alex = await app.ClientForAsync("alex@riverside.test");
         using var sam = await app.ClientForAsync("sam@riverside.test");
-        var id = await SessionSteps.ScheduleAsync(alex, await Demo.SamsEngagementAsync(app), app.Clock.GetUtcNow().AddDays(1));
+        var id = await SessionSteps.ScheduleAsync(alex, await Demo.SamsEngagementAsync(app), app.Clock.GetUtcNow().AddHours(-2));
         Assert.Equal(HttpStatusCode.Conflict, await sam.StatusOfPostAsync($"/api/sessions/{id}/note/annotations", new { text = "Nothing to answer yet" }));
         await SessionSteps.SignedNoteAsync(alex, id, "We looked at **what helps on flat days**.");
         var (before, etag) = await SessionSteps.GetNoteAsync(sam, id);

@@ -93,7 +93,7 @@ public sealed class InsightsDemoStep(UserManager<TandemUser> users, InstrumentCa
                 var note = SharedNote.For(session, session.CreatedAt);
                 session.ChangeStatus(SessionStatus.Completed, session.EndsAt);
                 note.WriteDraft("We looked back at the week together and agreed what to try next.", therapist.Id, session.EndsAt.AddMinutes(30));
-                note.Sign(therapist.Id, session.EndsAt.AddHours(2));
+                note.Sign(session, therapist.Id, session.EndsAt.AddHours(2));
                 db.Add(session);
                 db.Add(note);
                 lastSession = session.StartsAt;

@@ -25,6 +25,20 @@ public static class LocalClock
         return new DateTimeOffset(wall, offset).ToUniversalTime();
     }
 
+    /// <summary>The start of that local day as an instant; a midnight skipped by a clock change moves to the first minute that exists.</summary>
+    public static DateTimeOffset ToUtcLenient(DateOnly date, string zoneId)
+    {
+        var zone = TimeZones.Find(zoneId);
+        var wall = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(wall))
+        {
+            wall = wall.AddMinutes(15);
+        }
+
+        var offset = zone.IsAmbiguousTime(wall) ? zone.GetAmbiguousTimeOffsets(wall).Max() : zone.GetUtcOffset(wall);
+        return new DateTimeOffset(wall, offset).ToUniversalTime();
+    }
+
     public static string Day(DateTimeOffset local) => local.ToString("dddd d MMMM yyyy", Culture);
 
     public static string ShortDay(DateTimeOffset local) => local.ToString("ddd d MMM", Culture);

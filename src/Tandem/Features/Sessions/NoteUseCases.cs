@@ -23,16 +23,16 @@ public sealed class NoteUseCases(
 {
     public async Task<NoteView> GetAsync(Guid sessionId, CancellationToken ct = default)
     {
-        var (_, engagement) = await sessions.RequireParticipantAsync(sessionId, "SharedNote", ct);
+        var (session, engagement) = await sessions.RequireParticipantAsync(sessionId, "SharedNote", ct);
         var note = await NoteAsync(sessionId, engagement.Id, tracked: false, ct);
-        var view = await ViewAsync(note, engagement, ct);
+        var view = await ViewAsync(note, session, engagement, ct);
         await audit.RecordAsync(SessionAudit.Of(AuditAction.Read, "SharedNote", note.Id, engagement.Id), ct);
         return view;
     }
 
     public async Task<NoteView> SaveDraftAsync(Guid sessionId, string? body, string? ifMatch, CancellationToken ct = default)
     {
-        var (_, engagement) = await sessions.RequireTherapistAsync(sessionId, "SharedNote", ct);
+        var (session, engagement) = await sessions.RequireTherapistAsync(sessionId, "SharedNote", ct);
         var note = await NoteAsync(sessionId, engagement.Id, tracked: true, ct);
         // Order matters: a signed note answers 409 whatever the caller sends.
         note.EnsureDraft();
@@ -43,12 +43,12 @@ public sealed class NoteUseCases(
         audit.Stage(SessionAudit.Of(AuditAction.Update, "SharedNote", note.Id, engagement.Id));
         await SaveAsync(ct);
         await events.PublishAsync(engagement, sessionId, SessionChange.Note, ct);
-        return await ViewAsync(note, engagement, ct);
+        return await ViewAsync(note, session, engagement, ct);
     }
 
     public async Task<NoteView> SignAsync(Guid sessionId, string? ifMatch, CancellationToken ct = default)
     {
-        var (_, engagement) = await sessions.RequireTherapistAsync(sessionId, "SharedNote", ct);
+        var (session, engagement) = await sessions.RequireTherapistAsync(sessionId, "SharedNote", ct);
         engagement.EnsureWritable();
         var note = await NoteAsync(sessionId, engagement.Id, tracked: true, ct);
         // Signing what you have not seen would be worse than a lost edit: honour If-Match when sent.
@@ -57,16 +57,16 @@ public sealed class NoteUseCases(
             note.EnsureMatches(ifMatch);
         }
 
-        note.Sign(me.Id, time.GetUtcNow());
+        note.Sign(session, me.Id, time.GetUtcNow());
         audit.Stage(SessionAudit.Of(AuditAction.Update, "SharedNote", note.Id, engagement.Id) with { Purpose = "sign" });
         await SaveAsync(ct);
         await events.PublishAsync(engagement, sessionId, SessionChange.Note, ct);
-        return await ViewAsync(note, engagement, ct);
+        return await ViewAsync(note, session, engagement, ct);
     }
 
     public async Task<NoteView> AmendAsync(Guid sessionId, string? body, string? reason, CancellationToken ct = default)
     {
-        var (_, engagement) = await sessions.RequireTherapistAsync(sessionId, "NoteAmendment", ct);
+        var (session, engagement) = await sessions.RequireTherapistAsync(sessionId, "NoteAmendment", ct);
         engagement.EnsureWritable();
         var note = await NoteAsync(sessionId, engagement.Id, tracked: true, ct);
         var amendment = note.Amend(body ?? "", reason ?? "", me.Id, time.GetUtcNow());
@@ -74,7 +74,7 @@ public sealed class NoteUseCases(
         audit.Stage(SessionAudit.Of(AuditAction.Create, "NoteAmendment", amendment.Id, engagement.Id));
         await SaveAsync(ct);
         await events.PublishAsync(engagement, sessionId, SessionChange.Note, ct);
-        return await ViewAsync(note, engagement, ct);
+        return await ViewAsync(note, session, engagement, ct);
     }
 
     public async Task<AnnotationView> AnnotateAsync(Guid sessionId, string? text, string? quote, Stance stance, CancellationToken ct = default)
@@ -146,7 +146,7 @@ public sealed class NoteUseCases(
         return note;
     }
 
-    internal async Task<NoteView> ViewAsync(SharedNote note, Engagement engagement, CancellationToken ct)
+    internal async Task<NoteView> ViewAsync(SharedNote note, Session session, Engagement engagement, CancellationToken ct)
     {
         var amendments = await db.Set<NoteAmendment>().AsNoTracking().Where(a => a.NoteId == note.Id).OrderBy(a => a.CreatedAt).ToListAsync(ct);
         var annotations = await db.Set<Annotation>().AsNoTracking().Where(a => a.NoteId == note.Id).OrderBy(a => a.CreatedAt).Take(500).ToListAsync(ct);
@@ -169,7 +169,10 @@ public sealed class NoteUseCases(
             annotations.Select(a => new AnnotationView(a.Id, a.AuthorId, names.GetValueOrDefault(a.AuthorId, "Former member"), RoleOf(engagement, a.AuthorId), a.Text, a.Quote, a.Stance, a.CreatedAt)).ToList(),
             reflections.Select(r => new ReflectionView(r.Id, r.AuthorId, names.GetValueOrDefault(r.AuthorId, "Former member"), r.Text, r.CreatedAt)).ToList(),
             note.Version,
-            note.ETag);
+            note.ETag)
+        {
+            CanSignFrom = session.StartsAt,
+        };
     }
 
     private static string RoleOf(Engagement engagement, Guid userId) =>

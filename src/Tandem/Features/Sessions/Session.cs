@@ -60,9 +60,18 @@ public sealed class Session : IPracticeScoped
 
     public int Version { get; private set; }
 
+    /// <summary>Sessions planned together (weekly, fortnightly) share this id; each is still its own session.</summary>
+    public Guid? SeriesId { get; private set; }
+
+    /// <summary>The start before the latest move, so everyone sees that the time changed.</summary>
+    public DateTimeOffset? MovedFrom { get; private set; }
+
+    /// <summary>Cancelled at short notice (a flag on Cancelled, so every "cancelled" rule still holds).</summary>
+    public bool CancelledLate { get; private set; }
+
     public DateTimeOffset EndsAt => StartsAt.AddMinutes(DurationMinutes);
 
-    public static Session Schedule(Engagement engagement, Guid byUserId, DateTimeOffset startsAt, int durationMinutes, string location, DateTimeOffset now)
+    public static Session Schedule(Engagement engagement, Guid byUserId, DateTimeOffset startsAt, int durationMinutes, string location, DateTimeOffset now, Guid? seriesId = null)
     {
         var (place, kind) = CheckLocation(location);
         CheckTiming(startsAt, durationMinutes, now);
@@ -78,6 +87,7 @@ public sealed class Session : IPracticeScoped
             Status = SessionStatus.Scheduled,
             CreatedAt = now,
             CreatedBy = byUserId,
+            SeriesId = seriesId,
         };
     }
 
@@ -86,6 +96,11 @@ public sealed class Session : IPracticeScoped
         EnsureScheduled("rescheduled");
         var (place, kind) = CheckLocation(location);
         CheckTiming(startsAt, durationMinutes, now);
+        if (startsAt.ToUniversalTime() != StartsAt)
+        {
+            MovedFrom = StartsAt;
+        }
+
         StartsAt = startsAt.ToUniversalTime();
         DurationMinutes = durationMinutes;
         Location = place;
@@ -95,8 +110,14 @@ public sealed class Session : IPracticeScoped
     }
 
     /// <summary>Scheduled is the only state that moves; completed and missed need the start to have passed.</summary>
-    public void ChangeStatus(SessionStatus to, DateTimeOffset now)
+    public void ChangeStatus(SessionStatus to, DateTimeOffset now, bool late = false)
     {
+        if (late && to != SessionStatus.Cancelled)
+        {
+            throw new DomainException("Only a cancellation can be late.", DomainError.Invalid,
+                new Dictionary<string, string[]> { ["late"] = ["Only with Cancelled."] });
+        }
+
         if (!Enum.IsDefined(to) || to == SessionStatus.Scheduled)
         {
             throw new DomainException("A session can be marked Completed, Cancelled or Missed.", DomainError.Invalid,
@@ -108,13 +129,14 @@ public sealed class Session : IPracticeScoped
             return;
         }
 
-        EnsureScheduled($"marked {to.ToString().ToLowerInvariant()}");
+        EnsureScheduled($"marked \"{SessionWords.Label(to, late)}\"");
         if (to is SessionStatus.Completed or SessionStatus.Missed && now < StartsAt)
         {
-            throw new DomainException($"This session has not started yet, so it cannot be marked {to.ToString().ToLowerInvariant()}.", DomainError.Conflict);
+            throw new DomainException($"This session has not started yet, so it cannot be marked \"{SessionWords.Label(to, late)}\".", DomainError.Conflict);
         }
 
         Status = to;
+        CancelledLate = late;
         StatusChangedAt = now;
         Version++;
     }
@@ -128,11 +150,14 @@ public sealed class Session : IPracticeScoped
 
     public bool TakesAgendaItems => Status == SessionStatus.Scheduled;
 
+    /// <summary>A shared note can be signed once the session has started (not for a meeting that has not happened).</summary>
+    public bool NoteCanBeSigned(DateTimeOffset now) => now >= StartsAt;
+
     private void EnsureScheduled(string what)
     {
         if (Status != SessionStatus.Scheduled)
         {
-            throw new DomainException($"This session is {Status.ToString().ToLowerInvariant()}, so it cannot be {what}.", DomainError.Conflict);
+            throw new DomainException($"This session is already marked \"{SessionWords.Label(Status, CancelledLate)}\", so it cannot be {what}.", DomainError.Conflict);
         }
     }
 

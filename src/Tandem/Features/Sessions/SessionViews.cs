@@ -14,7 +14,19 @@ public sealed record SessionSummary(
     LocationKind LocationKind,
     SessionStatus Status,
     string NoteStatus,
-    int AgendaCount);
+    int AgendaCount)
+{
+    /// <summary>Sessions planned together share it; null for a single session.</summary>
+    public Guid? SeriesId { get; init; }
+
+    /// <summary>The start before the latest move (UTC), when the session was moved.</summary>
+    public DateTimeOffset? MovedFrom { get; init; }
+
+    public bool CancelledLate { get; init; }
+
+    /// <summary>The engagement's current clients, by display name.</summary>
+    public IReadOnlyList<string> ClientNames { get; init; } = [];
+}
 
 public sealed record AgendaItemView(Guid Id, AgendaItemKind Kind, string Text, Guid AuthorId, string AuthorName, string AuthorRole, int Position, DateTimeOffset CreatedAt);
 
@@ -31,7 +43,14 @@ public sealed record SessionView(
     string NoteStatus,
     IReadOnlyList<AgendaItemView> Agenda,
     IReadOnlyList<ParticipantView> Participants,
-    string MyRole);
+    string MyRole)
+{
+    public Guid? SeriesId { get; init; }
+
+    public DateTimeOffset? MovedFrom { get; init; }
+
+    public bool CancelledLate { get; init; }
+}
 
 public sealed record AmendmentView(Guid Id, string Body, string Html, string Reason, Guid AuthorId, string AuthorName, DateTimeOffset CreatedAt);
 
@@ -62,7 +81,11 @@ public sealed record NoteView(
     IReadOnlyList<AnnotationView> Annotations,
     IReadOnlyList<ReflectionView> Reflections,
     int Version,
-    string ETag);
+    string ETag)
+{
+    /// <summary>The session's start (UTC): the note can be signed from then on.</summary>
+    public DateTimeOffset CanSignFrom { get; init; }
+}
 
 /// <summary>One version of a signed note in its history: the original, then each amendment with its reason and what changed.</summary>
 public sealed record NoteVersionView(int Number, string Label, string Html, string? Reason, string AuthorName, DateTimeOffset At, string? ChangesHtml);

@@ -10,9 +10,14 @@ namespace Tandem.Features.Sessions;
 public sealed record ScheduleSessionRequest(
     [property: Required] DateTimeOffset? StartsAt,
     [property: Required, Range(Session.MinDuration, Session.MaxDuration)] int? DurationMinutes,
-    [property: Required, MaxLength(Session.LocationMaxLength)] string Location);
+    [property: Required, MaxLength(Session.LocationMaxLength)] string Location,
+    SessionRepeat? Repeat = null,
+    DateOnly? Until = null,
+    int? Count = null);
 
-public sealed record SessionStatusRequest([property: Required] SessionStatus? Status);
+public sealed record SessionStatusRequest([property: Required] SessionStatus? Status, bool? Late = null);
+
+public sealed record SeriesCancelled(int Cancelled);
 
 public sealed record AgendaRequest([property: Required, MaxLength(AgendaItem.TextMaxLength)] string Text, AgendaItemKind? Kind);
 
@@ -42,7 +47,8 @@ public static class SessionsApi
         engagements.MapGet("/sessions", async (Guid id, DateTimeOffset? from, DateTimeOffset? to, ScheduleUseCases s, CancellationToken ct) => TypedResults.Ok(await s.ForEngagementAsync(id, from, to, ct)))
             .WithSummary("The engagement's sessions (optionally from/to, UTC), oldest first; participants only.");
         engagements.MapPost("/sessions", ScheduleAsync).RequireAuthorization(Policies.Therapist)
-            .WithSummary("Schedule a session (therapist): {startsAt (ISO 8601, any offset; stored UTC), durationMinutes, location (room or https link)}.");
+            .WithSummary("Schedule a session (therapist): {startsAt (ISO 8601, any offset; stored UTC), durationMinutes, location (room or https link)}; "
+                + "optionally repeat: Once|Weekly|Fortnightly with until (last local date, yyyy-MM-dd) or count (1-52). A series is one transaction: a clash (409) or bad input (422) writes nothing. Answers the first session.");
         engagements.MapGet("/calendar.ics", async (Guid id, CalendarFeeds feeds, CancellationToken ct) => Results.Text(await feeds.ForEngagementAsync(id, ct), "text/calendar; charset=utf-8"))
             .WithSummary("The caller's calendar feed of this engagement: times and places only, in the caller's time zone.");
 
@@ -54,7 +60,10 @@ public static class SessionsApi
         sessions.MapPut("/{id:guid}", RescheduleAsync).RequireAuthorization(Policies.Therapist)
             .WithSummary("Reschedule a scheduled session (therapist).");
         sessions.MapPost("/{id:guid}/status", StatusAsync).RequireAuthorization(Policies.Therapist)
-            .WithSummary("Mark a scheduled session Completed, Cancelled or Missed (therapist). Completed and Missed only after it started.");
+            .WithSummary("Mark a scheduled session Completed (held), Cancelled (late: true for a late cancellation) or Missed (did not attend) (therapist). Completed and Missed only after it started.");
+        sessions.MapPost("/{id:guid}/series/cancel", async (Guid id, ScheduleUseCases s, CancellationToken ct) => TypedResults.Ok(new SeriesCancelled(await s.CancelRestOfSeriesAsync(id, ct))))
+            .RequireAuthorization(Policies.Therapist)
+            .WithSummary("Cancel this session and the later sessions of its series that are still planned and have not started (therapist) -> {cancelled}.");
         sessions.MapPost("/{id:guid}/agenda", AddAgendaAsync)
             .WithSummary("Add an agenda item {text, kind: Update|Topic} (any participant, while the session is scheduled).");
         sessions.MapPut("/{id:guid}/agenda/order", OrderAgendaAsync).RequireAuthorization(Policies.Therapist)
@@ -103,7 +112,8 @@ public static class SessionsApi
             return invalid;
         }
 
-        var view = await s.ScheduleAsync(id, new ScheduleSessionCommand(request.StartsAt!.Value, request.DurationMinutes!.Value, request.Location), ct);
+        var view = await s.ScheduleAsync(id, new ScheduleSessionCommand(request.StartsAt!.Value, request.DurationMinutes!.Value, request.Location,
+            request.Repeat ?? SessionRepeat.Once, request.Until, request.Count), ct);
         return TypedResults.Created($"/api/sessions/{view.Id}", view);
     }
 
@@ -118,7 +128,7 @@ public static class SessionsApi
     }
 
     private static async Task<Results<Ok<SessionView>, ValidationProblem>> StatusAsync(Guid id, [FromBody] SessionStatusRequest request, ScheduleUseCases s, SessionAccess access, CancellationToken ct) =>
-        await InvalidAsync(request, id, access, ct) is { } invalid ? invalid : TypedResults.Ok(await s.ChangeStatusAsync(id, request.Status!.Value, ct));
+        await InvalidAsync(request, id, access, ct) is { } invalid ? invalid : TypedResults.Ok(await s.ChangeStatusAsync(id, request.Status!.Value, request.Late ?? false, ct));
 
     private static async Task<Results<Created<AgendaItemView>, ValidationProblem>> AddAgendaAsync(Guid id, [FromBody] AgendaRequest request, AgendaUseCases a, SessionAccess access, CancellationToken ct)
     {

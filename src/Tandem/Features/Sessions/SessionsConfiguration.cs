@@ -22,6 +22,8 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         builder.HasIndex(s => new { s.PracticeId, s.EngagementId, s.StartsAt });
         // The reminder sweep: scheduled sessions starting soon without a reminder yet.
         builder.HasIndex(s => new { s.Status, s.StartsAt });
+        // "Cancel the rest of this series".
+        builder.HasIndex(s => s.SeriesId);
     }
 }
 

@@ -60,7 +60,7 @@ public sealed class SessionsDemoStep : IDemoSeedStep
 
                 session.ChangeStatus(SessionStatus.Completed, session.EndsAt);
                 note.WriteDraft(theme.Note, therapist, session.EndsAt.AddMinutes(30));
-                note.Sign(therapist, session.EndsAt.AddHours(2));
+                note.Sign(session, therapist, session.EndsAt.AddHours(2));
                 if (index % 2 == 0)
                 {
                     var privateNote = PrivateNote.Start(session, therapist, session.EndsAt.AddMinutes(10));

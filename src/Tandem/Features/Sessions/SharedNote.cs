@@ -96,9 +96,14 @@ public sealed class SharedNote : IPracticeScoped
         Version++;
     }
 
-    public void Sign(Guid byUserId, DateTimeOffset now)
+    public void Sign(Session session, Guid byUserId, DateTimeOffset now)
     {
         EnsureDraft();
+        if (session.Id != SessionId || !session.NoteCanBeSigned(now))
+        {
+            throw new DomainException("This session has not started yet. Its note can be signed once the session has started.", DomainError.Conflict);
+        }
+
         if (string.IsNullOrWhiteSpace(Body))
         {
             throw new DomainException("Write the note before signing it.", DomainError.Conflict);
