@@ -1880,6 +1880,9 @@ namespace Tandem.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("CancelledLate")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1902,11 +1905,17 @@ namespace Tandem.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<DateTimeOffset?>("MovedFrom")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("PracticeId")
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset?>("ReminderQueuedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("SeriesId")
+                        .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("StartsAt")
                         .HasColumnType("timestamp with time zone");
@@ -1928,6 +1937,8 @@ namespace Tandem.Data.Migrations.Postgres
                     b.HasIndex("EngagementId");
 
                     b.HasIndex("PracticeId");
+
+                    b.HasIndex("SeriesId");
 
                     b.HasIndex("Status", "StartsAt");
 

@@ -1868,6 +1868,9 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("CancelledLate")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -1890,11 +1893,17 @@ namespace Tandem.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("MovedFrom")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("PracticeId")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ReminderQueuedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("SeriesId")
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("StartsAt")
                         .HasColumnType("INTEGER");
@@ -1916,6 +1925,8 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasIndex("EngagementId");
 
                     b.HasIndex("PracticeId");
+
+                    b.HasIndex("SeriesId");
 
                     b.HasIndex("Status", "StartsAt");
 
