@@ -93,7 +93,7 @@ public sealed class AccountSecurityTests(BrowserFixture browser)
         app.Clock.Advance(TimeSpan.FromSeconds(30));
         await page.GetByLabel("Authenticator code").FillAsync(totp.ComputeTotp(app.Clock.GetUtcNow().UtcDateTime));
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your caseload" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Today", Exact = true })).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class HeaderTests(BrowserFixture browser)
         await menu.ClickAsync();
         await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "true");
         var main = page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
-        await Assertions.Expect(main.GetByRole(AriaRole.Link, new() { Name = "Caseload" })).ToBeVisibleAsync();
+        await Assertions.Expect(main.GetByRole(AriaRole.Link, new() { Name = "Today", Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
         await BrowserSession.AssertAccessibleAsync(page);
         await BrowserSession.ScreenshotAsync(page, "header-phone-menu-open");
@@ -73,6 +73,6 @@ public sealed class HeaderTests(BrowserFixture browser)
         await main.GetByRole(AriaRole.Link, new() { Name = "Sessions" }).ClickAsync();
         await page.WaitForURLAsync("**/sessions");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Menu" })).ToHaveAttributeAsync("aria-expanded", "false");
-        await Assertions.Expect(main.GetByRole(AriaRole.Link, new() { Name = "Caseload" })).ToBeHiddenAsync();
+        await Assertions.Expect(main.GetByRole(AriaRole.Link, new() { Name = "Today", Exact = true })).ToBeHiddenAsync();
     }
 }

@@ -28,8 +28,8 @@ public sealed class HomePageTests(BrowserFixture browser)
 
         await BrowserSession.SignInAsync(page, "alex@riverside.test");
 
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your caseload" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Caseload" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Today", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Today", Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("Therapist", new() { Exact = true })).ToBeVisibleAsync();
         await BrowserSession.AssertAccessibleAsync(page);
         await BrowserSession.ScreenshotAsync(page, "therapist-home");

@@ -78,6 +78,8 @@ public sealed partial class UrlPrivacyTests
         ["confirm"] = new(Kinds.Id | Kinds.Words, "which confirmation to show", ["end", "withdraw"]),
         ["withClient"] = new(Kinds.Id, "a one-to-one thread, named by its client's user id"),
         ["who"] = new(Kinds.Id, "access-log filter: a participant's user id"),
+        ["client"] = new(Kinds.Id, "the alerts page's client filter, from Today: a client's user id"),
+        ["show"] = new(Kinds.Words, "Today's caseload: also list ended engagements", ["ended"]),
         ["kind"] = new(Kinds.Words, "access-log filter: opened or changed", ["read", "change"]),
         ["scheduled"] = new(Kinds.Number | Kinds.Bool, "the session room's 'just scheduled' notice"),
         ["instrumentId"] = new(Kinds.InstrumentKey, "which questionnaire (a response's Location, the responses API filter), never an answer"),

@@ -12,6 +12,8 @@ public sealed class EngagementsModule : ITandemModule
     {
         services.AddScoped<EngagementAccess>();
         services.AddScoped<EngagementQueries>();
+        services.AddScoped<TodayQueries>();
+        services.AddScoped<EngagementHubQueries>();
         services.AddScoped<EngagementCommands>();
         services.AddScoped<CoTherapists>();
         services.AddScoped<AgreementUseCases>();

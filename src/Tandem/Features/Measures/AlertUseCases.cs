@@ -48,7 +48,11 @@ public sealed record AlertPage(IReadOnlyList<AlertView> Alerts, int Page, int Pa
 }
 
 /// <summary>A count of open alerts for a home card: how many, how many about risk, whom they are about.</summary>
-public sealed record AlertSummary(int OpenCount, int RiskCount, IReadOnlyList<string> Names);
+/// <summary>The therapist's open alerts at a glance: counted in the database, then grouped by client, risk first.</summary>
+public sealed record AlertSummary(int OpenCount, int RiskCount, IReadOnlyList<AlertClientGroup> Clients);
+
+/// <summary>One client's open alerts in one engagement: how many about risk, and the kinds of the others.</summary>
+public sealed record AlertClientGroup(Guid SubjectUserId, string Name, Guid EngagementId, int RiskCount, int OtherCount, IReadOnlyList<AlertKind> OtherKinds);
 
 /// <summary>The therapist's alert list and acknowledgement. Alerts are for therapists only; every read and acknowledgement is audited.</summary>
 public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, InstrumentCatalog catalog)
@@ -90,14 +94,21 @@ public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, C
             return new AlertSummary(0, 0, []);
         }
 
-        // Whom the newest alerts are about, risk first: at most five names.
-        var newest = await open.OrderBy(a => a.Kind == AlertKind.Risk ? 0 : 1).ThenByDescending(a => a.RaisedAt)
-            .Select(a => new { a.SubjectUserId, a.EngagementId }).Take(50).ToListAsync(ct);
-        var named = newest.DistinctBy(a => a.SubjectUserId).Take(5).ToList();
-        await RecordReadsAsync(named.Select(a => (a.EngagementId, a.SubjectUserId)), "MeasureAlertSummary", ct);
-        var ids = named.Select(a => a.SubjectUserId).ToList();
+        // Whom they are about, risk first: one row per client and engagement (a few dozen at most on a caseload).
+        var groups = await open.GroupBy(a => new { a.SubjectUserId, a.EngagementId, a.Kind })
+            .Select(g => new { g.Key.SubjectUserId, g.Key.EngagementId, g.Key.Kind, Count = g.Count() })
+            .Take(500).ToListAsync(ct);
+        var ids = groups.Select(g => g.SubjectUserId).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        return new AlertSummary(openCount, riskCount, ids.Select(id => names.GetValueOrDefault(id, "Former member")).ToList());
+        var clients = groups.GroupBy(g => (g.SubjectUserId, g.EngagementId))
+            .Select(g => new AlertClientGroup(g.Key.SubjectUserId, names.GetValueOrDefault(g.Key.SubjectUserId, "Former member"), g.Key.EngagementId,
+                g.Where(x => x.Kind == AlertKind.Risk).Sum(x => x.Count),
+                g.Where(x => x.Kind != AlertKind.Risk).Sum(x => x.Count),
+                g.Where(x => x.Kind != AlertKind.Risk).Select(x => x.Kind).Distinct().Order().ToList()))
+            .OrderByDescending(c => c.RiskCount > 0).ThenBy(c => c.Name, StringComparer.CurrentCulture)
+            .ToList();
+        await RecordReadsAsync(clients.Select(c => (c.EngagementId, c.SubjectUserId)), "MeasureAlertSummary", ct);
+        return new AlertSummary(openCount, riskCount, clients);
     }
 
     /// <summary>Alerts Tandem closed in the last two weeks, with the reason, so a therapist can see why one went away.</summary>

@@ -124,8 +124,21 @@ public sealed class MessageReader(TandemDbContext db, MessageThreads threads, Cu
             SubjectUserId = myId,
             DataCategory = AuditCategories.Clinical,
         }, ct);
+        // Lists name the people, not only the engagement's title (issue 21).
+        var others = await db.Participants.AsNoTracking()
+            .Where(p => ids.Contains(p.EngagementId) && p.LeftAt == null && p.UserId != myId)
+            .Join(db.Users, p => p.UserId, u => u.Id, (p, u) => new { p.EngagementId, p.Role, u.DisplayName })
+            .ToListAsync(ct);
+        string With(Guid engagementId, ParticipantRole myRole)
+        {
+            var wanted = myRole == ParticipantRole.Therapist ? ParticipantRole.Client : ParticipantRole.Therapist;
+            var names = others.Where(o => o.EngagementId == engagementId && o.Role == wanted)
+                .Select(o => o.DisplayName).Order(StringComparer.CurrentCulture).ToList();
+            return names.Count <= 1 ? names.FirstOrDefault() ?? "" : string.Join(", ", names[..^1]) + " and " + names[^1];
+        }
+
         return mine
-            .Select(e => new UnreadView(e.Id, e.Title, counts.GetValueOrDefault(e.Id)))
+            .Select(e => new UnreadView(e.Id, e.Title, counts.GetValueOrDefault(e.Id)) { With = With(e.Id, e.Role) })
             .OrderByDescending(u => u.Unread > 0).ThenBy(u => u.Title, StringComparer.CurrentCulture)
             .ToList();
     }

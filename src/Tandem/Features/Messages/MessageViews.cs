@@ -37,4 +37,8 @@ public sealed record MessagePage(
 
 public sealed record ReadResult(Guid MessageId, long ReadUpTo, int Unread);
 
-public sealed record UnreadView(Guid EngagementId, string Title, int Unread);
+public sealed record UnreadView(Guid EngagementId, string Title, int Unread)
+{
+    /// <summary>Whom the conversation is with, by name: a therapist sees the clients, a client the therapists.</summary>
+    public string With { get; init; } = "";
+}

@@ -29,7 +29,11 @@ public sealed record ProposalView(
     IReadOnlyList<ProposedChange> Changes);
 
 /// <summary>A proposal waiting for the signed-in person, named for the home page.</summary>
-public sealed record WaitingProposal(Guid Id, Guid EngagementId, string EngagementTitle, string Clients, string AuthorName, string Summary, DateTimeOffset CreatedAt);
+public sealed record WaitingProposal(Guid Id, Guid EngagementId, string EngagementTitle, string Clients, string AuthorName, string Summary, DateTimeOffset CreatedAt)
+{
+    /// <summary>A format change is answered on the engagement's page, every other proposal on the plan.</summary>
+    public bool IsFormatChange { get; init; }
+}
 
 /// <summary>One thing a proposal changes, with what it is now and what it would be (issue 21: a card shows all of them).</summary>
 public sealed record ProposedChange(string What, string? Now, string? Proposed);
@@ -168,7 +172,10 @@ public sealed class ProposalUseCases(
             var views = await ViewsAsync(engagement, pending.Where(p => p.EngagementId == engagement.Id).ToList(), ct);
             var clientIds = engagement.ActiveParticipants.Where(p => p.Role == ParticipantRole.Client).Select(p => p.UserId).ToList();
             var clients = await db.Users.AsNoTracking().Where(u => clientIds.Contains(u.Id)).Select(u => u.DisplayName).ToListAsync(ct);
-            result.AddRange(views.Select(v => new WaitingProposal(v.Id, engagement.Id, engagement.Title, string.Join(" and ", clients), v.AuthorName, v.Summary, v.CreatedAt)));
+            result.AddRange(views.Select(v => new WaitingProposal(v.Id, engagement.Id, engagement.Title, string.Join(" and ", clients), v.AuthorName, v.Summary, v.CreatedAt)
+            {
+                IsFormatChange = pending.First(p => p.Id == v.Id).Kind == ProposalKind.ChangeFormat,
+            }));
         }
 
         await audit.RecordEachAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "ProposalList", DataCategory = AuditCategories.Clinical }, engagementIds, ct);
