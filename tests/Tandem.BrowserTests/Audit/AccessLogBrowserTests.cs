@@ -56,10 +56,27 @@ public sealed class AccessLogBrowserTests(BrowserFixture browser)
         var day = TimeZones.ToLocal(sessionStart, SamsZone).ToString("d MMMM", culture);
         var entry = sam.Locator(".access-log li", new() { HasText = $"Alex Rivera opened the session note of {day}" }).First;
         await Assertions.Expect(entry).ToBeVisibleAsync();
-        await Assertions.Expect(entry.Locator("time")).ToHaveTextAsync(samLocal.ToString("d MMMM yyyy, HH:mm", culture));
+        // Issue 22: grouped by day (in Sam's zone) and by person; the day is the heading, the entry shows the clock time.
+        await Assertions.Expect(entry.Locator("time")).ToHaveTextAsync(samLocal.ToString("HH:mm", culture));
+        var today = sam.Locator(".log-day").Filter(new() { Has = sam.GetByRole(AriaRole.Heading, new() { Name = "Today", Exact = true }) });
+        await Assertions.Expect(today.GetByRole(AriaRole.Heading, new() { Name = "Alex Rivera", Exact = false })).ToBeVisibleAsync();
+        await Assertions.Expect(today.Locator(".access-log li", new() { HasText = "Alex Rivera opened the session note of" }).First).ToBeVisibleAsync();
         Assert.NotEqual(TimeZones.ToLocal(readAt, "Europe/London").ToString("HH:mm", culture), samLocal.ToString("HH:mm", culture));
 
         await BrowserSession.AssertAccessibleAsync(sam);
         await BrowserSession.ScreenshotAsync(sam, "access-log-client-phone");
+
+        // Issue 22: others than me by default, with the week in one sentence at the top; a filter shows my own.
+        await sam.GotoAsync($"/engagements/{sams}/access-log");
+        await Assertions.Expect(sam.Locator(".access-summary")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("^This week Alex opened .*your session notes (once|twice|\\d+ times)"));
+        await Assertions.Expect(sam.GetByLabel("Person")).ToHaveValueAsync("");
+        await Assertions.Expect(sam.Locator(".access-log li", new() { HasText = "You opened" })).ToHaveCountAsync(0);
+        Assert.True(await sam.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the access log is wider than the phone");
+        await BrowserSession.ScreenshotAsync(sam, "access-log-others-phone");
+        await sam.GetByLabel("Person").SelectOptionAsync("me");
+        await sam.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Assertions.Expect(sam.Locator(".access-log li", new() { HasText = "You opened" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(sam.Locator(".access-log li", new() { HasText = "Alex Rivera" })).ToHaveCountAsync(0);
+        await BrowserSession.AssertAccessibleAsync(sam);
     }
 }

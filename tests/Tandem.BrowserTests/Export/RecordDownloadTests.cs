@@ -37,6 +37,7 @@ public sealed class RecordDownloadTests(BrowserFixture browser)
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "One-to-one with Riley", Exact = false })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("One-to-one with Avery")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Health data file (FHIR)" })).ToBeVisibleAsync();
         await BrowserSession.AssertAccessibleAsync(page);
         await BrowserSession.ScreenshotAsync(page, "record-printable-screen");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "record-printable-screen-top.png") });
@@ -44,7 +45,7 @@ public sealed class RecordDownloadTests(BrowserFixture browser)
         // On paper: no site navigation and no buttons.
         await page.EmulateMediaAsync(new() { Media = Media.Print });
         await Assertions.Expect(page.Locator(".site-header")).ToBeHiddenAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download as FHIR (JSON)" })).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Health data file (FHIR)" })).ToBeHiddenAsync();
         await BrowserSession.ScreenshotAsync(page, "record-printable-print");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "record-printable-print-top.png") });
         var pdf = await page.PdfAsync(new() { Format = "A4", PrintBackground = false });

@@ -25,7 +25,7 @@ public sealed class MeasuresBrowserTests(BrowserFixture browser)
         var sam = await BrowserSession.NewPageAsync(browser, app, BrowserSession.Phone);
         await BrowserSession.SignInAsync(sam, "sam@riverside.test");
         await sam.GotoAsync($"/engagements/{sams}/measures/phq-9");
-        await Assertions.Expect(sam.GetByRole(AriaRole.Heading, new() { Name = "PHQ-9", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(sam.GetByRole(AriaRole.Heading, new() { Name = "Mood check (PHQ-9)", Exact = true })).ToBeVisibleAsync();
         await BrowserSession.AssertAccessibleAsync(sam);
         await BrowserSession.ScreenshotAsync(sam, "measures-phq9-form-phone");
 
@@ -70,8 +70,10 @@ public sealed class MeasuresBrowserTests(BrowserFixture browser)
         await BrowserSession.SignInAsync(sam, "sam@riverside.test");
         await sam.GotoAsync($"/engagements/{sams}/progress");
         await Assertions.Expect(sam.GetByRole(AriaRole.Heading, new() { Name = "Progress", Exact = true })).ToBeVisibleAsync();
-        await Assertions.Expect(sam.GetByRole(AriaRole.Img, new() { Name = "PHQ-9 scores over time" })).ToBeVisibleAsync();
-        await Assertions.Expect(sam.GetByText("Reliably recovered").First).ToBeVisibleAsync();
+        await Assertions.Expect(sam.GetByRole(AriaRole.Img, new() { Name = "Mood check (PHQ-9) scores over time" })).ToBeVisibleAsync();
+        // Issue 22: Sam sees the finding in plain words; the service's term stays on Alex's pages.
+        await Assertions.Expect(sam.GetByText("Out of the clinical range, and a clear change").First).ToBeVisibleAsync();
+        await Assertions.Expect(sam.GetByText("Reliably recovered")).ToHaveCountAsync(0);
         await BrowserSession.AssertAccessibleAsync(sam);
         await BrowserSession.ScreenshotAsync(sam, "measures-progress-phone");
         Assert.True(await sam.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "progress is wider than the phone");

@@ -37,7 +37,7 @@ public sealed class PlanLiveTests(BrowserFixture browser)
 
         // Sam adds a goal: applied at once, and Alex's open page shows it without a reload.
         await sam.GetByText("Add a goal").ClickAsync();
-        await sam.GetByLabel("The goal, in the client's words").FillAsync("Cook a proper meal twice a week");
+        await sam.GetByLabel("The goal, in your own words").FillAsync("Cook a proper meal twice a week");
         await sam.GetByRole(AriaRole.Button, new() { Name = "Add the goal" }).ClickAsync();
         await Assertions.Expect(sam.GetByText("The goal is in the plan.")).ToBeVisibleAsync();
         await Assertions.Expect(alex.GetByRole(AriaRole.Heading, new() { Name = "Cook a proper meal twice a week" })).ToBeVisibleAsync();

@@ -7,25 +7,122 @@ namespace Tandem.Features.Audit;
 
 public sealed record AccessLogEntry(long Id, DateTimeOffset At, Guid? UserId, string Who, string Role, string Action, string ObjectType, string Sentence, bool BreakGlass, string? BreakGlassReason, string Outcome);
 
+/// <summary>How often one person opened one part of the record ("plan", "session notes").</summary>
+public sealed record AccessSummaryItem(string What, int Count);
+
+/// <summary>One person's visits in the summary; <see cref="UserId"/> is null for people without access.</summary>
+public sealed record AccessSummaryPerson(Guid? UserId, string Name, IReadOnlyList<AccessSummaryItem> Items);
+
+/// <summary>The week at a glance: who else opened what, and the same in one plain sentence.</summary>
+public sealed record AccessLogSummary(DateTimeOffset Since, IReadOnlyList<AccessSummaryPerson> People, string Sentence);
+
 /// <summary>
 /// "Who opened my record and when", in plain words, for the participants of an engagement.
 /// A client sees everything about the shared record and their own personal records, never
 /// another client's personal records; attempts by people without access show as "someone".
 /// </summary>
-public sealed class AccessLog(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit)
+public sealed class AccessLog(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time)
 {
-    public async Task<IReadOnlyList<AccessLogEntry>> ForEngagementAsync(Guid engagementId, Guid? who = null, string? kind = null, long? before = null, int take = 100, CancellationToken ct = default)
+    /// <summary>The parts of a record the summary counts, in the order it names them.</summary>
+    private static readonly (string What, string[] ObjectTypes)[] SummaryParts =
+    [
+        ("plan", ["Plan", "PlanHistory", "ProposalList", "Proposal"]),
+        ("session notes", ["SharedNote", "Note", "NoteAmendment", "Amendment", "Annotation", "Reflection"]),
+        ("sessions", ["Session", "Sessions", "SessionList", "Schedule", "Agenda", "AgendaItem"]),
+        ("messages", ["MessageThread", "Message", "Messages", "Conversation"]),
+        ("questionnaires", ["Response", "Responses", "QuestionnaireResponse", "MeasureResponse", "MeasureResponseList", "MeasureProgress", "Progress", "PreferencesResult"]),
+        ("agreement", ["Agreement"]),
+        ("record download", ["Export", "FhirExport"]),
+    ];
+
+    /// <summary>
+    /// Who else opened which part of the record in the last seven days, counted in SQL, with a
+    /// sentence for the top of the page: "This week Alex opened your plan 3 times and your
+    /// session notes twice." Only reads a person chose to make (not live updates), by others.
+    /// </summary>
+    /// <param name="record">False when the page also lists the entries, whose read is recorded already (one view, one entry).</param>
+    public async Task<AccessLogSummary> SummaryAsync(Guid engagementId, bool record = true, CancellationToken ct = default)
     {
         var engagement = await access.RequireParticipantAsync(engagementId, "AccessLog", ct);
         var viewer = me.Id;
-        var isTherapist = engagement.IsTherapist(viewer);
+        var since = time.GetUtcNow().AddDays(-7);
+        var counted = SummaryParts.SelectMany(p => p.ObjectTypes).ToList();
+        var rows = await Visible(engagement, viewer)
+            .Where(e => e.At >= since && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success
+                && e.Purpose != AuditPurposes.LiveUpdate && e.UserId != null && e.UserId != viewer && counted.Contains(e.ObjectType))
+            .GroupBy(e => new { e.UserId, e.ObjectType })
+            .Select(g => new { g.Key.UserId, g.Key.ObjectType, Count = g.Count() })
+            .ToListAsync(ct);
+        var participants = engagement.Participants.Select(p => p.UserId).ToHashSet();
+        var ids = rows.Select(r => r.UserId!.Value).Where(participants.Contains).Distinct().ToList();
+        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var people = rows
+            .GroupBy(r => participants.Contains(r.UserId!.Value) ? r.UserId : null)
+            .Select(person => new AccessSummaryPerson(
+                person.Key,
+                person.Key is { } id ? names.GetValueOrDefault(id, "Former member") : "Someone without access",
+                SummaryParts.Select(part => new AccessSummaryItem(part.What, person.Where(r => part.ObjectTypes.Contains(r.ObjectType)).Sum(r => r.Count)))
+                    .Where(i => i.Count > 0).ToList()))
+            .OrderByDescending(p => p.Items.Sum(i => i.Count))
+            .ThenBy(p => p.Name, StringComparer.CurrentCulture)
+            .ToList();
+
+        if (record)
+        {
+            await audit.RecordAsync(new AuditEvent
+            {
+                Action = AuditAction.Read,
+                ObjectType = "AccessLog",
+                ObjectId = engagementId.ToString(),
+                EngagementId = engagementId,
+                DataCategory = AuditCategories.Clinical,
+            }, ct);
+        }
+
+        return new AccessLogSummary(since, people, SummarySentence(people, engagement.IsTherapist(viewer)));
+    }
+
+    /// <summary>"This week Alex opened your plan 3 times and your session notes twice. Morgan opened your messages once."</summary>
+    public static string SummarySentence(IReadOnlyList<AccessSummaryPerson> people, bool viewerIsTherapist)
+    {
+        if (people.Count == 0)
+        {
+            return "Nobody else opened this record in the last seven days.";
+        }
+
+        var owner = viewerIsTherapist ? "the" : "your";
+        var sentences = people.Select((p, i) =>
+        {
+            var name = p.UserId is null ? p.Name : p.Name.Split(' ', 2)[0];
+            var parts = p.Items.Select(item => $"{owner} {item.What} {Times(item.Count)}").ToList();
+            var list = parts.Count == 1 ? parts[0] : string.Join(", ", parts.Take(parts.Count - 1)) + " and " + parts[^1];
+            return $"{(i == 0 ? "This week " : "")}{name} opened {list}.";
+        });
+        return string.Join(" ", sentences);
+    }
+
+    private static string Times(int count) => count switch
+    {
+        1 => "once",
+        2 => "twice",
+        _ => $"{count.ToString(System.Globalization.CultureInfo.InvariantCulture)} times",
+    };
+
+    /// <param name="othersOnly">Leave out the viewer's own visits and changes (the page's default: a person wants to know who else looked).</param>
+    public async Task<IReadOnlyList<AccessLogEntry>> ForEngagementAsync(Guid engagementId, Guid? who = null, string? kind = null, long? before = null, int take = 100, bool othersOnly = false, CancellationToken ct = default)
+    {
+        var engagement = await access.RequireParticipantAsync(engagementId, "AccessLog", ct);
+        var viewer = me.Id;
         take = Math.Clamp(take, 1, 500);
-        var query = db.AuditEntries.AsNoTracking()
-            .Where(e => e.EngagementId == engagementId && (e.DataCategory == AuditCategories.Clinical || e.DataCategory == AuditCategories.Personal))
-            .Where(e => isTherapist || e.SubjectUserId == null || e.SubjectUserId == viewer);
+        var query = Visible(engagement, viewer);
         if (who is { } whoId)
         {
             query = query.Where(e => e.UserId == whoId);
+        }
+
+        if (othersOnly)
+        {
+            query = query.Where(e => e.UserId == null || e.UserId != viewer);
         }
 
         if (kind == "read")
@@ -72,6 +169,29 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             return new AccessLogEntry(e.Id, e.At, insider ? e.UserId : null, name, e.Role ?? "", e.Action.ToString(), e.ObjectType,
                 Sentence(name, e, e.ObjectId is { } oid ? sessionDays.GetValueOrDefault(oid) : null, JoinedName(e, names)), grant is not null, grant?.Reason, e.Outcome.ToString());
         }).ToList();
+    }
+
+    /// <summary>
+    /// The entries a participant may see. A client sees what was done to the shared record and to
+    /// their own personal records, never another client's personal records; and, in a couple or
+    /// family, not what a partner merely looked at: a partner's page views are their own business,
+    /// while their changes belong to the shared record's history. The therapists' reads are shown
+    /// to each person whose data they read.
+    /// </summary>
+    private IQueryable<AuditEntry> Visible(Engagement engagement, Guid viewer)
+    {
+        var engagementId = engagement.Id;
+        var query = db.AuditEntries.AsNoTracking()
+            .Where(e => e.EngagementId == engagementId && (e.DataCategory == AuditCategories.Clinical || e.DataCategory == AuditCategories.Personal));
+        if (engagement.IsTherapist(viewer))
+        {
+            return query;
+        }
+
+        var partners = engagement.Participants.Where(p => p.Role == ParticipantRole.Client && p.UserId != viewer).Select(p => p.UserId).Distinct().ToList();
+        return query
+            .Where(e => e.SubjectUserId == null || e.SubjectUserId == viewer)
+            .Where(e => e.Action != AuditAction.Read || e.UserId == null || !partners.Contains(e.UserId.Value));
     }
 
     /// <summary>"12 March" (in the viewer's zone) for entries about a session or its note, keyed by the entry's object id.</summary>

@@ -13,10 +13,14 @@ public static class AuditApi
 {
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/engagements/{id:guid}/access-log", async (Guid id, Guid? who, string? kind, long? before, int? take, AccessLog log, CancellationToken ct) =>
-                TypedResults.Ok(await log.ForEngagementAsync(id, who, kind, before, take ?? 100, ct)))
+        app.MapGet("/api/engagements/{id:guid}/access-log", async (Guid id, Guid? who, string? kind, long? before, int? take, bool? others, AccessLog log, CancellationToken ct) =>
+                TypedResults.Ok(await log.ForEngagementAsync(id, who, kind, before, take ?? 100, others == true, ct)))
             .RequireAuthorization(Policies.Clinician).WithTags("Transparency")
-            .WithSummary("Who accessed what in this engagement, when and why, in plain words (participants only). Filter with ?who=<userId>&kind=read|change; page with ?before=<id>.");
+            .WithSummary("Who accessed what in this engagement, when and why, in plain words (participants only). Filter with ?who=<userId>&kind=read|change, leave out your own with ?others=true; page with ?before=<id>. In a couple or family a client does not see a partner's page views.");
+        app.MapGet("/api/engagements/{id:guid}/access-log/summary", async (Guid id, AccessLog log, CancellationToken ct) =>
+                TypedResults.Ok(await log.SummaryAsync(id, ct: ct)))
+            .RequireAuthorization(Policies.Clinician).WithTags("Transparency")
+            .WithSummary("The last seven days at a glance: who else opened which part of the record how often, and a plain sentence saying so.");
 
         var practice = app.MapGroup("/api/practice").WithTags("Practice").RequireAuthorization(Policies.PracticeAdmin);
         practice.MapGet("/audit/verify", async (AuditUseCases audit, CancellationToken ct) => TypedResults.Ok(await audit.VerifyAsync(ct)))

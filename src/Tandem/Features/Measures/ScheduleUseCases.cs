@@ -93,7 +93,7 @@ public sealed class ScheduleUseCases(TandemDbContext db, EngagementAccess access
                 var why = schedule.Kind == ScheduleKind.BeforeEachSession
                     ? $"Before your session on {me.Local(nextSession!.Value):dddd d MMMM, HH:mm}"
                     : schedule.Describe();
-                due.Add(new DueItem(schedule.EngagementId, engagements[schedule.EngagementId], instrument.Id, instrument.Title, why));
+                due.Add(new DueItem(schedule.EngagementId, engagements[schedule.EngagementId], instrument.Id, instrument.PlainTitle, why));
             }
         }
 
@@ -104,7 +104,7 @@ public sealed class ScheduleUseCases(TandemDbContext db, EngagementAccess access
     private static int InstrumentOrder(string id) => InstrumentCatalog.Ids.ToList().IndexOf(id) is var i and >= 0 ? i : int.MaxValue;
 
     private static ScheduleView View(MeasureSchedule s, Instrument? instrument) =>
-        new(s.Id, s.InstrumentId, instrument?.Title ?? s.InstrumentId, s.Kind, s.IntervalWeeks, s.LeadHours, s.Describe(), s.StartsAt);
+        new(s.Id, s.InstrumentId, instrument?.PlainTitle ?? s.InstrumentId, s.Kind, s.IntervalWeeks, s.LeadHours, s.Describe(), s.StartsAt);
 
     private void Stage(AuditAction action, MeasureSchedule s) => audit.Stage(new AuditEvent
     {

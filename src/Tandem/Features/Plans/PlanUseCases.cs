@@ -111,7 +111,7 @@ public sealed class PlanUseCases(
         Stage(AuditAction.Create, "GoalRating", engagementId, rating.Id.ToString());
         await db.SaveChangesAsync(ct);
         await PublishAsync(engagementId, "rated a goal");
-        return new RatingView(rating.Value, rating.Attainment, rating.At, rating.RaterRole.ToString(), rating.RaterId);
+        return new RatingView(rating.Value, rating.Attainment, rating.At, rating.RaterRole.ToString(), rating.RaterId) { RaterName = me.DisplayName };
     }
 
     /// <summary>Newest first, a page at a time: <paramref name="before"/> is the oldest number already shown.</summary>
@@ -164,17 +164,17 @@ public sealed class PlanUseCases(
 
     internal async Task<PlanView> ViewAsync(Engagement engagement, Plan plan, CancellationToken ct)
     {
-        var names = await NamesAsync(engagement, plan.Questions.Select(q => q.CreatedBy), ct);
         var goalIds = plan.Goals.Select(g => g.Id).ToList();
         var ratings = await db.Set<GoalRating>().AsNoTracking()
             .Where(r => r.EngagementId == engagement.Id && goalIds.Contains(r.GoalId))
             .OrderBy(r => r.At)
             .Select(r => new { r.GoalId, View = new RatingView(r.Value, r.Attainment, r.At, r.RaterRole.ToString(), r.RaterId) })
             .ToListAsync(ct);
-        var byGoal = ratings.GroupBy(r => r.GoalId).ToDictionary(g => g.Key, g => g.Select(x => x.View).ToList());
+        var names = await NamesAsync(engagement, plan.Questions.Select(q => q.CreatedBy).Concat(ratings.Select(r => r.View.RaterId)), ct);
         var clients = engagement.Clients.Select(c => c.UserId).ToList();
         var today = DateOnly.FromDateTime(me.Local(time.GetUtcNow()).DateTime);
         string Name(Guid id) => names.GetValueOrDefault(id, "Former member");
+        var byGoal = ratings.GroupBy(r => r.GoalId).ToDictionary(g => g.Key, g => g.Select(x => x.View with { RaterName = Name(x.View.RaterId) }).ToList());
 
         var goals = plan.Goals.OrderBy(g => g.Status is GoalStatus.SetAside or GoalStatus.Achieved ? 1 : 0).ThenBy(g => g.CreatedAt).Select(g =>
         {

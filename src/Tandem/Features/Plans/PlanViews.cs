@@ -1,6 +1,10 @@
 namespace Tandem.Features.Plans;
 
-public sealed record RatingView(int Value, int? Attainment, DateTimeOffset At, string RaterRole, Guid RaterId);
+public sealed record RatingView(int Value, int? Attainment, DateTimeOffset At, string RaterRole, Guid RaterId)
+{
+    /// <summary>Whose rating it is: in a couple or family, each partner rates the same goal.</summary>
+    public string RaterName { get; init; } = "";
+}
 
 public sealed record GoalView(
     Guid Id,

@@ -75,7 +75,7 @@ public sealed class SessionsDemoStep : IDemoSeedStep
                     if (stance == Stance.Disagree)
                     {
                         var corrected = note.Body + $"\n\n*Added after your comment:* we see this part differently, and both views belong here. In your words: \"{theme.Annotation}\"";
-                        demo.Db.Add(note.Amend(corrected, "The client's comment showed my summary was one-sided.", therapist, session.EndsAt.AddDays(2)));
+                        demo.Db.Add(note.Amend(corrected, "A comment on this note showed my summary was one-sided.", therapist, session.EndsAt.AddDays(2)));
                     }
                 }
 

@@ -67,6 +67,9 @@ public sealed record Instrument(
     public InstrumentItem? Item(string linkId) => Items.FirstOrDefault(i => i.LinkId == linkId);
 
     public StandardMeasure? Measure => IsImported ? null : StandardMeasure.For(Id);
+
+    /// <summary>The name shown on pages: what the questionnaire is for first, its short name after.</summary>
+    public string PlainTitle => IsImported ? Title : InstrumentCatalog.PlainTitle(Id, Title);
 }
 
 /// <summary>
@@ -93,6 +96,18 @@ public sealed class InstrumentCatalog
         CollaborationCheckTherapist => "Collaboration Check (therapist's form)",
         Preferences => "preferences check",
         _ => id,
+    };
+
+    /// <summary>
+    /// Pages name the two standard measures for what they are ("Mood check (PHQ-9)"), so a
+    /// client need not know the abbreviations; the API, the FHIR export and alert rules keep the
+    /// short names.
+    /// </summary>
+    public static string PlainTitle(string id, string title) => id switch
+    {
+        Phq9 => "Mood check (PHQ-9)",
+        Gad7 => "Worry check (GAD-7)",
+        _ => title,
     };
 
     public const string OrdinalValue = "http://hl7.org/fhir/StructureDefinition/ordinalValue";

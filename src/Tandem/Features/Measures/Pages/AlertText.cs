@@ -29,4 +29,16 @@ public static class AlertText
         RecoveryStatus.NotRecovered => "Not yet recovered",
         _ => "Recovery does not apply (began below caseness)",
     };
+
+    /// <summary>The same finding for the person whose scores they are, without the service's terms.</summary>
+    public static string RecoveryForClient(RecoveryStatus status) => status switch
+    {
+        RecoveryStatus.ReliablyRecovered => "Out of the clinical range, and a clear change",
+        RecoveryStatus.Recovered => "Out of the clinical range",
+        RecoveryStatus.NotRecovered => "Still in the clinical range",
+        _ => "You started below the clinical range",
+    };
+
+    /// <summary>What clients call the caseness line.</summary>
+    public const string ClinicalRange = "clinical range";
 }

@@ -240,4 +240,16 @@ public sealed partial class PlanBoard
     };
 
     public void Dispose() => subscription?.Dispose();
+
+    /// <summary>Each person's ratings of a goal, the clients first (you first of all), oldest to newest.</summary>
+    private List<List<RatingView>> RatersOf(GoalView goal) => goal.Ratings
+        .GroupBy(r => r.RaterId)
+        .OrderBy(r => r.Key == myId ? 0 : r.First().RaterRole == "Client" ? 1 : 2)
+        .ThenBy(r => r.First().RaterName, StringComparer.CurrentCulture)
+        .Select(r => r.OrderBy(x => x.At).ToList())
+        .ToList();
+
+    /// <summary>Whose a rating is, in words: "you", or the person's name and, for a therapist, their role.</summary>
+    private string WhoRated(RatingView rating) =>
+        rating.RaterId == myId ? "you" : rating.RaterRole == "Therapist" ? $"{rating.RaterName} (therapist)" : rating.RaterName;
 }
