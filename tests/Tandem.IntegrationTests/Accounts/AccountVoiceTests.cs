@@ -1,3 +1,4 @@
+using System.Net;
 using Tandem.IntegrationTests.Support;
 
 namespace Tandem.IntegrationTests.Accounts;
@@ -17,5 +18,24 @@ public sealed class AccountVoiceTests
         Assert.Contains("Sign-in failed. Check your email and password.", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Error:", html, StringComparison.Ordinal);
         Assert.Contains("alert-danger", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Signing_out_lands_on_a_page_that_says_so()
+    {
+        await using var app = await TandemApp.StartAsync();
+        using var client = await Security.CrossSiteTests.CookieClientAsync(app, "sam@riverside.test");
+
+        // The header's form posts an empty return address.
+        using var signOut = await PageForms.SubmitWithTokenOfAsync(client, "/Account/Manage", "/Account/Logout", "logout", new Dictionary<string, string> { ["ReturnUrl"] = "" });
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal("/Account/SignedOut", signOut.Headers.Location!.OriginalString);
+
+        using var page = await client.GetAsync("/Account/SignedOut", TestContext.Current.CancellationToken);
+        var html = await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("You are signed out", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"Account/Login\"", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/Account/Manage", TestContext.Current.CancellationToken)).StatusCode);
     }
 }

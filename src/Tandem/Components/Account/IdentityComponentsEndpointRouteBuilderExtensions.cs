@@ -20,8 +20,9 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromForm] string? returnUrl) =>
         {
             await signInManager.SignOutAsync();
-            // The form's returnUrl is whatever was posted: a path on this site, or home (LocalRedirect would throw, a 500, on "//host").
-            return TypedResults.LocalRedirect(Tandem.Infrastructure.Hosting.LocalPaths.IsLocal(returnUrl) ? "~/" + returnUrl.TrimStart('/') : "~/");
+            // The form's returnUrl is whatever was posted: a path on this site, or the page that says the person is signed out
+            // (LocalRedirect would throw, a 500, on "//host"). The header's form posts none.
+            return TypedResults.LocalRedirect(!string.IsNullOrEmpty(returnUrl) && Tandem.Infrastructure.Hosting.LocalPaths.IsLocal(returnUrl) ? "~/" + returnUrl.TrimStart('/') : "~/Account/SignedOut");
         }).RequireAuthorization(Policies.SignedIn);
 
         accountGroup.MapPost("/PasskeyCreationOptions", async (
