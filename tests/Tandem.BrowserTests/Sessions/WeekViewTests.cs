@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Playwright;
 using Tandem.BrowserTests.Support;
+using Tandem.IntegrationTests.Support;
 
 namespace Tandem.BrowserTests.Sessions;
 
@@ -13,11 +14,23 @@ public sealed class WeekViewTests(BrowserFixture browser)
     public async Task Alex_schedules_a_weekly_series_and_reads_the_week_on_a_laptop_and_a_phone()
     {
         await using var app = await BrowserSession.StartAppAsync();
+        using (var alexApi = await SessionSafetyTests.ApiAsync(app, "alex@riverside.test"))
+        {
+            // A session that started an hour ago and is still "planned": the list offers to mark it.
+            await alexApi.PostJsonAsync($"/api/engagements/{await SessionSafetyTests.SamsEngagementAsync(app)}/sessions",
+                new { startsAt = DateTimeOffset.UtcNow.AddHours(-1), durationMinutes = 50, location = "Riverside practice, room 2" }, System.Net.HttpStatusCode.Created);
+        }
+
         var page = await BrowserSession.NewPageAsync(browser, app, Laptop);
         await BrowserSession.SignInAsync(page, "alex@riverside.test");
 
-        // The schedule form with a repeat: every week, three sessions.
         await page.GotoAsync("sessions");
+        await BrowserSession.AssertAccessibleAsync(page);
+        await BrowserSession.ScreenshotAsync(page, "sessions-list-mark-held-laptop");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Held" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("is marked \"Held\"");
+
+        // The schedule form with a repeat: every week, three sessions.
         await page.GetByText("Schedule a session").ClickAsync();
         var day = DateTime.UtcNow.Date.AddDays(28);
         await page.GetByLabel("With").SelectOptionAsync(new SelectOptionValue { Label = "Finding my footing again (Sam Okafor)" });

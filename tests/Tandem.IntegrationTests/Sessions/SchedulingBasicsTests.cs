@@ -267,4 +267,27 @@ public sealed class SchedulingBasicsTests
         Assert.Equal(3, series.Count);
         Assert.Single(series.Select(s => s.GetProperty("seriesId").ToString()).Distinct());
     }
+    [Fact]
+    public async Task The_schedule_list_marks_a_started_session_held_or_did_not_attend_in_one_click()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var sams = await Demo.SamsEngagementAsync(app);
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        var started = await SessionSteps.ScheduleAsync(alex, sams, app.Clock.GetUtcNow().AddHours(-3));
+        var later = await SessionSteps.ScheduleAsync(alex, sams, app.Clock.GetUtcNow().AddHours(5));
+        using var browser = app.CreateAnonymousClient();
+        await PageForms.SignInAsync(browser, "alex@riverside.test");
+
+        var html = await (await browser.GetAsync("/sessions", Ct)).Content.ReadAsStringAsync(Ct);
+        Assert.Contains($"value=\"{started}:Missed\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"value=\"{later}:Missed\"", html, StringComparison.Ordinal);
+        using var marked = await PageForms.SubmitAsync(browser, "/sessions", "mark", new Dictionary<string, string> { ["Mark.Choice"] = $"{started}:Missed" });
+        Assert.Contains("Did not attend", await marked.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        // Held and did-not-attend stay refused before the start, whatever a form sends.
+        using var early = await PageForms.SubmitAsync(browser, "/sessions", "mark", new Dictionary<string, string> { ["Mark.Choice"] = $"{later}:Completed" });
+        Assert.Contains("has not started yet", await early.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        Assert.Equal("Missed", (await alex.GetJsonAsync($"/api/sessions/{started}")).Str("status"));
+        Assert.Equal("Scheduled", (await alex.GetJsonAsync($"/api/sessions/{later}")).Str("status"));
+    }
 }
