@@ -21,6 +21,8 @@ public sealed record FormatRequest([property: Required] EngagementFormat? Format
 
 public sealed record ProposalAnswerRequest([property: MaxLength(Proposal.ReasonMaxLength)] string? Comment);
 
+public sealed record CounterProposalRequest([property: Required, MaxLength(4000)] string? Text, [property: MaxLength(4000)] string? WhyItMatters, [property: MaxLength(Proposal.ReasonMaxLength)] string? Reason);
+
 /// <summary>Engagements, invitations, the collaboration agreement and format proposals (API.md).</summary>
 public static class EngagementsApi
 {
@@ -63,6 +65,12 @@ public static class EngagementsApi
             .WithSummary("Accept a proposal (with an optional comment).");
         proposals.MapPost("/{id:guid}/decline", (Guid id, [FromBody] ProposalAnswerRequest? body, ProposalUseCases p, CancellationToken ct) => AnswerAsync(id, false, body, p, ct))
             .WithSummary("Decline a proposal (with an optional comment). It stays in the history.");
+        proposals.MapPost("/{id:guid}/counter", async (Guid id, CounterProposalRequest body, ProposalUseCases p, CancellationToken ct) =>
+            {
+                var view = await p.CounterAsync(id, body.Text, body.WhyItMatters, body.Reason, ct);
+                return TypedResults.Created($"/api/engagements/{view.EngagementId}/proposals", view);
+            })
+            .WithSummary("Suggest different wording (issue 22): declines the proposal and proposes the same change in the caller's words, in one step (201 with the new proposal). Only goals, the focus and questions have wording; others are 422.");
 
         app.MapPost("/api/invitations/{token}/accept", AcceptAsync).AllowAnonymous().WithTags("Engagements")
             .WithSummary("Accept an invitation: creates the account for the invited address and joins the engagement (201). When the address already has a Tandem account and nobody is signed in with it: 202, nothing changes, and the account's owner is emailed to sign in and open the link again.");

@@ -69,6 +69,71 @@ public sealed class ProposalUseCases(
         }
     }
 
+    /// <summary>The word a counter-suggestion leaves as the answer to the proposal it replaces.</summary>
+    public const string CounterComment = "Suggested different wording";
+
+    /// <summary>
+    /// "Suggest different wording" (issue 22): answers a proposal by declining it and proposing the
+    /// same change in the responder's words, in one transaction. The new proposal follows the
+    /// engagement's format like any other (in a client-led engagement a client's wording applies at
+    /// once; otherwise it waits for the others). Only changes made of words can be reworded.
+    /// </summary>
+    public async Task<ProposalView> CounterAsync(Guid proposalId, string? text, string? whyItMatters, string? reason, CancellationToken ct = default)
+    {
+        var original = await db.Proposals.Include(p => p.Responses).FirstOrDefaultAsync(p => p.Id == proposalId, ct);
+        var engagement = await access.RequireParticipantAsync(original?.EngagementId ?? Guid.Empty, "Proposal", ct);
+        if (original!.Kind is not (ProposalKind.AddGoal or ProposalKind.EditGoal or ProposalKind.SetFocus or ProposalKind.AddQuestion))
+        {
+            throw new DomainException("Only a change in words can be suggested differently. Accept or decline this one, with a comment if you like.", DomainError.Invalid,
+                new Dictionary<string, string[]> { ["text"] = ["This proposal has no wording to change."] });
+        }
+
+        var now = time.GetUtcNow();
+        var was = original.Data;
+        var change = was with
+        {
+            Text = text,
+            WhyItMatters = original.Kind is ProposalKind.AddGoal or ProposalKind.EditGoal ? (whyItMatters ?? was.WhyItMatters) : null,
+        };
+        if (string.Equals(change.Text?.Trim(), was.Text?.Trim(), StringComparison.Ordinal)
+            && string.Equals(change.WhyItMatters?.Trim(), was.WhyItMatters?.Trim(), StringComparison.Ordinal))
+        {
+            throw new DomainException("Your wording is the same as the proposal's. Accept it instead, or change the words.", DomainError.Invalid,
+                new Dictionary<string, string[]> { ["text"] = ["The same wording."] });
+        }
+
+        // The answer first (it refuses a decided proposal, one's own, or one not asked of this person), then the new wording.
+        original.Respond(engagement, me.Id, accept: false, CounterComment, now);
+        Stage(AuditAction.Update, original);
+        var counter = Proposal.Create(engagement, me.Id, original.Kind, change,
+            reason ?? $"A different wording of {(await db.Users.AsNoTracking().Where(u => u.Id == original.AuthorId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct)) ?? "an earlier"} proposal", now);
+        var plan = await plans.LoadAsync(engagement, tracking: true, ct);
+        Check(counter.Kind, change, engagement, plan);
+        db.Proposals.Add(counter);
+        Stage(AuditAction.Create, counter);
+        if (counter.AppliesAtOnce)
+        {
+            await ApplyAsync(counter, engagement, now, ct, plan);
+            await TellTherapistsAsync(engagement, counter, ct);
+        }
+        else
+        {
+            await TellRespondersAsync(engagement, counter, ct);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            throw new DomainException("Someone answered or changed this at the same moment. Reload and try again.", DomainError.Conflict);
+        }
+
+        await PublishAsync(engagement, counter, counter.Status == ProposalStatus.Applied ? "changed" : "proposed");
+        return (await ViewsAsync(engagement, [counter], ct))[0];
+    }
+
     public async Task<ProposalView> RespondAsync(Guid proposalId, bool accept, string? comment, CancellationToken ct = default)
     {
         // Two partners answering at the same moment are both right: the loser of the race

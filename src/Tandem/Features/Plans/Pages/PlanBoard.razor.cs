@@ -41,6 +41,9 @@ public sealed partial class PlanBoard
     private Guid commitmentOwner;
     private DateOnly? commitmentDue;
     private readonly Dictionary<Guid, string> comments = new();
+    private readonly Dictionary<Guid, string> counterTexts = new();
+    private readonly Dictionary<Guid, string> counterWhys = new();
+    private Guid? countering;
     private readonly Dictionary<Guid, int?> ratings = new();
 
     [Parameter]
@@ -113,6 +116,8 @@ public sealed partial class PlanBoard
         foreach (var p in waiting)
         {
             comments.TryAdd(p.Id, "");
+            counterTexts.TryAdd(p.Id, p.Change.Text ?? "");
+            counterWhys.TryAdd(p.Id, p.Change.WhyItMatters ?? "");
         }
 
         foreach (var g in plan.Goals)
@@ -162,6 +167,22 @@ public sealed partial class PlanBoard
             nameof(ProposalStatus.Declined) => "You declined. It stays in the history.",
             _ => "Thank you. Waiting for the others.",
         };
+    });
+
+    /// <summary>Proposals made of words can be answered with different words (issue 22).</summary>
+    private static bool HasWording(ProposalView p) =>
+        p.Kind is nameof(ProposalKind.AddGoal) or nameof(ProposalKind.EditGoal) or nameof(ProposalKind.SetFocus) or nameof(ProposalKind.AddQuestion);
+
+    private static bool HasWhy(ProposalView p) => p.Kind is nameof(ProposalKind.AddGoal) or nameof(ProposalKind.EditGoal);
+
+    private Task CounterAsync(ProposalView proposal) => RunAsync(async sp =>
+    {
+        var result = await sp.GetRequiredService<ProposalUseCases>().CounterAsync(proposal.Id, counterTexts.GetValueOrDefault(proposal.Id),
+            HasWhy(proposal) ? counterWhys.GetValueOrDefault(proposal.Id) : null, null);
+        countering = null;
+        return result.Status == nameof(ProposalStatus.Applied)
+            ? "Your wording is in the plan. The earlier proposal stays in the history."
+            : "Your wording is proposed and waits for the others. The earlier proposal stays in the history.";
     });
 
     private Task AgreeAsync(Guid goalId) => RunAsync(async sp =>
