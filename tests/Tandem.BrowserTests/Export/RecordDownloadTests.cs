@@ -18,7 +18,7 @@ public sealed class RecordDownloadTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your record" })).ToBeVisibleAsync();
         await BrowserSession.AssertAccessibleAsync(page);
 
-        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download my record" }).ClickAsync());
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Health data file (FHIR)" }).ClickAsync());
         Assert.EndsWith(".fhir.json", download.SuggestedFilename, StringComparison.Ordinal);
         var path = await download.PathAsync();
         using (var json = JsonDocument.Parse(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)))
@@ -28,7 +28,7 @@ public sealed class RecordDownloadTests(BrowserFixture browser)
             Assert.True(json.RootElement.GetProperty("entry").GetArrayLength() > 10);
         }
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Printable version" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Your record (PDF-ready page)" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Record: Riley and Avery", Exact = false })).ToBeVisibleAsync();
         foreach (var section in new[] { "Our plan", "Sessions and notes", "Questionnaires", "Messages" })
         {
