@@ -13,9 +13,15 @@ public interface IEngagementEndedStep
     Task OnEndedAsync(Engagement engagement, DateTimeOffset at, CancellationToken ct);
 }
 
+/// <summary>Work another feature does in the same transaction when a therapist starts an engagement (e.g. the practice's default measures).</summary>
+public interface IEngagementStartedStep
+{
+    Task OnStartedAsync(Engagement engagement, CancellationToken ct);
+}
+
 /// <summary>A therapist starts an engagement, pauses, resumes or ends it.</summary>
 public sealed class EngagementCommands(
-    TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, EngagementQueries queries, IEnumerable<IEngagementEndedStep> endedSteps)
+    TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, EngagementQueries queries, IEnumerable<IEngagementEndedStep> endedSteps, IEnumerable<IEngagementStartedStep> startedSteps)
 {
     public async Task<EngagementView> StartAsync(StartEngagementCommand command, CancellationToken ct = default)
     {
@@ -27,6 +33,11 @@ public sealed class EngagementCommands(
         var engagement = Engagement.Start(me.PracticeId, command.Title, command.Format, me.Id, time.GetUtcNow());
         db.Engagements.Add(engagement);
         Stage(AuditAction.Create, engagement.Id);
+        foreach (var step in startedSteps)
+        {
+            await step.OnStartedAsync(engagement, ct);
+        }
+
         await db.SaveChangesAsync(ct);
         return (await queries.ToViewsAsync([engagement], ct))[0];
     }

@@ -19,6 +19,7 @@ public sealed class MeasuresModule : ITandemModule
         services.AddScoped<SubmitResponse>();
         services.AddScoped<RiskAlerting>();
         services.AddScoped<IEngagementEndedStep, CloseAlertsWhenEngagementEnds>();
+        services.AddScoped<IEngagementStartedStep, ApplyDefaultMeasures>();
         services.AddScoped<MeasureQueries>();
         services.AddScoped<ProgressQueries>();
         services.AddScoped<AlertUseCases>();

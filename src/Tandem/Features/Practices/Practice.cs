@@ -21,6 +21,32 @@ public sealed class Practice
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    public void Rename(string name)
+    {
+        name = (name ?? "").Trim();
+        if (name.Length is 0 or > NameMaxLength)
+        {
+            throw new DomainException($"A practice name is 1 to {NameMaxLength} characters.", DomainError.Invalid,
+                new Dictionary<string, string[]> { ["name"] = [$"1 to {NameMaxLength} characters."] });
+        }
+
+        Name = name;
+    }
+
+    /// <summary>The practice's zone (new people start with it; each person keeps their own).</summary>
+    public void MoveTo(string timeZone)
+    {
+        try
+        {
+            TimeZone = TimeZones.Require(timeZone);
+        }
+        catch (DomainException)
+        {
+            throw new DomainException("Choose a time zone from the list, such as Europe/London.", DomainError.Invalid,
+                new Dictionary<string, string[]> { ["timeZone"] = ["Choose a time zone from the list, such as Europe/London."] });
+        }
+    }
+
     public static Practice Create(string name, string timeZone, DateTimeOffset now, bool isDemo = false)
     {
         name = (name ?? "").Trim();

@@ -15,6 +15,12 @@ public sealed class PracticeSettings : IPracticeScoped
     public const int ExpectedReplyMaxLength = 100;
     public const int CrisisInformationMaxLength = 2000;
 
+    public const int AddressMaxLength = 300;
+    public const int OnlineSessionPolicyMaxLength = 2000;
+    public const int DefaultReminderHours = 24;
+    public const int MaxReminderHours = 72;
+    public const int MaxDefaultMeasures = 5;
+
     public const string DefaultExpectedReply = "within 2 working days";
 
     /// <summary>A sensible default that points to emergency services and free, always-open lines.</summary>
@@ -38,9 +44,91 @@ public sealed class PracticeSettings : IPracticeScoped
     [MultiLine]
     public string CrisisInformation { get; private set; } = DefaultCrisisInformation;
 
+    /// <summary>Where the practice is, shown to clients (plain text).</summary>
+    [MultiLine]
+    public string? Address { get; private set; }
+
+    /// <summary>How online sessions work here, shown to clients (Markdown through SafeMarkdown).</summary>
+    [MultiLine]
+    public string? OnlineSessionPolicy { get; private set; }
+
+    /// <summary>How long before a session the reminder email goes out (read by the reminder job).</summary>
+    public int ReminderHoursBefore { get; private set; } = DefaultReminderHours;
+
+    /// <summary>"#rrggbb", contrast-checked against white text (<see cref="Branding"/>); null: Tandem's own colour.</summary>
+    public string? BrandColour { get; private set; }
+
+    /// <summary>The measures a new engagement starts with, as JSON (<see cref="DefaultMeasure"/>); checked by the use case.</summary>
+    public string? DefaultMeasuresJson { get; private set; }
+
+    /// <summary>PNG or JPEG, at most 200 KB, checked by its first bytes. Never read with the rest of the settings.</summary>
+    public byte[]? Logo { get; private set; }
+
+    public string? LogoContentType { get; private set; }
+
+    public DateTimeOffset? LogoUpdatedAt { get; private set; }
+
     public DateTimeOffset? UpdatedAt { get; private set; }
 
     public Guid? UpdatedBy { get; private set; }
+
+    /// <summary>Changes what is given (null leaves a setting as it is; empty text clears it).</summary>
+    public void UpdateDetails(string? address, string? onlineSessionPolicy, int? reminderHoursBefore, string? brandColour, string? defaultMeasuresJson, Guid by, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (address is not null && address.Trim().Length > AddressMaxLength)
+        {
+            errors["address"] = [$"The address is at most {AddressMaxLength} characters."];
+        }
+
+        if (onlineSessionPolicy is not null && onlineSessionPolicy.Trim().Length > OnlineSessionPolicyMaxLength)
+        {
+            errors["onlineSessionPolicy"] = [$"The online-session policy is at most {OnlineSessionPolicyMaxLength} characters."];
+        }
+
+        if (reminderHoursBefore is { } hours && hours is < 1 or > MaxReminderHours)
+        {
+            errors["reminderHoursBefore"] = [$"Send reminders 1 to {MaxReminderHours} hours before a session."];
+        }
+
+        string? colour = BrandColour;
+        if (brandColour is not null)
+        {
+            try
+            {
+                colour = Branding.NormaliseColour(brandColour);
+            }
+            catch (DomainException ex)
+            {
+                errors["brandColour"] = [ex.Message];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new DomainException(string.Join(" ", errors.Values.SelectMany(v => v)), DomainError.Invalid, errors);
+        }
+
+        Address = address is null ? Address : Blank(address);
+        OnlineSessionPolicy = onlineSessionPolicy is null ? OnlineSessionPolicy : Blank(onlineSessionPolicy);
+        ReminderHoursBefore = reminderHoursBefore ?? ReminderHoursBefore;
+        BrandColour = colour;
+        DefaultMeasuresJson = defaultMeasuresJson ?? DefaultMeasuresJson;
+        UpdatedAt = now;
+        UpdatedBy = by;
+    }
+
+    /// <summary>Replaces the logo (bytes checked here, whatever type the upload claimed); null removes it.</summary>
+    public void SetLogo(byte[]? bytes, Guid by, DateTimeOffset now)
+    {
+        LogoContentType = bytes is null ? null : Branding.LogoType(bytes);
+        Logo = bytes;
+        LogoUpdatedAt = now;
+        UpdatedAt = now;
+        UpdatedBy = by;
+    }
+
+    private static string? Blank(string text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     public static PracticeSettings Defaults(Guid practiceId) => new() { PracticeId = practiceId };
 

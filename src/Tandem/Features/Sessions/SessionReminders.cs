@@ -8,7 +8,7 @@ using Tandem.Infrastructure.Mail;
 namespace Tandem.Features.Sessions;
 
 /// <summary>
-/// Queues a reminder through the mail outbox about 24 hours before each scheduled session,
+/// Queues a reminder through the mail outbox the practice's chosen hours (24 by default) before each scheduled session,
 /// once, to every current participant. The mail says when (in the reader's own zone) and
 /// links to Tandem; never a name, a title, a place or anything clinical.
 /// </summary>
@@ -26,10 +26,15 @@ public sealed class SessionReminders(IServiceScopeFactory scopes, TimeProvider t
         var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
         using var system = db.Tenant.AsSystem();
         var now = time.GetUtcNow();
-        var horizon = now + Lead;
+        // Each practice chooses how long before (Practice settings, 1 to 72 hours; 24 by default).
+        var horizon = now + TimeSpan.FromHours(PracticeSettings.MaxReminderHours);
         var due = await db.Set<Session>()
             .Where(s => s.Status == SessionStatus.Scheduled && s.ReminderQueuedAt == null && s.StartsAt > now && s.StartsAt <= horizon)
-            .OrderBy(s => s.StartsAt).Take(200).ToListAsync(ct);
+            .OrderBy(s => s.StartsAt).Take(1000).ToListAsync(ct);
+        var practiceIds = due.Select(s => s.PracticeId).Distinct().ToList();
+        var leads = await db.Set<PracticeSettings>().AsNoTracking().Where(p => practiceIds.Contains(p.PracticeId))
+            .Select(p => new { p.PracticeId, p.ReminderHoursBefore }).ToDictionaryAsync(p => p.PracticeId, p => TimeSpan.FromHours(p.ReminderHoursBefore), ct);
+        due = due.Where(s => s.StartsAt <= now + leads.GetValueOrDefault(s.PracticeId, Lead)).Take(200).ToList();
         if (due.Count == 0)
         {
             return 0;

@@ -31,6 +31,8 @@ public sealed class MailDispatcher(IServiceScopeFactory scopes, IOptions<MailSet
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
         var transport = scope.ServiceProvider.GetRequiredService<IMailTransport>();
+        var lookup = scope.ServiceProvider.GetService<IMailLook>();
+        var looks = new Dictionary<Guid, MailLook?>();
         using var system = db.Tenant.AsSystem();
         var now = time.GetUtcNow();
         var due = await db.Set<OutboxMessage>()
@@ -57,7 +59,12 @@ public sealed class MailDispatcher(IServiceScopeFactory scopes, IOptions<MailSet
             var message = await db.Set<OutboxMessage>().FirstAsync(m => m.Id == id, ct);
             try
             {
-                await transport.SendAsync(ToMime(message), ct);
+                if (lookup is not null && !looks.ContainsKey(message.PracticeId))
+                {
+                    looks[message.PracticeId] = await lookup.ForAsync(message.PracticeId, ct);
+                }
+
+                await transport.SendAsync(ToMime(message, looks.GetValueOrDefault(message.PracticeId)), ct);
                 message.MarkSent(time.GetUtcNow());
                 sent++;
             }
@@ -115,7 +122,7 @@ public sealed class MailDispatcher(IServiceScopeFactory scopes, IOptions<MailSet
         return name.Length > 80 ? name[..80] : name;
     }
 
-    private MimeMessage ToMime(OutboxMessage message)
+    private MimeMessage ToMime(OutboxMessage message, MailLook? look)
     {
         var mime = new MimeMessage();
         mime.From.Add(MailboxAddress.Parse(settings.Value.From));
@@ -125,7 +132,10 @@ public sealed class MailDispatcher(IServiceScopeFactory scopes, IOptions<MailSet
         // so a receiving server that got a first attempt whose reply was lost can tell the retry is the same mail.
         mime.MessageId = $"{message.Id:N}@{MailSettings.SenderDomain(settings.Value.From) ?? "tandem.invalid"}";
         mime.Headers.Add("X-Tandem-Kind", message.Kind);
-        mime.Body = new TextPart("plain") { Text = message.TextBody };
+        // The same words twice: plain text, and HTML in the practice's colour with its name (issue 21).
+        mime.Body = look is null
+            ? new TextPart("plain") { Text = message.TextBody }
+            : new BodyBuilder { TextBody = message.TextBody, HtmlBody = MailHtml.Render(look, message.TextBody) }.ToMessageBody();
         return mime;
     }
 }

@@ -1497,8 +1497,20 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.Property<Guid>("PracticeId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Address")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BrandColour")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CrisisInformation")
                         .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefaultMeasuresJson")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
@@ -1506,6 +1518,25 @@ namespace Tandem.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Logo")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("LogoContentType")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LogoUpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OnlineSessionPolicy")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReminderHoursBefore")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(24);
 
                     b.Property<long?>("UpdatedAt")
                         .HasColumnType("INTEGER");
