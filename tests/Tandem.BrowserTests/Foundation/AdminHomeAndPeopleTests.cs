@@ -35,9 +35,11 @@ public sealed class AdminHomeAndPeopleTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByLabel("Status")).ToHaveValueAsync("active");
 
         await page.GetByLabel("Search by name or email").FillAsync("morgan");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("search=morgan", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
         await Assertions.Expect(rows).ToHaveCountAsync(1);
+        // The name searched for is posted, never put in the URL; the filters stay in it.
+        Assert.DoesNotContain("morgan", page.Url, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("role=Therapist", page.Url, StringComparison.Ordinal);
         await Assertions.Expect(rows.First).ToContainTextAsync("Morgan Chen");
         await BrowserSession.AssertAccessibleAsync(page);
         await BrowserSession.ScreenshotAsync(page, $"people-filtered-{width}");

@@ -82,6 +82,11 @@ public sealed partial class UrlPrivacyTests
         ["client"] = new(Kinds.Id, "the alerts page's client filter, from Today: a client's user id"),
         ["show"] = new(Kinds.Words, "Today's caseload: also list ended engagements", ["ended"]),
         ["kind"] = new(Kinds.Words, "access-log filter: opened or changed", ["read", "change"]),
+        // People (issue 21): plain-word filters, so the admin home links to a view. The name search is posted, never in a URL.
+        ["role"] = new(Kinds.Words, "People's role filter", ["Therapist", "Client", "PracticeAdmin"], OnlyOn: "/practice/people"),
+        ["status"] = new(Kinds.Words, "People's status filter", ["active", "deactivated", "invited"], OnlyOn: "/practice/people"),
+        ["sort"] = new(Kinds.Words, "People's sort order", ["role", "name", "active", "created"], OnlyOn: "/practice/people"),
+        ["look"] = new(Kinds.Number, "the security log: only what needs a look (1)", OnlyOn: "/practice/security"),
         ["scheduled"] = new(Kinds.Number | Kinds.Bool, "the session room's 'just scheduled' notice"),
         ["instrumentId"] = new(Kinds.InstrumentKey, "which questionnaire (a response's Location, the responses API filter), never an answer"),
         ["key"] = new(Kinds.InstrumentKey, "the key a practice gives an imported questionnaire"),
