@@ -86,6 +86,7 @@ public sealed partial class UrlPrivacyTests
         ["role"] = new(Kinds.Words, "People's role filter", ["Therapist", "Client", "PracticeAdmin"], OnlyOn: "/practice/people"),
         ["status"] = new(Kinds.Words, "People's status filter", ["active", "deactivated", "invited"], OnlyOn: "/practice/people"),
         ["sort"] = new(Kinds.Words, "People's sort order", ["role", "name", "active", "created"], OnlyOn: "/practice/people"),
+        ["v"] = new(Kinds.Number, "cache-buster of a practice's logo and brand style sheet: a number from its time or colour"),
         ["look"] = new(Kinds.Number, "the security log: only what needs a look (1)", OnlyOn: "/practice/security"),
         ["scheduled"] = new(Kinds.Number | Kinds.Bool, "the session room's 'just scheduled' notice"),
         ["instrumentId"] = new(Kinds.InstrumentKey, "which questionnaire (a response's Location, the responses API filter), never an answer"),

@@ -107,6 +107,10 @@ public sealed class PracticeSettingsUseCases(TandemDbContext db, CurrentUser me,
         return new PracticeBranding(id, name, look?.BrandColour, look is { HasLogo: true } ? LogoPath(id, look.LogoUpdatedAt) : null);
     }
 
+    /// <summary>The brand style sheet's path (relative, for pages); the number changes with the colour, so caches never keep an old one.</summary>
+    public static string BrandCssPath(Guid practiceId, string? colour) =>
+        $"practice-brand/{practiceId}.css?v={(colour is { Length: 7 } ? int.Parse(colour.AsSpan(1), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) : 0)}";
+
     /// <summary>The logo's path on Tandem; the time in it changes with the logo, so caches never show an old one.</summary>
     public static string LogoPath(Guid practiceId, DateTimeOffset? updatedAt) => $"/practice-logo/{practiceId}?v={updatedAt?.ToUnixTimeSeconds() ?? 0}";
 

@@ -54,6 +54,8 @@ public sealed class MatrixFiller(RecordIndex index, Person? caller, Guid engagem
                 return new Slot(type, "v1", false);
             case "Secret":
                 return new Slot(type, Guid.NewGuid().ToString("N"), false, Unknown: true);
+            case "UnknownId":
+                return new Slot(type, Guid.NewGuid().ToString(), false, Unknown: true);
             default:
                 throw new InvalidOperationException($"The matrix cannot fill a {type}.");
         }

@@ -27,7 +27,7 @@ public sealed record Slot(string Type, string Value, bool Forbidden, bool Unknow
 /// <item><c>/api/practice/people/{id}</c>: Person (a client of the target engagement)</item>
 /// <item><c>{TherapistId}</c> (public first-conversation form): the target's therapist (public, never foreign)</item>
 /// <item><c>{token}</c>, <c>{Token}</c>, passkey <c>{Id}</c>, <c>/api/practice/invitations/{id}</c>: a guessed secret (no such token or invitation)</item>
-/// <item><c>{practiceId}</c> (public logo and brand colour): a guessed id (no such practice)</item>
+/// <item><c>{practiceId}</c> (public logo and brand colour): a made-up guid (no such practice: 404)</item>
 /// <item><c>{documentName}</c> (the public OpenAPI document and its browser): <c>v1</c></item>
 /// </list>
 /// Query and body ids: <c>withClient</c> and <c>who</c> (a client's one-to-one thread: foreign unless the caller is that client or a
@@ -46,7 +46,7 @@ public static partial class MatrixRoutes
         "token" or "Token" => "Secret",
         "documentName" => "Document",
         // The public logo and brand style sheet: a made-up practice has neither (404), like any unknown id.
-        "practiceId" => "Secret",
+        "practiceId" => "UnknownId",
         "id" or "Id" => segmentBefore switch
         {
             "engagements" => "Engagement",
