@@ -79,6 +79,7 @@ public sealed partial class UrlPrivacyTests
         ["withClient"] = new(Kinds.Id, "a one-to-one thread, named by its client's user id"),
         ["who"] = new(Kinds.Id | Kinds.Words, "access-log filter: a participant's user id, or only me, or everyone (issue 22)", ["me", "all"]),
         ["others"] = new(Kinds.Bool, "access-log API: leave out the caller's own entries (issue 22)"),
+        ["ended"] = new(Kinds.Words, "the sign-in page: why the last sign-in ended", ["expired", "deactivated", "password-changed", "ended-by-person", "security-change", "refresh-token-reused"]),
         ["client"] = new(Kinds.Id, "the alerts page's client filter, from Today: a client's user id"),
         ["show"] = new(Kinds.Words, "Today's caseload: also list ended engagements", ["ended"]),
         ["kind"] = new(Kinds.Words, "access-log filter: opened or changed", ["read", "change"]),

@@ -79,7 +79,10 @@ public static class AuthSetup
             o.LoginPath = "/Account/Login";
             o.LogoutPath = "/Account/Logout";
             o.AccessDeniedPath = "/not-found";
-            o.Events.OnRedirectToLogin = ctx => ApiAware(ctx.HttpContext, StatusCodes.Status401Unauthorized, ctx.RedirectUri);
+            o.Events.OnRedirectToLogin = ctx => ApiAware(ctx.HttpContext, StatusCodes.Status401Unauthorized,
+                ctx.HttpContext.Items.TryGetValue(SessionValidationMiddleware.EndedKey, out var ended) && ended is string word
+                    ? Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(ctx.RedirectUri, "ended", word)
+                    : ctx.RedirectUri);
             o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx.HttpContext, StatusCodes.Status404NotFound, ctx.RedirectUri);
             // Session validity (active account, security stamp, absolute limit): one rule for cookies
             // (checked here, as the cookie is read) and tokens (SessionValidationMiddleware).

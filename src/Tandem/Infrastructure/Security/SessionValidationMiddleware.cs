@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Tandem.Data;
+using Tandem.Features.Accounts;
 using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Infrastructure.Security;
@@ -104,6 +107,49 @@ internal sealed partial class SessionValidationMiddleware(RequestDelegate next, 
         {
             EndedSession(services.GetRequiredService<ILogger<SessionValidationMiddleware>>(), reason, context.HttpContext.Request.Method, context.HttpContext.Request.Path);
             context.RejectPrincipal();
+
+            // The sign-in page says why (issue 22): a word for the reason, never anything about the account.
+            if (await EndedWordAsync(services, user, reason, context.HttpContext.RequestAborted) is { } word)
+            {
+                context.HttpContext.Items[EndedKey] = word;
+            }
+        }
+    }
+
+    /// <summary>The reason a browser's sign-in ended, as one of <see cref="EndedWords"/>, for the sign-in page.</summary>
+    internal static readonly object EndedKey = new();
+
+    /// <summary>The words the sign-in page explains (query parameter "ended").</summary>
+    public static readonly IReadOnlyList<string> EndedWords =
+        ["expired", "deactivated", SessionEndReasons.PasswordChanged, SessionEndReasons.EndedByPerson, SessionEndReasons.SecurityChange, SessionEndReasons.RefreshTokenReused];
+
+    private static async Task<string?> EndedWordAsync(IServiceProvider services, ClaimsPrincipal user, string reason, CancellationToken ct)
+    {
+        switch (reason)
+        {
+            case "absolute limit passed":
+                return "expired";
+            case "account deactivated":
+                return "deactivated";
+            case "security stamp changed" or "session ended":
+                // The session row says why it was ended (a new password, from another device...).
+                if (Guid.TryParse(user.FindFirstValue(TandemClaims.SessionId), out var id))
+                {
+                    await using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+                    var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+                    using (db.Tenant.AsSystem())
+                    {
+                        if (await db.SignInSessions.AsNoTracking().Where(s => s.Id == id).Select(s => s.EndReason).FirstOrDefaultAsync(ct) is { } ended
+                            && EndedWords.Contains(ended))
+                        {
+                            return ended;
+                        }
+                    }
+                }
+
+                return reason == "security stamp changed" ? SessionEndReasons.SecurityChange : null;
+            default:
+                return null;
         }
     }
 
