@@ -17,6 +17,10 @@ public sealed class SettingsPagesTests
         await PageForms.SignInAsync(admin, "admin@riverside.test");
         using var saved = await PageForms.SubmitAsync(admin, "/practice/settings", "practice-settings", new Dictionary<string, string>
         {
+            // The whole form, as a browser posts it (the page now holds the practice's name, zone and reminder timing too).
+            ["Input.Name"] = "Riverside",
+            ["Input.TimeZone"] = "Europe/London",
+            ["Input.ReminderHoursBefore"] = "24",
             ["Input.ExpectedReply"] = "by the end of the next working day",
             ["Input.CrisisInformation"] = "Call **Riverside Crisis Line 0800 000 111**, open all night.",
         });

@@ -42,6 +42,11 @@ public sealed class EndpointPolicyTests
         "/api/directory/requests", "/api/invitations/{token}/accept", "/dev/mail", "/directory", "/first-conversation/sent",
         "/first-conversation/{TherapistId:guid}", "/guide", "/guide/preferences-check", "/health", "/health/live", "/health/ready", "/invitations/{Token}", "/not-found",
         "/openapi/{documentName}.json", "/scalar/{documentName?}", "/setup",
+        // The page that says "You are signed out" (issue 22): no data, only words and a sign-in link.
+        "/Account/SignedOut",
+        // A practice's brand on the sign-in page and in emails (issue 21): a colour style sheet and a PNG/JPEG logo,
+        // public on purpose (they are shown before sign-in), nosniff, a sandbox CSP on the logo, 404 for unknown ids.
+        "/practice-brand/{practiceId:guid}.css", "/practice-logo/{practiceId:guid}",
     ];
 
     [Fact]
