@@ -108,6 +108,18 @@ public sealed class TodayAndHubTests
         var alerts = await pages.GetStringAsync($"/alerts?client={samId}", Ct);
         Assert.Contains($"<option value=\"{samId}\" selected", alerts, StringComparison.Ordinal);
         Assert.DoesNotContain("Jordan Ellis</", alerts.Split("alert-count", StringSplitOptions.None).Last(), StringComparison.Ordinal);
+
+        // A client filter that is not an id is a 400 in words (as every page's malformed query value); someone else's id shows nothing of theirs.
+        using var nonsense = await pages.GetAsync("/alerts?client=not-an-id", Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, nonsense.StatusCode);
+        var said = await nonsense.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("address", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", said, StringComparison.Ordinal);
+        using var stranger = await pages.GetAsync($"/alerts?client={Guid.NewGuid()}", Ct);
+        Assert.Equal(HttpStatusCode.OK, stranger.StatusCode);
+        using var oddShow = await pages.GetAsync("/?show=%3Cscript%3E", Ct);
+        Assert.Equal(HttpStatusCode.OK, oddShow.StatusCode);
+        Assert.DoesNotContain("<script>", await oddShow.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
     [Fact]

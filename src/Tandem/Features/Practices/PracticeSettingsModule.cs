@@ -6,17 +6,6 @@ using Tandem.Infrastructure.Security;
 
 namespace Tandem.Features.Practices;
 
-public sealed record PracticeSettingsRequest(
-    string? ExpectedReply,
-    string? CrisisInformation,
-    string? Name = null,
-    string? TimeZone = null,
-    string? Address = null,
-    string? OnlineSessionPolicy = null,
-    int? ReminderHoursBefore = null,
-    string? BrandColour = null,
-    IReadOnlyList<DefaultMeasure>? DefaultMeasures = null);
-
 /// <summary>Practice-wide settings: read by everyone signed in, set by the admin; the logo is public branding.</summary>
 public sealed class PracticeSettingsModule : ITandemModule
 {
@@ -32,9 +21,9 @@ public sealed class PracticeSettingsModule : ITandemModule
         settings.MapGet("", async (PracticeSettingsUseCases u, CancellationToken ct) => TypedResults.Ok(await u.GetAsync(ct)))
             .RequireAuthorization(Policies.SignedIn)
             .WithSummary("The caller's practice: name, time zone, expected reply time, crisis information (Markdown), address, online-session policy, reminder hours, brand colour, default measures, logo URL.");
-        settings.MapPut("", async ([FromBody] PracticeSettingsRequest request, PracticeSettingsUseCases u, CancellationToken ct) =>
-                TypedResults.Ok(await u.UpdateAsync(new PracticeSettingsChange(request.ExpectedReply, request.CrisisInformation, request.Name, request.TimeZone,
-                    request.Address, request.OnlineSessionPolicy, request.ReminderHoursBefore, request.BrandColour, request.DefaultMeasures), ct)))
+        // The body is the use case's own command: one shape for the page and the API.
+        settings.MapPut("", async ([FromBody] PracticeSettingsChange change, PracticeSettingsUseCases u, CancellationToken ct) =>
+                TypedResults.Ok(await u.UpdateAsync(change, ct)))
             .RequireAuthorization(Policies.PracticeAdmin)
             .WithSummary("Change the settings (practice admin). expectedReply (1-100) and crisisInformation (1-2,000) are required; every other field left out stays as it is, empty text clears it. brandColour is #rrggbb with at least 4.5:1 contrast against white text; reminderHoursBefore 1-72; defaultMeasures up to 5 of {instrumentId, kind: EveryNWeeks|BeforeEachSession|Once, intervalWeeks?, leadHours?}.");
 

@@ -111,15 +111,7 @@ public sealed class ProposalUseCases(
         Check(counter.Kind, change, engagement, plan);
         db.Proposals.Add(counter);
         Stage(AuditAction.Create, counter);
-        if (counter.AppliesAtOnce)
-        {
-            await ApplyAsync(counter, engagement, now, ct, plan);
-            await TellTherapistsAsync(engagement, counter, ct);
-        }
-        else
-        {
-            await TellRespondersAsync(engagement, counter, ct);
-        }
+        await ApplyOrAskAsync(counter, engagement, now, plan, ct);
 
         try
         {
@@ -264,6 +256,16 @@ public sealed class ProposalUseCases(
         Check(kind, change, engagement, plan);
         db.Proposals.Add(proposal);
         Stage(AuditAction.Create, proposal);
+        await ApplyOrAskAsync(proposal, engagement, now, plan, ct);
+
+        await db.SaveChangesAsync(ct);
+        await PublishAsync(engagement, proposal, proposal.Status == ProposalStatus.Applied ? "changed" : "proposed");
+        return (await ViewsAsync(engagement, [proposal], ct))[0];
+    }
+
+    /// <summary>A new proposal either applies at once (the format lets its author decide; the therapists are told) or asks the others.</summary>
+    private async Task ApplyOrAskAsync(Proposal proposal, Engagement engagement, DateTimeOffset now, Plan plan, CancellationToken ct)
+    {
         if (proposal.AppliesAtOnce)
         {
             await ApplyAsync(proposal, engagement, now, ct, plan);
@@ -273,10 +275,6 @@ public sealed class ProposalUseCases(
         {
             await TellRespondersAsync(engagement, proposal, ct);
         }
-
-        await db.SaveChangesAsync(ct);
-        await PublishAsync(engagement, proposal, proposal.Status == ProposalStatus.Applied ? "changed" : "proposed");
-        return (await ViewsAsync(engagement, [proposal], ct))[0];
     }
 
     /// <summary>Refuses a proposal that could never apply (unknown goal, empty text, same format).</summary>
