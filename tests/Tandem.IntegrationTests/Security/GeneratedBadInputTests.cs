@@ -204,8 +204,94 @@ public sealed class GeneratedBadInputTests
         Assert.True(controls >= 3, $"only {controls} bodies with a defined enum name were accepted: the sweep's bodies are refused for other reasons");
     }
 
+    /// <summary>
+    /// CI found it on PostgreSQL (which cannot hold U+0000 in text): a NUL in the email of the password-reset confirmation
+    /// reached the database as a lookup and answered 500. For every JSON endpoint, the valid body the authorisation matrix
+    /// sends, with each text field (at the top or one level down) in turn holding a NUL, as a client, a therapist and the
+    /// admin: every answer a 4xx problem details naming the field, none accepted, nothing written but the audit trail.
+    /// </summary>
+    [Fact]
+    public async Task A_nul_character_in_any_text_field_of_every_json_body_is_refused_in_words()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var index = await Matrix.RecordIndex.LoadAsync(app);
+        var now = app.Clock.GetUtcNow();
+        var sams = index.EngagementOfClient("sam@riverside.test");
+        var callers = new List<(string Email, HttpClient Http)>();
+        foreach (var email in new[] { "sam@riverside.test", "alex@riverside.test", "admin@riverside.test" })
+        {
+            callers.Add((email, await app.ClientForAsync(email)));
+        }
+
+        var endpoints = EndpointInfo.All(app.Services)
+            .Where(e => e.IsApi && e.Method is "POST" or "PUT" or "PATCH")
+            .Select(e => (Info: e, Texts: FieldPaths(e.Endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType, t => t == typeof(string))))
+            .Where(e => e.Texts.Count > 0)
+            .ToList();
+        Assert.True(endpoints.Count >= 20, $"only {endpoints.Count} JSON endpoints with a text field found");
+
+        var tables = await TablesAsync(app);
+        var counts = await CountAsync(app, tables);
+        var problems = new List<string>();
+        var sent = 0;
+        foreach (var (e, texts) in endpoints)
+        {
+            foreach (var (path, _) in texts)
+            {
+                foreach (var (email, http) in callers)
+                {
+                    var filler = new Matrix.MatrixFiller(index, index.Person(email), sams, now);
+                    var slots = new List<Matrix.Slot>();
+                    var url = Matrix.MatrixRoutes.Fill(e.Pattern, (type, _) => filler.For(type), slots);
+                    var body = JsonNode.Parse(Matrix.MatrixProbe.ToJson(Matrix.MatrixBodies.Body(e, filler.For, slots, now) ?? new { }))!.AsObject();
+                    var target = body;
+                    foreach (var step in path[..^1])
+                    {
+                        target = target[step] as JsonObject ?? (JsonObject)(target[step] = new JsonObject());
+                    }
+
+                    target[path[^1]] = "before\u0000after";
+                    using var request = new HttpRequestMessage(new HttpMethod(e.Method), url) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+                    foreach (var (name, header) in Matrix.MatrixBodies.Headers(e))
+                    {
+                        request.Headers.TryAddWithoutValidation(name, header);
+                    }
+
+                    using var response = await http.SendAsync(request, Ct);
+                    sent++;
+                    var status = (int)response.StatusCode;
+                    var text = await response.Content.ReadAsStringAsync(Ct);
+                    var label = $"{email}: {e.Method} {e.Pattern} with {string.Join('.', path)} holding a NUL -> {status}";
+                    if (status < 400 || status >= 500)
+                    {
+                        problems.Add($"{label}: {Shorten(text)}");
+                    }
+                    else if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                    {
+                        problems.Add($"{label}: not problem details");
+                    }
+
+                    var after = await CountAsync(app, tables);
+                    var changed = after.Where(t => !AuditTables.Contains(t.Key) && counts[t.Key] != t.Value).Select(t => $"{t.Key} {counts[t.Key]}->{t.Value}").ToList();
+                    if (changed.Count > 0)
+                    {
+                        problems.Add($"{label}: wrote {string.Join(", ", changed)}");
+                    }
+
+                    counts = after;
+                }
+            }
+        }
+
+        Figures.Print($"NUL in text: {sent} requests to {endpoints.Count} JSON endpoints ({endpoints.Sum(e => e.Texts.Count)} text fields x 3 people), {problems.Count} not refused in words");
+        Assert.True(problems.Count == 0, $"{problems.Count} of {sent}:\n" + string.Join('\n', problems.Take(30)));
+    }
+
     /// <summary>The JSON paths of the enum properties of a request type (camelCase), at the top or one level down.</summary>
-    private static List<(string[] Path, Type Type)> EnumPaths(Type? type, int depth = 0)
+    private static List<(string[] Path, Type Type)> EnumPaths(Type? type, int depth = 0) => FieldPaths(type, t => t.IsEnum);
+
+    /// <summary>The JSON paths of the properties of a request type whose type matches (camelCase), at the top or one level down.</summary>
+    private static List<(string[] Path, Type Type)> FieldPaths(Type? type, Func<Type, bool> match, int depth = 0)
     {
         var found = new List<(string[], Type)>();
         if (type is null || type == typeof(string) || type.IsPrimitive || depth > 1)
@@ -217,13 +303,13 @@ public sealed class GeneratedBadInputTests
         {
             var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
             var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            if (propertyType.IsEnum)
+            if (match(propertyType))
             {
                 found.Add(([name], propertyType));
             }
             else if (propertyType.IsClass && propertyType != typeof(string) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(propertyType))
             {
-                found.AddRange(EnumPaths(propertyType, depth + 1).Select(p => ((string[])[name, .. p.Path], p.Type)));
+                found.AddRange(FieldPaths(propertyType, match, depth + 1).Select(p => ((string[])[name, .. p.Path], p.Type)));
             }
         }
 

@@ -79,6 +79,102 @@ public sealed class PageQueryTests
         Assert.True(failures.Count == 0, $"{failures.Count} failed:\n" + string.Join('\n', failures.Take(40)));
     }
 
+    /// <summary>
+    /// The class of the NUL that CI found in a JSON body (PostgreSQL cannot hold U+0000, so a NUL reaching a lookup is a
+    /// 500 there): every GET route, page or API, with every text query parameter it binds set to a value holding a NUL or
+    /// another control character, anonymously and as a client, a therapist and the admin. Never a 5xx or exception text;
+    /// an API answers 400 problem details naming the parameter. The parameters are found on the pages
+    /// (<c>[SupplyParameterFromQuery]</c>) and the API handlers (their text parameters that are not in the route).
+    /// </summary>
+    [Fact]
+    public async Task Control_characters_in_text_query_values_are_refused_never_a_server_error()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var index = await RecordIndex.LoadAsync(app);
+        var now = app.Clock.GetUtcNow();
+        var sams = index.EngagementOfClient("sam@riverside.test");
+        var callers = new List<(string Who, HttpClient Http, Person? Person)> { ("anonymous", app.CreateAnonymousClient(), null) };
+        foreach (var email in new[] { "sam@riverside.test", "alex@riverside.test", "admin@riverside.test" })
+        {
+            callers.Add((email, await CrossSiteTests.CookieClientAsync(app, email), index.Person(email)));
+        }
+
+        var routes = EndpointInfo.All(app.Services)
+            .Where(e => e.Method == "GET" && !MatrixRoutes.IsOutOfScope(e))
+            .Select(e => (Info: e, Names: TextQueryNames(e)))
+            .Where(e => e.Names.Count > 0)
+            .ToList();
+        Assert.True(routes.Count(r => r.Info.IsApi) >= 2 && routes.Count(r => !r.Info.IsApi) >= 3,
+            $"only {routes.Count} routes with text query parameters found: {string.Join(", ", routes.Select(r => r.Info.Pattern))}");
+
+        var failures = new List<string>();
+        var sent = 0;
+        foreach (var (route, names) in routes)
+        {
+            foreach (var (who, http, person) in callers)
+            {
+                var filler = new MatrixFiller(index, person, sams, now);
+                var path = MatrixRoutes.Fill(route.Pattern, (type, _) => filler.For(type), []);
+                foreach (var name in names)
+                {
+                    foreach (var value in new[] { "a%00b", "a%01b", "%1B%5B31m" })
+                    {
+                        var url = $"{path}?{name}={value}";
+                        using var response = await http.GetAsync(url, Ct);
+                        sent++;
+                        var status = (int)response.StatusCode;
+                        var body = await response.Content.ReadAsStringAsync(Ct);
+                        if (status >= 500 || TraceMarkers.FirstOrDefault(m => body.Contains(m, StringComparison.Ordinal)) is not null)
+                        {
+                            failures.Add($"{who}: GET {url} -> {status}");
+                        }
+                        else if (route.IsApi && status is >= 200 and < 300)
+                        {
+                            failures.Add($"{who}: GET {url} -> {status}, accepted");
+                        }
+                        else if (route.IsApi && status == 400 && !body.Contains(name, StringComparison.Ordinal))
+                        {
+                            failures.Add($"{who}: GET {url} -> 400 without naming {name}: {body}");
+                        }
+                    }
+                }
+            }
+        }
+
+        foreach (var (_, http, _) in callers)
+        {
+            http.Dispose();
+        }
+
+        Figures.Print($"control characters in query text: {sent} requests to {routes.Count} routes ({routes.Sum(r => r.Names.Count)} text parameters) as {callers.Count} callers, {failures.Count} failed");
+        Assert.True(failures.Count == 0, $"{failures.Count} failed:\n" + string.Join('\n', failures.Take(40)));
+    }
+
+    /// <summary>The text query parameters of a route: a page's <c>[SupplyParameterFromQuery]</c> strings, or an API handler's string parameters not in its route.</summary>
+    private static List<string> TextQueryNames(EndpointInfo route)
+    {
+        if (route.Endpoint.Metadata.GetMetadata<ComponentTypeMetadata>() is { } component)
+        {
+            return component.Type.GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
+                .Select(p => (Property: p, Attribute: p.GetCustomAttribute<SupplyParameterFromQueryAttribute>()))
+                .Where(p => p.Attribute is not null && p.Property.PropertyType == typeof(string))
+                .Select(p => p.Attribute!.Name ?? p.Property.Name)
+                .ToList();
+        }
+
+        if (route.Endpoint.Metadata.GetMetadata<MethodInfo>() is not { } handler)
+        {
+            return [];
+        }
+
+        return handler.GetParameters()
+            .Where(p => p.ParameterType == typeof(string) && p.Name is not null
+                && !route.Pattern.Contains("{" + p.Name, StringComparison.OrdinalIgnoreCase)
+                && !p.GetCustomAttributes().Any(a => a.GetType().Name is "FromBodyAttribute" or "FromHeaderAttribute" or "FromServicesAttribute" or "FromRouteAttribute" or "FromFormAttribute"))
+            .Select(p => p.GetCustomAttribute<Microsoft.AspNetCore.Mvc.FromQueryAttribute>()?.Name ?? p.Name!)
+            .ToList();
+    }
+
     [Theory]
     [InlineData("HTTP://localhost/engagements")]
     [InlineData("HTTPS://LOCALHOST/engagements")]

@@ -12,6 +12,7 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
         {
             DomainException domain => ToProblem(domain),
             BadHttpRequestException { InnerException: Input.UndefinedEnumException undefined } bad => Field(bad.StatusCode, undefined.Path, undefined.Message),
+            BadHttpRequestException { InnerException: Input.NulCharacterException control } bad => Field(bad.StatusCode, control.Path, control.Message),
             BadHttpRequestException { InnerException: System.Text.Json.JsonException { Path: { Length: > 1 } path } json } bad => Field(bad.StatusCode, path,
                 "The value of this field is not of the documented type."),
             BadHttpRequestException bad => new ProblemDetails

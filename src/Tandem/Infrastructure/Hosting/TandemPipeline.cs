@@ -80,6 +80,7 @@ public static class TandemPipeline
         app.UseWhen(AuthSetup.IsApiRequest, api => api.UseStatusCodePages());
         app.UseWhen(ctx => !AuthSetup.IsApiRequest(ctx), pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseFormPostNotFound();
+        app.UseMiddleware<Input.QueryTextGuard>();
 
         // Routing after the status-code pages, so a re-executed /not-found finds its page.
         app.UseRouting();

@@ -76,7 +76,11 @@ public static class TandemServices
         });
         services.AddExceptionHandler<DomainExceptionHandler>();
         // Enums in and out by name only; a number or an unknown name is refused, naming the field (issue 19, finding 4).
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new Input.DefinedEnumConverterFactory()));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new Input.DefinedEnumConverterFactory());
+            o.SerializerOptions.Converters.Add(new Input.TextWithoutNulConverter());
+        });
         // A body or parameter that cannot be bound reaches DomainExceptionHandler, which answers with a sentence.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, context, _) =>
