@@ -51,4 +51,44 @@ public sealed class RecordDownloadTests(BrowserFixture browser)
         var pdf = await page.PdfAsync(new() { Format = "A4", PrintBackground = false });
         Assert.True(pdf.Length > 1000);
     }
+
+    /// <summary>Issue 22: the printable record fits a phone (nothing wider than the screen, the menu collapsed) and prints cleanly from it.</summary>
+    [Fact]
+    public async Task The_printable_record_fits_a_phone_and_prints_without_the_page_around_it()
+    {
+        await using var app = await BrowserSession.StartAppAsync();
+        var page = await BrowserSession.NewPageAsync(browser, app, BrowserSession.Phone);
+        await BrowserSession.SignInAsync(page, "sam@riverside.test");
+        Guid sams = Guid.Empty;
+        await app.WithDbAsync(async db => sams = (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstAsync(db.Engagements, e => e.Title.Contains("footing"), TestContext.Current.CancellationToken)).Id);
+        await page.GotoAsync($"/engagements/{sams}/record");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Record:", Exact = false })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Menu" })).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the record is wider than the phone");
+        var wide = await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > 391).map(e => e.tagName + '.' + e.className)");
+        Assert.True(wide.Length == 0, "wider than the phone: " + string.Join(", ", wide.Take(10)));
+        await BrowserSession.AssertAccessibleAsync(page);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "record-printable-phone-top.png") });
+
+        // Printed from the phone: no header, menu, buttons or footer; the text fills the paper without running off it.
+        // A phone prints on paper, not at its screen's width: A4 less the browser's margins is about 700 CSS pixels.
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        await page.SetViewportSizeAsync(700, 990);
+        foreach (var hidden in new[] { ".site-header", "footer", ".button-row" })
+        {
+            foreach (var element in await page.Locator(hidden).AllAsync())
+            {
+                await Assertions.Expect(element).ToBeHiddenAsync();
+            }
+        }
+
+        var printedWide = await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 701).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))");
+        Assert.True(printedWide.Length == 0 && await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 700,
+            "the printed record is wider than the page: " + string.Join(", ", printedWide.Take(10)));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "record-printable-print-from-phone.png") });
+        var pdf = await page.PdfAsync(new() { Format = "A4", PrintBackground = false });
+        Assert.True(pdf.Length > 1000);
+    }
 }

@@ -77,6 +77,7 @@ public sealed class MeasuresBrowserTests(BrowserFixture browser)
         await BrowserSession.AssertAccessibleAsync(sam);
         await BrowserSession.ScreenshotAsync(sam, "measures-progress-phone");
         Assert.True(await sam.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "progress is wider than the phone");
+        await AssertChartLabelsReadableAsync(sam);
 
         await sam.GotoAsync($"/engagements/{sams}/measures/gad-7?one=true");
         await Assertions.Expect(sam.GetByText("Question 1 of 7")).ToBeVisibleAsync();
@@ -121,6 +122,16 @@ public sealed class MeasuresBrowserTests(BrowserFixture browser)
         await Assertions.Expect(riley.GetByRole(AriaRole.Heading, new() { NameRegex = new System.Text.RegularExpressions.Regex("Avery") })).ToHaveCountAsync(0);
         await BrowserSession.AssertAccessibleAsync(riley);
         await BrowserSession.ScreenshotAsync(riley, "measures-progress-phone-dark");
+        await AssertChartLabelsReadableAsync(riley);
+    }
+
+    /// <summary>Issue 22, charts on a phone with readable labels: every label of every chart drawn at 11 px or more on screen.</summary>
+    private static async Task AssertChartLabelsReadableAsync(IPage page)
+    {
+        var sizes = await page.EvaluateAsync<double[]>(
+            "() => [...document.querySelectorAll('svg.chart-svg text')].map(t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a)");
+        Assert.True(sizes.Length >= 4, $"only {sizes.Length} chart labels found");
+        Assert.True(sizes.Min() >= 11, $"a chart label is drawn at {sizes.Min():0.0} px on a phone (smallest of {sizes.Length})");
     }
 
     /// <summary>In Kestrel mode the in-memory API client is not there: read the demo id from the database.</summary>
