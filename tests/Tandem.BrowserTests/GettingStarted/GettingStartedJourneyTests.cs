@@ -27,27 +27,22 @@ public sealed partial class GettingStartedJourneyTests(BrowserFixture browser)
         await BrowserSession.AssertAccessibleAsync(visitor);
         await BrowserSession.ScreenshotAsync(visitor, "guide-phone");
 
-        // The preferences check, anonymously: a clear lean toward the therapist leading.
+        // The preferences check, anonymously and one question per screen: a clear lean toward the therapist leading.
         await visitor.GetByRole(AriaRole.Link, new() { Name = "take the preferences check" }).First.ClickAsync();
         await Assertions.Expect(visitor.GetByRole(AriaRole.Heading, new() { Name = "Preferences check", Level = 1 })).ToBeVisibleAsync();
-        await BrowserSession.AssertAccessibleAsync(visitor);
-        var questions = visitor.Locator("fieldset.question");
-        Assert.Equal(7, await questions.CountAsync());
-        for (var i = 0; i < 7; i++)
-        {
-            await questions.Nth(i).Locator($"input[value='{(i < 4 ? -2 : 0)}']").CheckAsync();
-        }
-
-        await visitor.GetByRole(AriaRole.Button, new() { Name = "See my result" }).ClickAsync();
+        await PreferencesCheck.AnswerAllAsync(visitor, i => i < 4 ? -2 : 0, screenshot: "preferences-step");
         await Assertions.Expect(visitor.GetByRole(AriaRole.Heading, new() { Name = "Suggested format: Therapist-led" })).ToBeVisibleAsync();
         await Assertions.Expect(visitor.GetByText("It informs your choice; it never decides it.", new() { Exact = false })).ToBeVisibleAsync();
         await BrowserSession.AssertAccessibleAsync(visitor);
+        await PreferencesCheck.AssertNoSidewaysScrollAsync(visitor);
         await BrowserSession.ScreenshotAsync(visitor, "preferences-result-phone");
 
-        // Carry the result into a request to Alex.
+        // Carry the result into a request to Alex: the suggested format comes along, and the page says so.
         await visitor.GetByRole(AriaRole.Button, new() { Name = "Continue with Alex (Alex Rivera)" }).ClickAsync();
         await Assertions.Expect(visitor.GetByRole(AriaRole.Heading, new() { Name = "Ask Alex Rivera for a first conversation" })).ToBeVisibleAsync();
         await Assertions.Expect(visitor.GetByText("Suggested format:", new() { Exact = false })).ToBeVisibleAsync();
+        await Assertions.Expect(visitor.GetByText("You said you'd like Alex to lead more of the work; Alex will see that.", new() { Exact = false })).ToBeVisibleAsync();
+        await Assertions.Expect(visitor.Locator("input[name=preferredFormat][value=TherapistLed]")).ToBeCheckedAsync();
         await Assertions.Expect(visitor.GetByLabel("Send my preferences result with my request")).ToBeCheckedAsync();
         await BrowserSession.AssertAccessibleAsync(visitor);
 
@@ -61,7 +56,7 @@ public sealed partial class GettingStartedJourneyTests(BrowserFixture browser)
 
         await visitor.GetByLabel("Email", new() { Exact = false }).FillAsync("robin@example.test");
         await visitor.GetByLabel("A few lines about what you are looking for").FillAsync("Since the move I feel stuck, and I would like someone to help me structure things.");
-        await visitor.Locator("input[name=preferredFormat][value=TherapistLed]").CheckAsync();
+        await Assertions.Expect(visitor.Locator("input[name=preferredFormat][value=TherapistLed]")).ToBeCheckedAsync();
         await BrowserSession.ScreenshotAsync(visitor, "first-conversation-form-phone");
         await visitor.GetByRole(AriaRole.Button, new() { Name = "Send my request" }).ClickAsync();
         await Assertions.Expect(visitor.GetByRole(AriaRole.Heading, new() { Name = "Thank you, your request is on its way" })).ToBeVisibleAsync();

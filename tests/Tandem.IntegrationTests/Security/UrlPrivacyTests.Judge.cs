@@ -46,6 +46,9 @@ public sealed partial class UrlPrivacyTests
 
         /// <summary>A calendar period of the outcome report: a year (2025), a month (2025-10) or a quarter (2026-Q3).</summary>
         Period = 512,
+
+        /// <summary>A language a public directory listing names (public: it is on the listing itself).</summary>
+        Language = 1024,
     }
 
     /// <param name="OnlyOn">The one path the parameter belongs to, when it is not a general one.</param>
@@ -63,6 +66,11 @@ public sealed partial class UrlPrivacyTests
         ["rememberMe"] = new(Kinds.Bool, "two-factor sign-in: the remember-me box of the sign-in form"),
         // The public directory's filter: the name of a practice, which every public listing shows anyway.
         ["practice"] = new(Kinds.PracticeName, "the directory's practice filter (public)"),
+        // The directory's other filters (issue 22): fixed words, or a language a public listing names. The free-text search is posted, never in a URL.
+        ["format"] = new(Kinds.Words, "the directory's format filter (public)", ["ClientLed", "TherapistLed"], OnlyOn: "/directory"),
+        ["mode"] = new(Kinds.Words, "the directory's online / in person filter (public)", ["Online", "InPerson"], OnlyOn: "/directory"),
+        ["language"] = new(Kinds.Language, "the directory's language filter: a language a listing names (public)", OnlyOn: "/directory"),
+        ["accepting"] = new(Kinds.Bool, "the directory's 'taking new clients' filter (public)", OnlyOn: "/directory"),
         // The first-conversation acknowledgement names the listing (a random id of its own, public); the outcome report's period ends on a date.
         ["to"] = new(Kinds.Id | Kinds.Date, "the listing a request went to, or the end of a period"),
         ["from"] = new(Kinds.Date, "the start of a period (outcome report, sessions API)"),
@@ -116,10 +124,12 @@ public sealed partial class UrlPrivacyTests
         private readonly HashSet<string> _nameWords;
         private readonly HashSet<string> _emails;
         private readonly HashSet<string> _practices;
+        private readonly HashSet<string> _languages;
         private readonly RouteTable _routes;
 
-        private Judge(Dictionary<string, string> shingles, HashSet<string> nameWords, HashSet<string> emails, HashSet<string> practices, HashSet<string> instrumentKeys, RouteTable routes, int texts)
+        private Judge(Dictionary<string, string> shingles, HashSet<string> nameWords, HashSet<string> emails, HashSet<string> practices, HashSet<string> languages, HashSet<string> instrumentKeys, RouteTable routes, int texts)
         {
+            _languages = languages;
             _shingles = shingles;
             _nameWords = nameWords;
             _emails = emails;
@@ -173,8 +183,10 @@ public sealed partial class UrlPrivacyTests
             var names = new List<string>();
             var emails = new HashSet<string>(index.People.Keys.Select(e => e.ToLowerInvariant()), StringComparer.Ordinal);
             var practices = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var languages = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             await app.WithDbAsync(async db =>
             {
+                languages.UnionWith((await db.Set<Tandem.Features.GettingStarted.DirectoryProfile>().AsNoTracking().Where(p => p.IsListed).Select(p => p.Languages).ToListAsync(Ct)).SelectMany(l => l));
                 names.AddRange(await db.Users.AsNoTracking().Select(u => u.DisplayName).ToListAsync(Ct));
                 practices.UnionWith(await db.Practices.AsNoTracking().Select(p => p.Name).ToListAsync(Ct));
             });
@@ -199,7 +211,7 @@ public sealed partial class UrlPrivacyTests
 
             var keys = new HashSet<string>(BuiltInInstruments, StringComparer.OrdinalIgnoreCase);
             keys.UnionWith(index.OfType("PracticeInstrument").Select(r => r.TextOf("Key")).OfType<string>());
-            return new Judge(shingles, nameWords, emails, practices, keys, routes, texts);
+            return new Judge(shingles, nameWords, emails, practices, languages, keys, routes, texts);
         }
 
         /// <summary>The rules broken by one absolute URL, as (rule, detail).</summary>
@@ -346,6 +358,7 @@ public sealed partial class UrlPrivacyTests
             || (kinds.HasFlag(Kinds.Bool) && value is "true" or "false" or "True" or "False" or "1" or "0")
             || (kinds.HasFlag(Kinds.Words) && words.Contains(value, StringComparer.Ordinal))
             || (kinds.HasFlag(Kinds.PracticeName) && _practices.Contains(value.Trim()))
+            || (kinds.HasFlag(Kinds.Language) && _languages.Contains(value.Trim()))
             || (kinds.HasFlag(Kinds.InstrumentKey) && InstrumentKeys.Contains(value))
             || (kinds.HasFlag(Kinds.Token) && TokenPattern().IsMatch(value))
             || (kinds.HasFlag(Kinds.Period) && System.Text.RegularExpressions.Regex.IsMatch(value, @"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"));

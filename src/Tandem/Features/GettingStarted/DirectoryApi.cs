@@ -45,12 +45,14 @@ public static class DirectoryApi
     public static IEndpointRouteBuilder MapDirectoryApi(this IEndpointRouteBuilder app)
     {
         var directory = app.MapGroup("/api/directory").WithTags("Directory");
-        directory.MapGet("", async (string? practice, DirectoryQueries q, CancellationToken ct) => TypedResults.Ok(await q.ListAsync(practice, ct)))
+        directory.MapGet("", async ([AsParameters] DirectoryFilter filter, DirectoryQueries q, CancellationToken ct) => TypedResults.Ok(await q.ListAsync(filter, ct)))
             .AllowAnonymous()
-            .WithSummary("Public: the therapists who list themselves (all practices, or ?practice=<name>), with approaches, formats, languages and modes. No sign-in, no personal data beyond what they chose to publish.");
+            .WithSummary("Public: the therapists who list themselves, with approaches, formats, languages and modes. No sign-in, no personal data beyond what they chose to publish. "
+                + "Filters (all optional, combined): practice=<name>, format=ClientLed|TherapistLed, mode=Online|InPerson, language=<a language a listing names>, accepting=true (taking new clients), "
+                + "search=<text in the name, approaches, languages or practice, case-insensitive>. 422 with a sentence for anything else.");
         directory.MapPost("/requests", SubmitAsync)
             .AllowAnonymous()
-            .WithSummary("Public, rate limited per address (429): ask a listed therapist for a first conversation. 201 with an acknowledgement; 422 naming each field that needs attention.");
+            .WithSummary("Public, rate limited per address (429): ask a listed therapist for a first conversation. preferredFormat may be left out when preferenceAnswers make a complete check that suggests a format: the suggestion is kept. 201 with an acknowledgement; 422 naming each field that needs attention.");
 
         var mine = directory.MapGroup("").RequireAuthorization(Policies.Therapist);
         mine.MapGet("/requests", async (FirstConversationUseCases u, CancellationToken ct) => TypedResults.Ok(await u.MineAsync(ct)))

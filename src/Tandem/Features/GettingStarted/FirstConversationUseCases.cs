@@ -101,10 +101,14 @@ public sealed class FirstConversationUseCases(
             errors["therapistId"] = ["This therapist is not taking new clients at the moment. Choose someone else in the directory."];
         }
 
+        // A request that names no format takes the one the person's preferences check suggested, rather than losing it.
+        var input = string.IsNullOrWhiteSpace(command.Input.PreferredFormat) && result?.SuggestedFormat is { } suggested
+            ? command.Input with { PreferredFormat = suggested.ToString() }
+            : command.Input;
         var now = time.GetUtcNow();
         try
         {
-            request = FirstConversationRequest.Create(owner?.PracticeId ?? Guid.Empty, owner?.UserId ?? Guid.Empty, command.Input, result, now);
+            request = FirstConversationRequest.Create(owner?.PracticeId ?? Guid.Empty, owner?.UserId ?? Guid.Empty, input, result, now);
         }
         catch (DomainException e) when (e.Errors is not null)
         {
