@@ -126,6 +126,16 @@ public sealed partial class PreferencesCheckTests
         Assert.Contains("Suggested format: Client-led", resultHtml, StringComparison.Ordinal);
         Assert.Contains("Continue with Alex", resultHtml, StringComparison.Ordinal);
 
+        // "Change my answers" on the result starts again at question 1, with every answer kept.
+        var change = ClientLeaning();
+        change["step"] = "0";
+        change["move"] = "change";
+        using var again = await PageForms.SubmitAsync(browser, path, "preferences-check", change);
+        var againHtml = await again.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("Question 1 of 7", againHtml, StringComparison.Ordinal);
+        Assert.Matches("value=\"2\" checked", againHtml);
+        Assert.Contains("<input type=\"hidden\" name=\"a:s1\" value=\"0\"", againHtml, StringComparison.Ordinal);
+
         // A missing answer at the end goes back to that question.
         all.Remove("a:e1");
         using var gap = await PageForms.SubmitAsync(browser, path, "preferences-check", all);
