@@ -92,7 +92,7 @@ public sealed class AccountSecurityTests(BrowserFixture browser)
         // Each code works once (issue 19, finding 12): the one used to turn the app on is spent, so take the next one.
         app.Clock.Advance(TimeSpan.FromSeconds(30));
         await page.GetByLabel("Authenticator code").FillAsync(totp.ComputeTotp(app.Clock.GetUtcNow().UtcDateTime));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Today", Exact = true })).ToBeVisibleAsync();
     }
 

@@ -34,7 +34,7 @@ public sealed class TotpReplayTests
         using (var replay = await SecondFactorAsync(browser, first))
         {
             Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
-            Assert.Contains("Invalid authenticator code", await replay.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            Assert.Contains("That code did not work", await replay.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/me", Ct)).StatusCode);

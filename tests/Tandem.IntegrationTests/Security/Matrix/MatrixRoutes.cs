@@ -63,6 +63,7 @@ public static partial class MatrixRoutes
             // Resend and cancel of a real one, and another practice's admin, are in Accounts/PeopleAdminTests.
             "invitations" => "Secret",
             "RenamePasskey" => "Secret",
+            "RemovePasskey" => "Secret",
             _ => null,
         },
         _ => null,
