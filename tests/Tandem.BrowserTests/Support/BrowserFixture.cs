@@ -29,6 +29,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             [
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
+                // Online sessions (issue 23): a made-up camera and microphone, allowed without a prompt.
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
             ],
         });
     }

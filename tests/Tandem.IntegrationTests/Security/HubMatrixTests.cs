@@ -51,7 +51,9 @@ public sealed class HubMatrixTests
             .Where(m => !m.IsSpecialName && m.GetBaseDefinition().DeclaringType == typeof(EngagementHub))
             // Joining last: a join that wrongly succeeded is not undone by a later leave before the hearing check.
             .OrderBy(m => m.Name == nameof(EngagementHub.JoinEngagement)).ThenBy(m => m.Name, StringComparer.Ordinal).ToList();
-        var unfillable = methods.Where(m => m.GetParameters().Any(p => p.ParameterType != typeof(Guid) || p.Name != "engagementId")).Select(m => m.Name).ToList();
+        // The first argument names what the call is about (an engagement, or one of its sessions for the online call); the rest are filled with plausible values.
+        var unfillable = methods.Where(m => m.GetParameters() is not [{ Name: "engagementId" or "sessionId" } first, ..] rest || first.ParameterType != typeof(Guid)
+            || rest.Any(p => p.ParameterType != typeof(Guid) && p.ParameterType != typeof(string) && p.ParameterType != typeof(bool))).Select(m => m.Name).ToList();
         Assert.True(unfillable.Count == 0, "Hub methods whose arguments the hub matrix cannot fill (teach it): " + string.Join(", ", unfillable));
         Assert.Contains(methods, m => m.Name == nameof(EngagementHub.JoinEngagement));
 
@@ -104,11 +106,15 @@ public sealed class HubMatrixTests
             {
                 foreach (var method in methods)
                 {
-                    var madeUp = await OutcomeAsync(caller.Connection, method.Name, Guid.NewGuid());
+                    var madeUp = await OutcomeAsync(caller.Connection, method, Guid.NewGuid());
                     calls++;
-                    foreach (var engagement in caller.Foreign)
+                    var aboutSessions = method.GetParameters()[0].Name == "sessionId";
+                    var targets = aboutSessions
+                        ? caller.Foreign.Select(e => index.OfType("Session").First(r => r.EngagementId == e).Id).ToList()
+                        : caller.Foreign;
+                    foreach (var engagement in targets)
                     {
-                        var outcome = await OutcomeAsync(caller.Connection, method.Name, engagement);
+                        var outcome = await OutcomeAsync(caller.Connection, method, engagement);
                         calls++;
                         if (outcome.StartsWith("server error", StringComparison.Ordinal))
                         {
@@ -118,9 +124,9 @@ public sealed class HubMatrixTests
                         {
                             problems.Add($"{caller.Role}: {method.Name}(foreign) -> {outcome}, but a made-up id -> {madeUp}: the answer tells whether the engagement exists");
                         }
-                        else if (method.Name == nameof(EngagementHub.JoinEngagement) && outcome != "refused: Not found.")
+                        else if (method.Name is nameof(EngagementHub.JoinEngagement) or nameof(EngagementHub.JoinVideo) && outcome != "refused: Not found.")
                         {
-                            problems.Add($"LEAK: {caller.Role}: joined a foreign engagement ({outcome})");
+                            problems.Add($"LEAK: {caller.Role}: {method.Name} into a foreign engagement's {(aboutSessions ? "session" : "engagement")} ({outcome})");
                         }
                     }
                 }
@@ -128,7 +134,7 @@ public sealed class HubMatrixTests
                 // Their own engagements, so the hearing check below is not vacuous.
                 foreach (var engagement in caller.Own)
                 {
-                    var outcome = await OutcomeAsync(caller.Connection, nameof(EngagementHub.JoinEngagement), engagement);
+                    var outcome = await OutcomeAsync(caller.Connection, typeof(EngagementHub).GetMethod(nameof(EngagementHub.JoinEngagement))!, engagement);
                     calls++;
                     if (outcome != "ok")
                     {
@@ -214,11 +220,13 @@ public sealed class HubMatrixTests
     }
 
     /// <summary>What a call answered: ok, refused with the hub's message, or a server error (an unhandled exception).</summary>
-    private static async Task<string> OutcomeAsync(HubConnection connection, string method, Guid engagement)
+    private static async Task<string> OutcomeAsync(HubConnection connection, MethodInfo method, Guid target)
     {
+        var args = method.GetParameters().Select((p, i) => i == 0 ? target : p.ParameterType == typeof(Guid) ? Guid.NewGuid()
+            : p.ParameterType == typeof(bool) ? true : (object)(p.Name == "kind" ? "description" : "{}")).ToArray();
         try
         {
-            await connection.InvokeAsync(method, engagement, Ct);
+            await connection.InvokeCoreAsync(method.Name, args, Ct);
             return "ok";
         }
         catch (HubException ex)

@@ -158,6 +158,18 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             DataCategory = AuditCategories.Clinical,
         }, ct);
 
+        // A stay in an online session reads as one span ("was in the online session of 4 December, 10:02-10:51"): each
+        // leaving is paired with the same person's latest joining of that session before it.
+        var joinedAt = new Dictionary<long, DateTimeOffset>();
+        foreach (var left in entries.Where(e => e.ObjectType == "OnlineSessionLeft"))
+        {
+            var join = entries.Where(j => j.ObjectType == "OnlineSessionJoined" && j.UserId == left.UserId && j.ObjectId == left.ObjectId && j.Id < left.Id).MaxBy(j => j.Id);
+            if (join is not null)
+            {
+                joinedAt[left.Id] = join.At;
+            }
+        }
+
         return entries.Select(e =>
         {
             // Named: the participants, an admin under break-glass, and the practice admin reading the practice's list of
@@ -167,7 +179,10 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             var name = !insider ? "Someone without access" : e.UserId == viewer ? "You" : names.GetValueOrDefault(e.UserId!.Value, "Former member");
             var grant = e.Purpose == AuditPurposes.BreakGlass ? grants.Where(g => g.AdminId == e.UserId && g.StartsAt.AddSeconds(-1) <= e.At && e.At <= g.ExpiresAt).MaxBy(g => g.StartsAt) : null;
             return new AccessLogEntry(e.Id, e.At, insider ? e.UserId : null, name, e.Role ?? "", e.Action.ToString(), e.ObjectType,
-                Sentence(name, e, e.ObjectId is { } oid ? sessionDays.GetValueOrDefault(oid) : null, JoinedName(e, names)), grant is not null, grant?.Reason, e.Outcome.ToString());
+                e.ObjectType == "OnlineSessionLeft" && joinedAt.TryGetValue(e.Id, out var from)
+                    ? $"{name} {(name == "You" ? "were" : "was")} in the online session{(e.ObjectId is { } sid && sessionDays.GetValueOrDefault(sid) is { } d ? $" of {d}" : "")}, {me.Local(from):HH:mm}-{me.Local(e.At):HH:mm}"
+                    : Sentence(name, e, e.ObjectId is { } oid ? sessionDays.GetValueOrDefault(oid) : null, JoinedName(e, names)),
+                grant is not null, grant?.Reason, e.Outcome.ToString());
         }).ToList();
     }
 
@@ -197,7 +212,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     /// <summary>"12 March" (in the viewer's zone) for entries about a session or its note, keyed by the entry's object id.</summary>
     private async Task<Dictionary<string, string>> SessionDaysAsync(Guid engagementId, List<AuditEntry> entries, CancellationToken ct)
     {
-        var ids = entries.Where(e => e.ObjectType is "SharedNote" or "Session" or "Agenda" && Guid.TryParse(e.ObjectId, out _))
+        var ids = entries.Where(e => (e.ObjectType is "SharedNote" or "Session" or "Agenda" || e.ObjectType.StartsWith("OnlineSession", StringComparison.Ordinal)) && Guid.TryParse(e.ObjectId, out _))
             .Select(e => Guid.Parse(e.ObjectId!)).Distinct().ToList();
         if (ids.Count == 0)
         {
@@ -243,6 +258,18 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             return $"{who} added {joinedName ?? "a therapist of the practice"} as a co-therapist";
         }
 
+        if (e.ObjectType.StartsWith("OnlineSession", StringComparison.Ordinal) && e.ObjectType != "OnlineSessionRoom")
+        {
+            var of = sessionDay is null ? "" : $" of {sessionDay}";
+            return e.ObjectType switch
+            {
+                "OnlineSessionJoined" => $"{who} joined the online session{of}",
+                "OnlineSessionLeft" => $"{who} left the online session{of}",
+                "OnlineSessionAdmitted" => $"{who} let someone in from the waiting room of the online session{of}",
+                _ => $"{who} used the online session{of}",
+            };
+        }
+
         if (e.ObjectType == "BreakGlass")
         {
             return $"{who} started emergency (break-glass) access";
@@ -270,6 +297,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             ("SharedNote", not null) => $"the session note of {sessionDay}",
             ("Session", not null) => $"the session of {sessionDay}",
             ("Agenda", not null) => $"the agenda of {sessionDay}",
+            ("OnlineSessionRoom", not null) => $"the online session of {sessionDay} (who is in the call)",
             _ => Noun(e.ObjectType),
         };
         return $"{who} {verb} {noun}{suffix}";
@@ -319,6 +347,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         "Message" or "Messages" or "Conversation" => "the messages",
         "Export" or "FhirExport" => "the record download",
         "CalendarFeed" => "the calendar feed",
+        "OnlineSession" or "OnlineSessionRoom" => "an online session",
         _ => "the " + string.Concat(objectType.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString())),
     };
 }

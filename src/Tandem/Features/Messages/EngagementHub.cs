@@ -14,7 +14,7 @@ namespace Tandem.Features.Messages;
 /// carry ids only; clients then read through the API, which checks and audits again.
 /// </summary>
 [Authorize(Policy = Policies.Clinician)]
-public sealed class EngagementHub(EngagementAccess access, TenantContext tenant, CurrentUser me) : Hub
+public sealed partial class EngagementHub(EngagementAccess access, TenantContext tenant, CurrentUser me, Video.VideoRoom video) : Hub
 {
     public static string EveryoneGroup(Guid engagementId) => $"engagement:{engagementId:N}";
 

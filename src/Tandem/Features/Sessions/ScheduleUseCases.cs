@@ -7,7 +7,7 @@ using Tandem.Infrastructure.Security;
 
 namespace Tandem.Features.Sessions;
 
-public sealed record ScheduleSessionCommand(DateTimeOffset StartsAt, int DurationMinutes, string Location, SessionRepeat Repeat = SessionRepeat.Once, DateOnly? Until = null, int? Count = null);
+public sealed record ScheduleSessionCommand(DateTimeOffset StartsAt, int DurationMinutes, string? Location, SessionRepeat Repeat = SessionRepeat.Once, DateOnly? Until = null, int? Count = null, SessionMode? Mode = null);
 
 /// <summary>Scheduling: a therapist plans, reschedules and closes sessions; every participant lists and opens them.</summary>
 public sealed class ScheduleUseCases(
@@ -30,7 +30,7 @@ public sealed class ScheduleUseCases(
         var now = time.GetUtcNow();
         var starts = SessionSeries.Starts(command.StartsAt, command.Repeat, command.Until, command.Count, me.TimeZone);
         var seriesId = command.Repeat == SessionRepeat.Once ? (Guid?)null : Guid.CreateVersion7(now);
-        var planned = starts.Select(start => Session.Schedule(engagement, me.Id, start, command.DurationMinutes, command.Location, now, seriesId)).ToList();
+        var planned = starts.Select(start => Session.Schedule(engagement, me.Id, start, command.DurationMinutes, command.Location, now, seriesId, command.Mode)).ToList();
         if (seriesId is not null)
         {
             await EnsureNoClashAsync(planned, ct);
@@ -76,7 +76,7 @@ public sealed class ScheduleUseCases(
     {
         var (session, engagement) = await sessions.RequireTherapistAsync(sessionId, "Session", ct, tracked: true);
         engagement.EnsureNotEnded();
-        session.Reschedule(command.StartsAt, command.DurationMinutes, command.Location, time.GetUtcNow());
+        session.Reschedule(command.StartsAt, command.DurationMinutes, command.Location, time.GetUtcNow(), command.Mode);
         audit.Stage(SessionAudit.Of(AuditAction.Update, "Session", session.Id, engagement.Id) with { Purpose = "reschedule" });
         await SaveAsync(ct);
         await events.PublishAsync(engagement, session.Id, SessionChange.Session, ct);

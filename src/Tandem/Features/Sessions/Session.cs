@@ -14,7 +14,20 @@ public enum SessionStatus
 
 public enum LocationKind
 {
+    /// <summary>In person, at a place (any text).</summary>
     Room,
+
+    /// <summary>Online through a link to another service (https); kept for sessions planned that way.</summary>
+    Online,
+
+    /// <summary>Online in Tandem: video in the session room, peer to peer, no third party in the path (issue 23).</summary>
+    Video,
+}
+
+/// <summary>How a session is held, as the person scheduling it says it: in person, or online (video in Tandem).</summary>
+public enum SessionMode
+{
+    InPerson,
     Online,
 }
 
@@ -28,6 +41,12 @@ public sealed class Session : IPracticeScoped
     public const int LocationMaxLength = 300;
     public const int MinDuration = 10;
     public const int MaxDuration = 240;
+
+    /// <summary>What an online session in Tandem shows as its place.</summary>
+    public const string VideoPlace = "Online, in Tandem";
+
+    /// <summary>The call opens this long before the start (and stays open until the session is marked over).</summary>
+    public static readonly TimeSpan VideoOpensBefore = TimeSpan.FromMinutes(15);
 
     private Session()
     {
@@ -71,9 +90,9 @@ public sealed class Session : IPracticeScoped
 
     public DateTimeOffset EndsAt => StartsAt.AddMinutes(DurationMinutes);
 
-    public static Session Schedule(Engagement engagement, Guid byUserId, DateTimeOffset startsAt, int durationMinutes, string location, DateTimeOffset now, Guid? seriesId = null)
+    public static Session Schedule(Engagement engagement, Guid byUserId, DateTimeOffset startsAt, int durationMinutes, string? location, DateTimeOffset now, Guid? seriesId = null, SessionMode? mode = null)
     {
-        var (place, kind) = CheckLocation(location);
+        var (place, kind) = CheckPlace(location, mode);
         CheckTiming(startsAt, durationMinutes, now);
         return new Session
         {
@@ -91,10 +110,10 @@ public sealed class Session : IPracticeScoped
         };
     }
 
-    public void Reschedule(DateTimeOffset startsAt, int durationMinutes, string location, DateTimeOffset now)
+    public void Reschedule(DateTimeOffset startsAt, int durationMinutes, string? location, DateTimeOffset now, SessionMode? mode = null)
     {
         EnsureScheduled("rescheduled");
-        var (place, kind) = CheckLocation(location);
+        var (place, kind) = CheckPlace(location, mode ?? (IsVideo && string.IsNullOrWhiteSpace(location) ? SessionMode.Online : null));
         CheckTiming(startsAt, durationMinutes, now);
         if (startsAt.ToUniversalTime() != StartsAt)
         {
@@ -150,6 +169,15 @@ public sealed class Session : IPracticeScoped
 
     public bool TakesAgendaItems => Status == SessionStatus.Scheduled;
 
+    public SessionMode Mode => LocationKind == LocationKind.Room ? SessionMode.InPerson : SessionMode.Online;
+
+    public bool IsVideo => LocationKind == LocationKind.Video;
+
+    public DateTimeOffset VideoOpensAt => StartsAt - VideoOpensBefore;
+
+    /// <summary>The call can be joined from 15 minutes before the start until the session is marked over (held, cancelled, did not attend).</summary>
+    public bool VideoIsOpen(DateTimeOffset now) => IsVideo && Status == SessionStatus.Scheduled && now >= VideoOpensAt;
+
     /// <summary>A shared note can be signed once the session has started (not for a meeting that has not happened).</summary>
     public bool NoteCanBeSigned(DateTimeOffset now) => now >= StartsAt;
 
@@ -176,6 +204,35 @@ public sealed class Session : IPracticeScoped
                 new Dictionary<string, string[]> { ["startsAt"] = ["Within the last year or the next two years."] });
         }
     }
+
+    /// <summary>
+    /// Online without a link is video in Tandem; online with an https link, or no mode and a link, is that link; otherwise a
+    /// place in person, which must be named.
+    /// </summary>
+    internal static (string Place, LocationKind Kind) CheckPlace(string? location, SessionMode? mode)
+    {
+        if (mode is { } m && !Enum.IsDefined(m))
+        {
+            throw new DomainException("The mode is InPerson or Online.", DomainError.Invalid, new Dictionary<string, string[]> { ["mode"] = ["InPerson or Online."] });
+        }
+
+        if ((mode == SessionMode.Online && !LooksLikeLink(location)) || (mode is null && string.Equals((location ?? "").Trim(), VideoPlace, StringComparison.OrdinalIgnoreCase)))
+        {
+            return (VideoPlace, LocationKind.Video);
+        }
+
+        var (place, kind) = CheckLocation(location);
+        if (mode == SessionMode.InPerson && kind != LocationKind.Room)
+        {
+            throw new DomainException("A session in person needs a place, not a link.", DomainError.Invalid,
+                new Dictionary<string, string[]> { ["location"] = ["A room or an address."] });
+        }
+
+        return (place, kind);
+    }
+
+    private static bool LooksLikeLink(string? location) =>
+        (location ?? "").Trim() is { } t && (t.Contains("://", StringComparison.Ordinal) || t.StartsWith("www.", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A room (any text) or an online link, which must be https so it opens safely.</summary>
     internal static (string Place, LocationKind Kind) CheckLocation(string? location)

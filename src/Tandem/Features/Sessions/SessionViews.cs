@@ -26,6 +26,9 @@ public sealed record SessionSummary(
 
     /// <summary>The engagement's current clients, by display name.</summary>
     public IReadOnlyList<string> ClientNames { get; init; } = [];
+
+    /// <summary>InPerson or Online (an online session in Tandem has LocationKind Video: the call is in the session room).</summary>
+    public SessionMode Mode => LocationKind == LocationKind.Room ? SessionMode.InPerson : SessionMode.Online;
 }
 
 public sealed record AgendaItemView(Guid Id, AgendaItemKind Kind, string Text, Guid AuthorId, string AuthorName, string AuthorRole, int Position, DateTimeOffset CreatedAt);
@@ -50,6 +53,12 @@ public sealed record SessionView(
     public DateTimeOffset? MovedFrom { get; init; }
 
     public bool CancelledLate { get; init; }
+
+    /// <summary>InPerson or Online (an online session in Tandem has LocationKind Video: the call is in the session room).</summary>
+    public SessionMode Mode => LocationKind == LocationKind.Room ? SessionMode.InPerson : SessionMode.Online;
+
+    /// <summary>For video in Tandem: from when the call can be joined (15 minutes before the start; until the session is marked over).</summary>
+    public DateTimeOffset? VideoOpensAt => LocationKind == LocationKind.Video ? StartsAt - Session.VideoOpensBefore : null;
 }
 
 public sealed record AmendmentView(Guid Id, string Body, string Html, string Reason, Guid AuthorId, string AuthorName, DateTimeOffset CreatedAt);

@@ -10,10 +10,11 @@ namespace Tandem.Features.Sessions;
 public sealed record ScheduleSessionRequest(
     [property: Required] DateTimeOffset? StartsAt,
     [property: Required, Range(Session.MinDuration, Session.MaxDuration)] int? DurationMinutes,
-    [property: Required, MaxLength(Session.LocationMaxLength)] string Location,
+    [property: MaxLength(Session.LocationMaxLength)] string? Location,
     SessionRepeat? Repeat = null,
     DateOnly? Until = null,
-    int? Count = null);
+    int? Count = null,
+    SessionMode? Mode = null);
 
 public sealed record SessionStatusRequest([property: Required] SessionStatus? Status, bool? Late = null);
 
@@ -47,7 +48,7 @@ public static class SessionsApi
         engagements.MapGet("/sessions", async (Guid id, DateTimeOffset? from, DateTimeOffset? to, ScheduleUseCases s, CancellationToken ct) => TypedResults.Ok(await s.ForEngagementAsync(id, from, to, ct)))
             .WithSummary("The engagement's sessions (optionally from/to, UTC), oldest first; participants only.");
         engagements.MapPost("/sessions", ScheduleAsync).RequireAuthorization(Policies.Therapist)
-            .WithSummary("Schedule a session (therapist): {startsAt (ISO 8601, any offset; stored UTC), durationMinutes, location (room or https link)}; "
+            .WithSummary("Schedule a session (therapist): {startsAt (ISO 8601, any offset; stored UTC), durationMinutes, mode (InPerson or Online; Online without a link is video in the session room), location (a room in person; optional online)}; "
                 + "optionally repeat: Once|Weekly|Fortnightly with until (last local date, yyyy-MM-dd) or count (1-52). A series is one transaction: a clash (409) or bad input (422) writes nothing. Answers the first session.");
         engagements.MapGet("/calendar.ics", async (Guid id, CalendarFeeds feeds, CancellationToken ct) => Results.Text(await feeds.ForEngagementAsync(id, ct), "text/calendar; charset=utf-8"))
             .WithSummary("The caller's calendar feed of this engagement: times and places only, in the caller's time zone.");
@@ -113,7 +114,7 @@ public static class SessionsApi
         }
 
         var view = await s.ScheduleAsync(id, new ScheduleSessionCommand(request.StartsAt!.Value, request.DurationMinutes!.Value, request.Location,
-            request.Repeat ?? SessionRepeat.Once, request.Until, request.Count), ct);
+            request.Repeat ?? SessionRepeat.Once, request.Until, request.Count, request.Mode), ct);
         return TypedResults.Created($"/api/sessions/{view.Id}", view);
     }
 
@@ -124,7 +125,7 @@ public static class SessionsApi
             return invalid;
         }
 
-        return TypedResults.Ok(await s.RescheduleAsync(id, new ScheduleSessionCommand(request.StartsAt!.Value, request.DurationMinutes!.Value, request.Location), ct));
+        return TypedResults.Ok(await s.RescheduleAsync(id, new ScheduleSessionCommand(request.StartsAt!.Value, request.DurationMinutes!.Value, request.Location, Mode: request.Mode), ct));
     }
 
     private static async Task<Results<Ok<SessionView>, ValidationProblem>> StatusAsync(Guid id, [FromBody] SessionStatusRequest request, ScheduleUseCases s, SessionAccess access, CancellationToken ct) =>

@@ -25,7 +25,8 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
             headers["Referrer-Policy"] = "same-origin";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             headers["Cross-Origin-Resource-Policy"] = "same-origin";
-            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+            // Camera and microphone for this origin only: the session room's online call asks for them (issue 23); no frame or other origin may.
+            headers["Permissions-Policy"] = "camera=(self), microphone=(self), geolocation=(), payment=(), usb=()";
             headers.ContentSecurityPolicy = ctx.Request.Path.StartsWithSegments("/scalar") ? ApiReferencePolicy : ContentSecurityPolicy;
 
             // Static assets set their own (fingerprinted, public) caching; everything else may

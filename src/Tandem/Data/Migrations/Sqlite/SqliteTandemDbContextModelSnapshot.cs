@@ -2019,6 +2019,74 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.ToTable("SharedNotes", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Video.VideoParticipant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AdmittedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("AdmittedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AudioOn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ConnectionId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FirstJoinedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastJoinedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeftAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("VideoOn")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PracticeId");
+
+                    b.HasIndex("SessionId", "UserId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "ConnectionId");
+
+                    b.ToTable("VideoParticipants", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Infrastructure.Mail.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2508,6 +2576,21 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasOne("Tandem.Features.Sessions.Session", null)
                         .WithOne()
                         .HasForeignKey("Tandem.Features.Sessions.SharedNote", "SessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Video.VideoParticipant", b =>
+                {
+                    b.HasOne("Tandem.Features.Sessions.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -1,0 +1,76 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Tandem.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class OnlineSessions : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "VideoParticipants",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PracticeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SessionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EngagementId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ConnectionId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    FirstJoinedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastJoinedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AdmittedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AdmittedBy = table.Column<Guid>(type: "TEXT", nullable: true),
+                    LeftAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AudioOn = table.Column<bool>(type: "INTEGER", nullable: false),
+                    VideoOn = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_VideoParticipants", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_VideoParticipants_Sessions_SessionId",
+                        column: x => x.SessionId,
+                        principalTable: "Sessions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_VideoParticipants_Users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VideoParticipants_PracticeId",
+                table: "VideoParticipants",
+                column: "PracticeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VideoParticipants_SessionId_UserId",
+                table: "VideoParticipants",
+                columns: new[] { "SessionId", "UserId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VideoParticipants_UserId_ConnectionId",
+                table: "VideoParticipants",
+                columns: new[] { "UserId", "ConnectionId" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "VideoParticipants");
+        }
+    }
+}

@@ -1,0 +1,498 @@
+// Online sessions in the session room (issue 23). The browsers of a session's participants meet peer to peer (WebRTC,
+// a mesh of up to four); Tandem's real-time hub (/hubs/engagement) only relays their signalling messages and says who
+// waits, is in or has left. No media reaches the server, nothing is recorded. Everything here is built with DOM
+// methods (textContent, never innerHTML): names come from people.
+
+const hubPath = "hubs/engagement";
+let room = null;
+
+export async function mount(root, options) {
+  unmount();
+  room = new Room(root, options);
+  await room.load();
+}
+
+export function unmount() {
+  if (room) {
+    room.dispose();
+    room = null;
+  }
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "text") node.textContent = v;
+    else if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) if (c) node.append(c);
+  return node;
+}
+
+async function loadSignalR() {
+  if (!window.signalR) {
+    await import(new URL("lib/signalr/signalr.min.js", document.baseURI).href);
+  }
+  return window.signalR;
+}
+
+class Room {
+  constructor(root, options) {
+    this.root = root;
+    this.sessionId = options.sessionId;
+    this.view = null;
+    this.people = [];
+    this.local = null;
+    this.audioOnly = false;
+    this.audioOn = true;
+    this.videoOn = true;
+    this.hub = null;
+    this.peers = new Map(); // userId -> { pc, polite, makingOffer, ignoreOffer, since, tile }
+    this.joined = false;
+    this.disposed = false;
+    this.timers = [];
+    this.onOnline = () => this.restartAll();
+    window.addEventListener("online", this.onOnline);
+    this.build();
+  }
+
+  build() {
+    this.status = el("p", { class: "video-status", role: "status", "aria-live": "polite" });
+    this.notice = el("p", { class: "video-notice", "aria-live": "polite" });
+    this.tiles = el("div", { class: "video-tiles" });
+    this.waiting = el("div", { class: "video-waiting" });
+    this.controls = el("div", { class: "video-controls button-row" });
+    this.devices = el("div", { class: "video-devices" });
+    this.root.replaceChildren(this.status, this.notice, this.waiting, this.tiles, this.devices, this.controls);
+  }
+
+  say(text) {
+    this.status.textContent = text;
+  }
+
+  async api() {
+    const response = await fetch(`api/sessions/${this.sessionId}/video`, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`The call could not be loaded (${response.status}).`);
+    return await response.json();
+  }
+
+  async load() {
+    try {
+      this.view = await this.api();
+    } catch (e) {
+      this.say(e.message);
+      return;
+    }
+
+    this.people = this.view.people;
+    if (!this.view.isOpen) {
+      this.say(this.view.closedReason || "The call is closed.");
+      this.controls.replaceChildren();
+      // Check again now and then, so the Join button appears when the call opens.
+      this.timers.push(setTimeout(() => !this.disposed && this.load(), 30000));
+      return;
+    }
+
+    // Back after a reload or a dropped page: in the call again without a click (this tab was in it, and had not left).
+    if (sessionStorage.getItem(this.key()) === "in-call") {
+      await this.join();
+      return;
+    }
+
+    this.showJoin();
+  }
+
+  key() {
+    return `tandem-video:${this.sessionId}`;
+  }
+
+  showJoin(text) {
+    const others = this.people.filter(p => p.state === "Admitted" && p.userId !== this.view.myUserId).map(p => p.name);
+    this.say(text || (others.length ? `In the call now: ${others.join(", ")}.` : "The call is open. Nobody has joined yet."));
+    const join = el("button", { type: "button", class: "button primary", text: "Join the call", onclick: () => this.join() });
+    this.controls.replaceChildren(join);
+  }
+
+  async join() {
+    this.controls.replaceChildren();
+    this.say("Starting your camera and microphone…");
+    try {
+      await this.startMedia();
+    } catch (e) {
+      this.say(`Your camera and microphone could not start (${e.name || e.message}). Check that the browser may use them, then try again.`);
+      this.showJoin(this.status.textContent);
+      return;
+    }
+
+    const signalR = await loadSignalR();
+    this.hub = new signalR.HubConnectionBuilder()
+      .withUrl(new URL(hubPath, document.baseURI).href)
+      .withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 10000, 30000])
+      .configureLogging(signalR.LogLevel.None)
+      .build();
+    this.hub.on("VideoRoom", (sessionId, people) => sessionId === this.sessionId && this.update(people));
+    this.hub.on("VideoSignal", (sessionId, from, kind, payload) => sessionId === this.sessionId && this.onSignal(from, kind, payload));
+    this.hub.on("VideoReplaced", sessionId => {
+      if (sessionId !== this.sessionId) return;
+      this.leaveLocally("You joined this call from another window, so this one has left it.");
+    });
+    this.hub.onreconnecting(() => this.say("The connection to Tandem dropped. Reconnecting…"));
+    this.hub.onreconnected(async () => {
+      // A new connection: join again (the others set up their side anew).
+      await this.enter();
+    });
+    this.hub.onclose(() => {
+      if (this.joined && !this.disposed) this.say("The connection to Tandem was lost. Reload the page to join again.");
+    });
+    try {
+      await this.hub.start();
+      await this.enter();
+    } catch (e) {
+      sessionStorage.removeItem(this.key());
+      this.say(`The call could not be joined: ${this.reason(e)}`);
+      this.stopMedia();
+      this.showJoin(this.status.textContent);
+    }
+  }
+
+  reason(e) {
+    const text = (e && e.message) || String(e);
+    const i = text.indexOf("HubException: ");
+    return i >= 0 ? text.slice(i + 14) : text;
+  }
+
+  async enter() {
+    const view = await this.hub.invoke("JoinVideo", this.sessionId);
+    this.view = view;
+    this.joined = true;
+    sessionStorage.setItem(this.key(), "in-call");
+    for (const peer of this.peers.values()) peer.pc.close();
+    this.peers.clear();
+    await this.hub.invoke("SetVideoMedia", this.sessionId, this.audioOn, this.videoOn && !this.audioOnly);
+    this.showControls();
+    this.update(view.people);
+  }
+
+  async startMedia(constraints) {
+    const audio = constraints?.audio ?? true;
+    const video = constraints?.video ?? { width: { ideal: 640 }, height: { ideal: 480 } };
+    try {
+      this.local = await navigator.mediaDevices.getUserMedia({ audio, video });
+      this.audioOnly = false;
+    } catch (e) {
+      // Video cannot be sent (no camera, refused, busy): join with sound only.
+      this.local = await navigator.mediaDevices.getUserMedia({ audio, video: false });
+      this.audioOnly = true;
+      this.notice.textContent = "Your camera could not start, so you are joining with sound only.";
+    }
+    this.showSelf();
+    await this.listDevices();
+  }
+
+  stopMedia() {
+    if (this.local) this.local.getTracks().forEach(t => t.stop());
+    this.local = null;
+  }
+
+  showSelf() {
+    let self = this.tiles.querySelector(".video-self");
+    if (!self) {
+      const video = el("video", { autoplay: true, playsinline: true, muted: true, "aria-label": "Your own camera" });
+      video.muted = true;
+      self = el("figure", { class: "video-tile video-self" }, video, el("figcaption", { text: "You" }));
+      this.tiles.prepend(self);
+    }
+    self.querySelector("video").srcObject = this.local;
+    self.classList.toggle("camera-off", this.audioOnly || !this.videoOn);
+  }
+
+  async listDevices() {
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    const pick = (kind, label, current) => {
+      const list = devices.filter(d => d.kind === kind);
+      if (list.length < 2) return null;
+      const id = `video-${kind}`;
+      const select = el("select", { id, onchange: e => this.switchDevice(kind, e.target.value) });
+      list.forEach((d, i) => {
+        const option = el("option", { value: d.deviceId, text: d.label || `${label} ${i + 1}` });
+        if (d.deviceId === current) option.selected = true;
+        select.append(option);
+      });
+      return el("div", { class: "field" }, el("label", { for: id, text: label }), select);
+    };
+    const audioTrack = this.local?.getAudioTracks()[0];
+    const videoTrack = this.local?.getVideoTracks()[0];
+    this.devices.replaceChildren(...[
+      pick("videoinput", "Camera", videoTrack?.getSettings().deviceId),
+      pick("audioinput", "Microphone", audioTrack?.getSettings().deviceId),
+    ].filter(Boolean));
+  }
+
+  async switchDevice(kind, deviceId) {
+    const isVideo = kind === "videoinput";
+    const stream = await navigator.mediaDevices.getUserMedia(isVideo ? { video: { deviceId: { exact: deviceId } } } : { audio: { deviceId: { exact: deviceId } } });
+    const track = isVideo ? stream.getVideoTracks()[0] : stream.getAudioTracks()[0];
+    const old = isVideo ? this.local.getVideoTracks()[0] : this.local.getAudioTracks()[0];
+    track.enabled = isVideo ? this.videoOn : this.audioOn;
+    if (old) {
+      this.local.removeTrack(old);
+      old.stop();
+    }
+    this.local.addTrack(track);
+    for (const peer of this.peers.values()) {
+      const sender = peer.pc.getSenders().find(s => s.track && s.track.kind === track.kind) || peer.pc.getSenders().find(s => !s.track);
+      if (sender) await sender.replaceTrack(track);
+      else peer.pc.addTrack(track, this.local);
+    }
+    if (isVideo) this.audioOnly = false;
+    this.showSelf();
+  }
+
+  showControls() {
+    const mute = el("button", { type: "button", class: "button", "aria-pressed": String(!this.audioOn), text: this.audioOn ? "Mute" : "Unmute" });
+    mute.addEventListener("click", () => this.setMedia(!this.audioOn, this.videoOn));
+    const camera = el("button", { type: "button", class: "button", "aria-pressed": String(!this.videoOn), text: this.videoOn ? "Turn camera off" : "Turn camera on", disabled: this.audioOnly });
+    camera.addEventListener("click", () => this.setMedia(this.audioOn, !this.videoOn));
+    const leave = el("button", { type: "button", class: "button danger", text: "Leave the call", onclick: () => this.leave() });
+    this.controls.replaceChildren(mute, camera, leave);
+  }
+
+  async setMedia(audioOn, videoOn) {
+    this.audioOn = audioOn;
+    this.videoOn = videoOn;
+    this.local?.getAudioTracks().forEach(t => (t.enabled = audioOn));
+    this.local?.getVideoTracks().forEach(t => (t.enabled = videoOn));
+    this.showSelf();
+    this.showControls();
+    this.say(`${audioOn ? "Your microphone is on" : "You are muted"}; ${videoOn && !this.audioOnly ? "your camera is on" : "your camera is off"}.`);
+    try {
+      await this.hub.invoke("SetVideoMedia", this.sessionId, audioOn, videoOn && !this.audioOnly);
+    } catch { /* the others learn it on the next change */ }
+  }
+
+  async leave() {
+    try {
+      await this.hub?.invoke("LeaveVideo", this.sessionId);
+    } catch { /* leaving anyway */ }
+    this.leaveLocally("You left the call.");
+  }
+
+  leaveLocally(text) {
+    this.joined = false;
+    sessionStorage.removeItem(this.key());
+    for (const peer of this.peers.values()) peer.pc.close();
+    this.peers.clear();
+    this.stopMedia();
+    const hub = this.hub;
+    this.hub = null;
+    hub?.stop();
+    this.tiles.replaceChildren();
+    this.waiting.replaceChildren();
+    this.devices.replaceChildren();
+    this.notice.textContent = "";
+    this.showJoin(text);
+  }
+
+  me() {
+    return this.people.find(p => p.userId === this.view.myUserId);
+  }
+
+  update(people) {
+    const before = new Map(this.people.map(p => [p.userId, p]));
+    this.people = people;
+    const me = this.me();
+    if (!this.joined) return;
+    const isTherapist = this.view.myRole === "Therapist";
+
+    // Waiting room: a client waits; a therapist sees who waits and lets them in.
+    const waiting = people.filter(p => p.state === "Waiting" && p.userId !== this.view.myUserId);
+    if (me && me.state === "Waiting") {
+      this.waiting.replaceChildren(el("p", { class: "notice", text: "You are in the waiting room. Your therapist will let you in; your camera and microphone are ready." }));
+    } else if (isTherapist && waiting.length) {
+      this.waiting.replaceChildren(el("h3", { text: "Waiting to join" }), el("ul", { class: "video-waiting-list" },
+        ...waiting.map(p => el("li", {}, el("span", { text: `${p.name} is waiting` }), " ",
+          el("button", { type: "button", class: "button primary", text: `Let ${p.name} in`, onclick: e => this.admit(p, e.target) })))));
+    } else {
+      this.waiting.replaceChildren();
+    }
+
+    for (const p of people) {
+      const was = before.get(p.userId);
+      if (p.userId === this.view.myUserId) continue;
+      if (was && was.state === "Admitted" && p.state !== "Admitted") this.notice.textContent = `${p.name} left the call.`;
+      if (was && was.state !== "Admitted" && p.state === "Admitted" && me?.state === "Admitted") this.notice.textContent = `${p.name} joined the call.`;
+    }
+
+    // Peers: everyone else in the call, while I am in it; a person who came back (a reload) gets a new connection.
+    const inCall = me && me.state === "Admitted" ? people.filter(p => p.state === "Admitted" && p.userId !== this.view.myUserId) : [];
+    for (const [id, peer] of this.peers) {
+      const p = inCall.find(x => x.userId === id);
+      if (!p || p.lastJoinedAt !== peer.since) this.dropPeer(id);
+    }
+    for (const p of inCall) {
+      if (!this.peers.has(p.userId)) this.addPeer(p);
+      this.caption(p);
+    }
+
+    if (me?.state === "Admitted") {
+      this.say(inCall.length ? `You are in the call with ${inCall.map(p => p.name).join(", ")}.` : "You are in the call. Nobody else has joined yet.");
+    } else if (me?.state === "Waiting") {
+      this.say("Waiting to be let in.");
+    }
+  }
+
+  async admit(person, button) {
+    button.disabled = true;
+    try {
+      await this.hub.invoke("AdmitToVideo", this.sessionId, person.userId);
+    } catch (e) {
+      this.notice.textContent = this.reason(e);
+      button.disabled = false;
+    }
+  }
+
+  caption(p) {
+    const peer = this.peers.get(p.userId);
+    if (!peer) return;
+    const parts = [p.name];
+    if (!p.audioOn) parts.push("microphone off");
+    if (!p.videoOn) parts.push("camera off");
+    peer.tile.querySelector(".video-name").textContent = parts.join(" · ");
+    peer.tile.classList.toggle("camera-off", !p.videoOn);
+    peer.tile.dataset.audio = p.audioOn ? "on" : "off";
+    peer.tile.dataset.camera = p.videoOn ? "on" : "off";
+  }
+
+  addPeer(p) {
+    const pc = new RTCPeerConnection({ iceServers: this.view.iceServers, iceTransportPolicy: this.view.iceTransportPolicy });
+    const video = el("video", { autoplay: true, playsinline: true, "aria-label": `${p.name}'s camera` });
+    const tile = el("figure", { class: "video-tile", "data-person": p.userId },
+      video, el("figcaption", {}, el("span", { class: "video-name", text: p.name }), " · ", el("span", { class: "video-quality", text: "Connecting…" })));
+    this.tiles.append(tile);
+    const peer = { pc, polite: this.view.myUserId > p.userId, makingOffer: false, ignoreOffer: false, since: p.lastJoinedAt, tile, video, name: p.name };
+    this.peers.set(p.userId, peer);
+
+    this.local.getTracks().forEach(t => pc.addTrack(t, this.local));
+    pc.ontrack = ({ track, streams }) => {
+      video.srcObject = streams[0] || new MediaStream([track]);
+      video.play?.().catch(() => { });
+    };
+    pc.onnegotiationneeded = async () => {
+      try {
+        peer.makingOffer = true;
+        await pc.setLocalDescription();
+        await this.signal(p.userId, "description", JSON.stringify(pc.localDescription));
+      } catch { /* a newer negotiation follows */ } finally {
+        peer.makingOffer = false;
+      }
+    };
+    pc.onicecandidate = ({ candidate }) => candidate && this.signal(p.userId, "candidate", JSON.stringify(candidate));
+    pc.oniceconnectionstatechange = () => {
+      if (pc.iceConnectionState === "failed") pc.restartIce();
+    };
+    pc.onconnectionstatechange = () => {
+      const state = pc.connectionState;
+      tile.dataset.state = state;
+      if (state === "disconnected" || state === "failed") tile.querySelector(".video-quality").textContent = "Reconnecting…";
+    };
+    if (!this.statsTimer) this.statsTimer = setInterval(() => this.measure(), 1000);
+    return peer;
+  }
+
+  dropPeer(id) {
+    const peer = this.peers.get(id);
+    if (!peer) return;
+    peer.pc.close();
+    peer.tile.remove();
+    this.peers.delete(id);
+  }
+
+  async signal(to, kind, payload) {
+    try {
+      await this.hub?.invoke("SendVideoSignal", this.sessionId, to, kind, payload);
+    } catch { /* the other side left; the room update says so */ }
+  }
+
+  async onSignal(from, kind, payload) {
+    let peer = this.peers.get(from);
+    if (!peer) {
+      const p = this.people.find(x => x.userId === from && x.state === "Admitted");
+      if (!p || this.me()?.state !== "Admitted") return;
+      peer = this.addPeer(p);
+      this.caption(p);
+    }
+    const pc = peer.pc;
+    try {
+      if (kind === "description") {
+        const description = JSON.parse(payload);
+        const collision = description.type === "offer" && (peer.makingOffer || pc.signalingState !== "stable");
+        peer.ignoreOffer = !peer.polite && collision;
+        if (peer.ignoreOffer) return;
+        await pc.setRemoteDescription(description);
+        if (description.type === "offer") {
+          await pc.setLocalDescription();
+          await this.signal(from, "description", JSON.stringify(pc.localDescription));
+        }
+      } else if (kind === "candidate") {
+        try {
+          await pc.addIceCandidate(JSON.parse(payload));
+        } catch (e) {
+          if (!peer.ignoreOffer) throw e;
+        }
+      } else if (kind === "restart") {
+        pc.restartIce();
+      }
+    } catch { /* one bad message does not end the call */ }
+  }
+
+  restartAll() {
+    for (const peer of this.peers.values()) peer.pc.restartIce();
+  }
+
+  // The connection-quality line of each person, and counters on the tile (what arrives: bytes, frames, the path).
+  async measure() {
+    for (const peer of this.peers.values()) {
+      let stats;
+      try {
+        stats = await peer.pc.getStats();
+      } catch {
+        continue;
+      }
+      let videoBytes = 0, audioBytes = 0, frames = 0, lost = 0, received = 0, rtt = null, relay = false;
+      const candidates = new Map();
+      stats.forEach(s => candidates.set(s.id, s));
+      stats.forEach(s => {
+        if (s.type === "inbound-rtp" && s.kind === "video") { videoBytes += s.bytesReceived || 0; frames += s.framesDecoded || 0; lost += s.packetsLost || 0; received += s.packetsReceived || 0; }
+        if (s.type === "inbound-rtp" && s.kind === "audio") { audioBytes += s.bytesReceived || 0; lost += s.packetsLost || 0; received += s.packetsReceived || 0; }
+        if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded") {
+          rtt = s.currentRoundTripTime ?? rtt;
+          const local = candidates.get(s.localCandidateId);
+          relay = relay || (local && local.candidateType === "relay");
+        }
+      });
+      const t = peer.tile.dataset;
+      t.videoBytes = String(videoBytes);
+      t.audioBytes = String(audioBytes);
+      t.frames = String(frames);
+      t.path = rtt === null ? "" : relay ? "relay" : "direct";
+      const loss = received + lost > 0 ? lost / (received + lost) : 0;
+      const quality = peer.pc.connectionState !== "connected" ? (peer.pc.connectionState === "new" || peer.pc.connectionState === "connecting" ? "Connecting…" : "Reconnecting…")
+        : loss > 0.08 || (rtt ?? 0) > 0.6 ? "Poor connection" : loss > 0.02 || (rtt ?? 0) > 0.3 ? "Fair connection" : "Good connection";
+      peer.tile.querySelector(".video-quality").textContent = quality;
+    }
+  }
+
+  dispose() {
+    this.disposed = true;
+    this.timers.forEach(clearTimeout);
+    clearInterval(this.statsTimer);
+    window.removeEventListener("online", this.onOnline);
+    for (const peer of this.peers.values()) peer.pc.close();
+    this.peers.clear();
+    this.stopMedia();
+    this.hub?.stop();
+  }
+}

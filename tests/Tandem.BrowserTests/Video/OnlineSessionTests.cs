@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Playwright;
+using Tandem.BrowserTests.Sessions;
+using Tandem.BrowserTests.Support;
+using Tandem.IntegrationTests.Support;
+
+namespace Tandem.BrowserTests.Video;
+
+/// <summary>
+/// Issue 23: an online session in the session room, in two real Chromium contexts with made-up cameras and microphones.
+/// Alex joins, Sam waits until Alex lets Sam in, then both receive each other's picture and sound (frames and bytes
+/// counted from the browsers' own getStats), muting and turning the camera off reach the other side, and a reload
+/// comes back into the call by itself.
+/// </summary>
+public sealed class OnlineSessionTests(BrowserFixture browser)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Alex_lets_Sam_in_and_both_see_and_hear_each_other_mute_and_camera_off_reach_the_other_side_and_a_reload_resumes()
+    {
+        await using var app = await BrowserSession.StartAppAsync();
+        var session = await OnlineSessionAsync(app);
+
+        var alex = await BrowserSession.NewPageAsync(browser, app);
+        await BrowserSession.SignInAsync(alex, "alex@riverside.test");
+        await alex.GotoAsync($"/sessions/{session}");
+        await Assertions.Expect(alex.GetByRole(AriaRole.Heading, new() { Name = "Online session" })).ToBeVisibleAsync();
+        await alex.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
+        await Assertions.Expect(alex.Locator(".video-status")).ToContainTextAsync("You are in the call");
+
+        var sam = await BrowserSession.NewPageAsync(browser, app, BrowserSession.Phone);
+        await BrowserSession.SignInAsync(sam, "sam@riverside.test");
+        await sam.GotoAsync($"/sessions/{session}");
+        await sam.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
+        await Assertions.Expect(sam.GetByText("You are in the waiting room")).ToBeVisibleAsync();
+        await BrowserSession.AssertAccessibleAsync(sam);
+        await sam.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "video-waiting-room-phone.png") });
+
+        await Assertions.Expect(alex.GetByText("Sam Okafor is waiting")).ToBeVisibleAsync();
+        await BrowserSession.AssertAccessibleAsync(alex);
+        await alex.GetByRole(AriaRole.Button, new() { Name = "Let Sam Okafor in" }).ClickAsync();
+
+        var samOnAlex = alex.Locator(".video-tile[data-person]");
+        var alexOnSam = sam.Locator(".video-tile[data-person]");
+        await ReceivingAsync(samOnAlex, "Alex receiving Sam");
+        await ReceivingAsync(alexOnSam, "Sam receiving Alex");
+        await Assertions.Expect(alex.Locator(".video-status")).ToContainTextAsync("You are in the call with Sam Okafor");
+        await BrowserSession.AssertAccessibleAsync(alex);
+        await BrowserSession.AssertAccessibleAsync(sam);
+        await alex.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "video-call-therapist-1366.png"), FullPage = false });
+        await sam.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "video-call-client-phone.png") });
+
+        // Sam mutes and turns the camera off: Alex's tile says so.
+        await sam.GetByRole(AriaRole.Button, new() { Name = "Mute" }).ClickAsync();
+        await Assertions.Expect(samOnAlex).ToHaveAttributeAsync("data-audio", "off");
+        await Assertions.Expect(samOnAlex.Locator("figcaption")).ToContainTextAsync("microphone off");
+        await sam.GetByRole(AriaRole.Button, new() { Name = "Turn camera off" }).ClickAsync();
+        await Assertions.Expect(samOnAlex).ToHaveAttributeAsync("data-camera", "off");
+        await Assertions.Expect(samOnAlex.Locator("figcaption")).ToContainTextAsync("camera off");
+        await sam.GetByRole(AriaRole.Button, new() { Name = "Unmute" }).ClickAsync();
+        await sam.GetByRole(AriaRole.Button, new() { Name = "Turn camera on" }).ClickAsync();
+        await Assertions.Expect(samOnAlex).ToHaveAttributeAsync("data-audio", "on");
+        await Assertions.Expect(samOnAlex).ToHaveAttributeAsync("data-camera", "on");
+
+        // Sam reloads: the call comes back without a click, and Alex receives Sam again.
+        await sam.ReloadAsync();
+        await Assertions.Expect(sam.Locator(".video-status")).ToContainTextAsync("You are in the call with Alex Rivera");
+        await ReceivingAsync(alex.Locator(".video-tile[data-person]"), "Alex receiving Sam after Sam's reload");
+        await ReceivingAsync(sam.Locator(".video-tile[data-person]"), "Sam receiving Alex after the reload");
+
+        // Sam leaves: Alex's screen clears and says so.
+        await sam.GetByRole(AriaRole.Button, new() { Name = "Leave the call" }).ClickAsync();
+        await Assertions.Expect(alex.Locator(".video-tile[data-person]")).ToHaveCountAsync(0);
+        await Assertions.Expect(alex.GetByText("Sam Okafor left the call.")).ToBeVisibleAsync();
+
+        // Figures: from Join to the first remote frame (Sam, let in before, comes straight in), and the server's CPU during a call.
+        var times = new List<double>();
+        for (var run = 0; run < 10; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            await sam.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
+            await sam.WaitForFunctionAsync("() => [...document.querySelectorAll('.video-tile[data-person] video')].some(v => v.videoWidth > 0 && v.currentTime > 0)", null,
+                new() { PollingInterval = 20, Timeout = 30_000 });
+            times.Add(clock.Elapsed.TotalMilliseconds);
+            if (run == 9)
+            {
+                break;
+            }
+
+            await sam.GetByRole(AriaRole.Button, new() { Name = "Leave the call" }).ClickAsync();
+            await Assertions.Expect(alex.Locator(".video-tile[data-person]")).ToHaveCountAsync(0);
+        }
+
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(10), Ct);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        times.Sort();
+        Figures.Print($"online session: Join to first remote frame p50 {times[times.Count / 2]:0} ms (min {times[0]:0}, max {times[^1]:0}, 10 runs, direct path); "
+            + $"server CPU during a 2-person call {cpu.TotalMilliseconds / wall.Elapsed.TotalMilliseconds * 100:0.0}% of one core over {wall.Elapsed.TotalSeconds:0} s (signalling only: no media reaches it)");
+    }
+
+    /// <summary>Frames decoded and audio and video bytes received on the tile, growing over a second.</summary>
+    internal static async Task ReceivingAsync(ILocator tile, string what)
+    {
+        await Assertions.Expect(tile).ToHaveCountAsync(1);
+        await tile.Page.WaitForFunctionAsync(
+            "t => Number(t.dataset.frames || 0) > 5 && Number(t.dataset.audioBytes || 0) > 1000 && Number(t.dataset.videoBytes || 0) > 1000",
+            await tile.ElementHandleAsync(), new() { PollingInterval = 100, Timeout = 30_000 });
+        var first = await tile.EvaluateAsync<double[]>("t => [Number(t.dataset.frames), Number(t.dataset.audioBytes), Number(t.dataset.videoBytes)]");
+        await Task.Delay(1500, Ct);
+        var then = await tile.EvaluateAsync<double[]>("t => [Number(t.dataset.frames), Number(t.dataset.audioBytes), Number(t.dataset.videoBytes)]");
+        Assert.True(then[0] > first[0] && then[1] > first[1] && then[2] > first[2],
+            $"{what}: frames {first[0]}->{then[0]}, audio bytes {first[1]}->{then[1]}, video bytes {first[2]}->{then[2]}");
+    }
+
+    /// <summary>An online session of Sam's engagement starting in five minutes (the call is open from fifteen before).</summary>
+    internal static async Task<Guid> OnlineSessionAsync(TandemApp app)
+    {
+        var sams = await SessionSafetyTests.SamsEngagementAsync(app);
+        using var alexApi = await SessionSafetyTests.ApiAsync(app, "alex@riverside.test");
+        var created = await alexApi.PostJsonAsync($"/api/engagements/{sams}/sessions",
+            new { startsAt = app.Clock.GetUtcNow().AddMinutes(5), durationMinutes = 50, mode = "Online" }, HttpStatusCode.Created);
+        Assert.Equal("Video", created.Str("locationKind"));
+        return created.Id();
+    }
+}
