@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Tandem test suite: unit, integration on SQLite and on PostgreSQL, browser, and the
 # two-node cluster (nginx + 2 Tandem nodes + PostgreSQL + Redis).
-# Works on a fresh Debian machine as root: installs Chromium, PostgreSQL, Redis and nginx when
+# Works on a fresh Debian machine as root: installs Chromium, PostgreSQL, Redis, nginx and coturn when
 # missing, starts a throwaway PostgreSQL cluster and Redis on 127.0.0.1 and stops them afterwards.
 # The last line is "N passed, N failed"; the exit code is non-zero on any failure.
 #
@@ -160,6 +160,8 @@ if wants reliability; then
 fi
 if wants browser; then
   ensure_chromium
+  # Online sessions: the TURN path is tested through Debian's coturn, started by the test on loopback.
+  command -v turnserver >/dev/null 2>&1 || [ -x /usr/bin/turnserver ] || apt_install coturn
   FILTER=(-trait- "Suite=Cluster")
   run_suite browser tests/Tandem.BrowserTests
   FILTER=()

@@ -51,6 +51,11 @@ public sealed class VideoRoom(
     /// <summary>The longest signalling message relayed (an offer with many candidates is a few kilobytes).</summary>
     public const int SignalMaxLength = 64 * 1024;
 
+    private static long _relayed;
+
+    /// <summary>Signalling messages this node has relayed since it started (a figure for the operator and the tests).</summary>
+    public static long SignalsRelayed => Interlocked.Read(ref _relayed);
+
     public static readonly IReadOnlySet<string> SignalKinds = new HashSet<string>(StringComparer.Ordinal) { "description", "candidate", "restart" };
 
     public async Task<VideoRoomView> GetAsync(Guid sessionId, CancellationToken ct = default)
@@ -182,6 +187,7 @@ public sealed class VideoRoom(
 
         // To the connection that is the person's now (with the Redis backplane, on whichever node holds it).
         await hub.Clients.Client(target).SendAsync("VideoSignal", sessionId, myId, kind, payload, ct);
+        Interlocked.Increment(ref _relayed);
     }
 
     /// <summary>Null while the call may be joined; otherwise why not, in words.</summary>

@@ -372,7 +372,7 @@ class Room {
     const tile = el("figure", { class: "video-tile", "data-person": p.userId },
       video, el("figcaption", {}, el("span", { class: "video-name", text: p.name }), " · ", el("span", { class: "video-quality", text: "Connecting…" })));
     this.tiles.append(tile);
-    const peer = { pc, polite: this.view.myUserId > p.userId, makingOffer: false, ignoreOffer: false, since: p.lastJoinedAt, tile, video, name: p.name };
+    const peer = { pc, polite: this.view.myUserId > p.userId, makingOffer: false, ignoreOffer: false, since: p.lastJoinedAt, tile, video, name: p.name, pending: [] };
     this.peers.set(p.userId, peer);
 
     this.local.getTracks().forEach(t => pc.addTrack(t, this.local));
@@ -410,10 +410,14 @@ class Room {
     this.peers.delete(id);
   }
 
-  async signal(to, kind, payload) {
-    try {
-      await this.hub?.invoke("SendVideoSignal", this.sessionId, to, kind, payload);
-    } catch { /* the other side left; the room update says so */ }
+  // One after another, in the order they were made: a candidate never overtakes the description it belongs to.
+  signal(to, kind, payload) {
+    this.outbox = (this.outbox || Promise.resolve()).then(async () => {
+      try {
+        await this.hub?.invoke("SendVideoSignal", this.sessionId, to, kind, payload);
+      } catch { /* the other side left; the room update says so */ }
+    });
+    return this.outbox;
   }
 
   async onSignal(from, kind, payload) {
@@ -432,13 +436,22 @@ class Room {
         peer.ignoreOffer = !peer.polite && collision;
         if (peer.ignoreOffer) return;
         await pc.setRemoteDescription(description);
+        // Candidates that came before the description (the other side gathers them as soon as it has its own) wait until now.
+        for (const candidate of peer.pending.splice(0)) {
+          await pc.addIceCandidate(candidate).catch(() => { });
+        }
         if (description.type === "offer") {
           await pc.setLocalDescription();
           await this.signal(from, "description", JSON.stringify(pc.localDescription));
         }
       } else if (kind === "candidate") {
+        const candidate = JSON.parse(payload);
+        if (!pc.remoteDescription) {
+          peer.pending.push(candidate);
+          return;
+        }
         try {
-          await pc.addIceCandidate(JSON.parse(payload));
+          await pc.addIceCandidate(candidate);
         } catch (e) {
           if (!peer.ignoreOffer) throw e;
         }
