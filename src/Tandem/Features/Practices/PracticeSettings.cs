@@ -55,6 +55,12 @@ public sealed class PracticeSettings : IPracticeScoped
     /// <summary>How long before a session the reminder email goes out (read by the reminder job).</summary>
     public int ReminderHoursBefore { get; private set; } = DefaultReminderHours;
 
+    /// <summary>
+    /// Online sessions in Tandem (issue 23): a client goes straight into the call while a therapist is already in it,
+    /// instead of waiting to be let in. Off by default: the therapist lets each client in.
+    /// </summary>
+    public bool ClientsEnterWhenTherapistIsIn { get; private set; }
+
     /// <summary>"#rrggbb", contrast-checked against white text (<see cref="Branding"/>); null: Tandem's own colour.</summary>
     public string? BrandColour { get; private set; }
 
@@ -114,6 +120,19 @@ public sealed class PracticeSettings : IPracticeScoped
         ReminderHoursBefore = reminderHoursBefore ?? ReminderHoursBefore;
         BrandColour = colour;
         DefaultMeasuresJson = defaultMeasuresJson ?? DefaultMeasuresJson;
+        UpdatedAt = now;
+        UpdatedBy = by;
+    }
+
+    /// <summary>Changes the waiting-room rule of online sessions (null leaves it as it is).</summary>
+    public void SetDirectEntry(bool? clientsEnterWhenTherapistIsIn, Guid by, DateTimeOffset now)
+    {
+        if (clientsEnterWhenTherapistIsIn is not { } on)
+        {
+            return;
+        }
+
+        ClientsEnterWhenTherapistIsIn = on;
         UpdatedAt = now;
         UpdatedBy = by;
     }

@@ -20,12 +20,12 @@ public sealed class PracticeSettingsModule : ITandemModule
         var settings = app.MapGroup("/api/practice/settings").WithTags("Practice");
         settings.MapGet("", async (PracticeSettingsUseCases u, CancellationToken ct) => TypedResults.Ok(await u.GetAsync(ct)))
             .RequireAuthorization(Policies.SignedIn)
-            .WithSummary("The caller's practice: name, time zone, expected reply time, crisis information (Markdown), address, online-session policy, reminder hours, brand colour, default measures, logo URL.");
+            .WithSummary("The caller's practice: name, time zone, expected reply time, crisis information (Markdown), address, online-session policy, reminder hours, brand colour, default measures, logo URL, and whether clients enter an online session's call directly while a therapist is in it (clientsEnterWhenTherapistIsIn).");
         // The body is the use case's own command: one shape for the page and the API.
         settings.MapPut("", async ([FromBody] PracticeSettingsChange change, PracticeSettingsUseCases u, CancellationToken ct) =>
                 TypedResults.Ok(await u.UpdateAsync(change, ct)))
             .RequireAuthorization(Policies.PracticeAdmin)
-            .WithSummary("Change the settings (practice admin). expectedReply (1-100) and crisisInformation (1-2,000) are required; every other field left out stays as it is, empty text clears it. brandColour is #rrggbb with at least 4.5:1 contrast against white text; reminderHoursBefore 1-72; defaultMeasures up to 5 of {instrumentId, kind: EveryNWeeks|BeforeEachSession|Once, intervalWeeks?, leadHours?}.");
+            .WithSummary("Change the settings (practice admin). expectedReply (1-100) and crisisInformation (1-2,000) are required; every other field left out stays as it is, empty text clears it. brandColour is #rrggbb with at least 4.5:1 contrast against white text; reminderHoursBefore 1-72; defaultMeasures up to 5 of {instrumentId, kind: EveryNWeeks|BeforeEachSession|Once, intervalWeeks?, leadHours?}; clientsEnterWhenTherapistIsIn true lets clients into an online session's call at once while a therapist is in it (false, the default: they wait to be let in).");
 
         var logo = app.MapGroup("/api/practice/logo").WithTags("Practice").RequireAuthorization(Policies.PracticeAdmin);
         logo.MapPost("", UploadLogoAsync)

@@ -23,7 +23,8 @@ public sealed record PracticeSettingsView(
     int ReminderHoursBefore = PracticeSettings.DefaultReminderHours,
     string? BrandColour = null,
     IReadOnlyList<DefaultMeasure>? DefaultMeasures = null,
-    string? LogoUrl = null);
+    string? LogoUrl = null,
+    bool ClientsEnterWhenTherapistIsIn = false);
 
 /// <summary>How a practice looks to someone not signed in yet: name, colour ("#rrggbb" or null) and the logo's path on Tandem (or null).</summary>
 public sealed record PracticeBranding(Guid PracticeId, string Name, string? Colour, string? LogoPath);
@@ -38,7 +39,8 @@ public sealed record PracticeSettingsChange(
     string? OnlineSessionPolicy = null,
     int? ReminderHoursBefore = null,
     string? BrandColour = null,
-    IReadOnlyList<DefaultMeasure>? DefaultMeasures = null);
+    IReadOnlyList<DefaultMeasure>? DefaultMeasures = null,
+    bool? ClientsEnterWhenTherapistIsIn = null);
 
 /// <summary>
 /// Anyone signed in reads their own practice's settings (the client sees the expected reply
@@ -59,7 +61,7 @@ public sealed class PracticeSettingsUseCases(TandemDbContext db, CurrentUser me,
             .Select(s => new
             {
                 s.ExpectedReply, s.CrisisInformation, s.UpdatedAt, s.Address, s.OnlineSessionPolicy, s.ReminderHoursBefore, s.BrandColour,
-                s.DefaultMeasuresJson, s.LogoUpdatedAt, HasLogo = s.Logo != null,
+                s.DefaultMeasuresJson, s.LogoUpdatedAt, HasLogo = s.Logo != null, s.ClientsEnterWhenTherapistIsIn,
             })
             .FirstOrDefaultAsync(ct);
         var defaults = PracticeSettings.Defaults(practiceId);
@@ -74,7 +76,8 @@ public sealed class PracticeSettingsUseCases(TandemDbContext db, CurrentUser me,
             settings?.ReminderHoursBefore ?? defaults.ReminderHoursBefore,
             settings?.BrandColour,
             ReadMeasures(settings?.DefaultMeasuresJson),
-            settings is { HasLogo: true } ? LogoPath(practiceId, settings.LogoUpdatedAt) : null);
+            settings is { HasLogo: true } ? LogoPath(practiceId, settings.LogoUpdatedAt) : null,
+            settings?.ClientsEnterWhenTherapistIsIn ?? false);
     }
 
     /// <summary>
@@ -125,6 +128,7 @@ public sealed class PracticeSettingsUseCases(TandemDbContext db, CurrentUser me,
         var measures = change.DefaultMeasures is null ? null : JsonSerializer.Serialize(await CheckMeasuresAsync(change.DefaultMeasures, ct), Json);
         settings.Update(change.ExpectedReply, change.CrisisInformation, me.Id, now);
         settings.UpdateDetails(change.Address, change.OnlineSessionPolicy, change.ReminderHoursBefore, change.BrandColour, measures, me.Id, now);
+        settings.SetDirectEntry(change.ClientsEnterWhenTherapistIsIn, me.Id, now);
         if (change.Name is not null || change.TimeZone is not null)
         {
             var practiceId = me.PracticeId;

@@ -18,7 +18,7 @@ public sealed record CalendarFeedLink(string Url, DateTimeOffset CreatedAt);
 /// <summary>
 /// Calendar feeds (iCalendar, RFC 5545) of a person's sessions. No clinical content: every
 /// event is "Session (Tandem)" with its time and place, nothing else (no names, no titles,
-/// no notes). Times carry the viewer's own time zone (TZID plus its VTIMEZONE), so a calendar
+/// no notes); an online session in Tandem also carries its room's link, a page that needs sign-in. Times carry the viewer's own time zone (TZID plus its VTIMEZONE), so a calendar
 /// app shows them right on both sides of a daylight-saving change.
 /// </summary>
 public sealed class CalendarFeeds(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, LinkBuilder links)
@@ -125,10 +125,20 @@ public sealed class CalendarFeeds(TandemDbContext db, EngagementAccess access, C
         var sessions = await db.Set<Session>().AsNoTracking()
             .Where(s => engagementIds.Contains(s.EngagementId) && s.StartsAt >= since)
             .OrderBy(s => s.StartsAt).Take(1000).ToListAsync(ct);
-        return Serialize(sessions, TimeZones.IsKnown(zoneId) ? zoneId : "UTC", time.GetUtcNow());
+        return Serialize(sessions, TimeZones.IsKnown(zoneId) ? zoneId : "UTC", time.GetUtcNow(), links.Base);
     }
 
-    internal static string Serialize(IEnumerable<Session> sessions, string zoneId, DateTimeOffset now)
+    /// <summary>
+    /// What an online session in Tandem says in a calendar or an email: its room's page, which asks for sign-in (never a
+    /// token in the link, so a forwarded invitation or a shared calendar opens nothing by itself).
+    /// </summary>
+    public static string JoinSentence(string baseUrl, Guid sessionId) =>
+        $"Join online in Tandem from {(int)Session.VideoOpensBefore.TotalMinutes} minutes before the start: {RoomLink(baseUrl, sessionId)} (you will be asked to sign in).";
+
+    public static string RoomLink(string baseUrl, Guid sessionId) => $"{baseUrl}/sessions/{sessionId}";
+
+    /// <param name="baseUrl">Tandem's public address, for the room link of online sessions in Tandem (none: the place's words only).</param>
+    internal static string Serialize(IEnumerable<Session> sessions, string zoneId, DateTimeOffset now, string? baseUrl = null)
     {
         var list = sessions.ToList();
         // PUBLISH: a read-only copy of the schedule (RFC 5546), not an invitation to answer.
@@ -149,12 +159,15 @@ public sealed class CalendarFeeds(TandemDbContext db, EngagementAccess access, C
         {
             var start = TimeZoneInfo.ConvertTime(session.StartsAt, zone).DateTime;
             var end = TimeZoneInfo.ConvertTime(session.EndsAt, zone).DateTime;
+            var room = session.IsVideo && baseUrl is not null ? RoomLink(baseUrl, session.Id) : null;
             calendar.Events.Add(new CalendarEvent
             {
                 Uid = $"{session.Id:N}@tandem",
                 Summary = EventTitle,
                 // One line of printable text: a control character (a NUL, a line break) never reaches a calendar file, whatever was stored before.
-                Location = new string(Infrastructure.Input.StoredText.WithoutBidiControls(session.Location).Where(c => !char.IsControl(c)).ToArray()),
+                Location = room ?? new string(Infrastructure.Input.StoredText.WithoutBidiControls(session.Location).Where(c => !char.IsControl(c)).ToArray()),
+                Url = room is null ? null : new Uri(room),
+                Description = room is null ? null : JoinSentence(baseUrl!, session.Id),
                 DtStart = utc ? new CalDateTime(session.StartsAt.UtcDateTime, "UTC") : new CalDateTime(start, zoneId),
                 DtEnd = utc ? new CalDateTime(session.EndsAt.UtcDateTime, "UTC") : new CalDateTime(end, zoneId),
                 DtStamp = new CalDateTime(now.UtcDateTime, "UTC"),

@@ -224,7 +224,7 @@ public sealed class Session : IPracticeScoped
         var (place, kind) = CheckLocation(location);
         if (mode == SessionMode.InPerson && kind != LocationKind.Room)
         {
-            throw new DomainException("A session in person needs a place, not a link.", DomainError.Invalid,
+            throw new DomainException("A session in person needs a place, not a link. For a session on another video service, choose Online.", DomainError.Invalid,
                 new Dictionary<string, string[]> { ["location"] = ["A room or an address."] });
         }
 

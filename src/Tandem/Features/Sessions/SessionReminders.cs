@@ -10,7 +10,8 @@ namespace Tandem.Features.Sessions;
 /// <summary>
 /// Queues a reminder through the mail outbox the practice's chosen hours (24 by default) before each scheduled session,
 /// once, to every current participant. The mail says when (in the reader's own zone) and
-/// links to Tandem; never a name, a title, a place or anything clinical.
+/// links to Tandem (for an online session in Tandem, to its room, which asks for sign-in); never a name, a title, a
+/// place or anything clinical.
 /// </summary>
 public sealed class SessionReminders(IServiceScopeFactory scopes, TimeProvider time, IConfiguration config, ILogger<SessionReminders> logger) : BackgroundService
 {
@@ -51,9 +52,14 @@ public sealed class SessionReminders(IServiceScopeFactory scopes, TimeProvider t
             foreach (var person in people.Where(p => p.EngagementId == session.EngagementId))
             {
                 var local = TimeZones.ToLocal(session.StartsAt, person.TimeZone);
-                mail.Enqueue(session.PracticeId, person.Email!, "Reminder: a session in Tandem",
-                    $"You have a session on {local.ToString("dddd d MMMM 'at' HH:mm", CultureInfo.GetCultureInfo("en-GB"))} ({person.TimeZone}).\n\n" +
-                    $"Open Tandem for the details and to add to the agenda: {links.Base}/sessions/{session.Id}\n",
+                var when = local.ToString("dddd d MMMM 'at' HH:mm", CultureInfo.GetCultureInfo("en-GB"));
+                mail.Enqueue(session.PracticeId, person.Email!, session.IsVideo ? "Reminder: an online session in Tandem" : "Reminder: a session in Tandem",
+                    session.IsVideo
+                        ? $"You have an online session on {when} ({person.TimeZone}). The call is in Tandem, nothing to install.\n\n" +
+                          $"{CalendarFeeds.JoinSentence(links.Base, session.Id)}\n\n" +
+                          "The same page holds the agenda, if you want to add to it before.\n"
+                        : $"You have a session on {when} ({person.TimeZone}).\n\n" +
+                          $"Open Tandem for the details and to add to the agenda: {links.Base}/sessions/{session.Id}\n",
                     "session-reminder");
                 queued++;
             }

@@ -87,4 +87,16 @@ public static class SessionWords
         SessionStatus.Cancelled => cancelledLate ? "Cancelled late" : "Cancelled",
         _ => "Did not attend",
     };
+
+    public const string VideoInTandem = "Online (video in Tandem)";
+
+    public const string JoinFrom = "Join from 15 minutes before";
+
+    /// <summary>How a session is held, in plain words: the place in person, "Online (video in Tandem)", or "Online (link)" for another service.</summary>
+    public static string Where(LocationKind kind, string location) => kind switch
+    {
+        LocationKind.Video => VideoInTandem,
+        LocationKind.Online => "Online (link)",
+        _ => location,
+    };
 }

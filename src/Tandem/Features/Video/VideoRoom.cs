@@ -5,6 +5,7 @@ using Tandem.Data;
 using Tandem.Features.Audit;
 using Tandem.Features.Engagements;
 using Tandem.Features.Messages;
+using Tandem.Features.Practices;
 using Tandem.Features.Sessions;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Security;
@@ -99,7 +100,15 @@ public sealed class VideoRoom(
             mine.Return(connectionId, now);
         }
 
-        audit.Stage(SessionAudit.Of(AuditAction.Execute, "OnlineSessionJoined", session.Id, engagement.Id));
+        var direct = mine.State == VideoState.Waiting && await EntersDirectlyAsync(session, people, ct);
+        if (direct)
+        {
+            // The practice's rule lets the client in, not a therapist's click: nobody is recorded as having let them in.
+            mine.Admit(me.Id, now);
+        }
+
+        var joined = SessionAudit.Of(AuditAction.Execute, "OnlineSessionJoined", session.Id, engagement.Id);
+        audit.Stage(direct ? joined with { Purpose = "direct-entry" } : joined);
         await db.SaveChangesAsync(ct);
         if (replaced is not null)
         {
@@ -110,6 +119,22 @@ public sealed class VideoRoom(
         var view = await ViewAsync(session, engagement, ct);
         await BroadcastAsync(session.Id, ct);
         return view;
+    }
+
+    /// <summary>
+    /// Per practice setting (issue 23), a client enters at once while a therapist is in the call; otherwise, and while
+    /// no therapist is in it, the client waits to be let in.
+    /// </summary>
+    private async Task<bool> EntersDirectlyAsync(Session session, List<VideoParticipant> people, CancellationToken ct)
+    {
+        if (!people.Any(p => p.Role == VideoRole.Therapist && p.State == VideoState.Admitted && p.UserId != me.Id))
+        {
+            return false;
+        }
+
+        var practiceId = session.PracticeId;
+        return await db.Set<PracticeSettings>().AsNoTracking().Where(s => s.PracticeId == practiceId)
+            .Select(s => s.ClientsEnterWhenTherapistIsIn).FirstOrDefaultAsync(ct);
     }
 
     /// <summary>A therapist lets someone in from the waiting room.</summary>

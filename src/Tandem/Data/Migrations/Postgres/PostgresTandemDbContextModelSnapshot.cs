@@ -1517,6 +1517,9 @@ namespace Tandem.Data.Migrations.Postgres
                         .HasMaxLength(7)
                         .HasColumnType("character varying(7)");
 
+                    b.Property<bool>("ClientsEnterWhenTherapistIsIn")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("CrisisInformation")
                         .IsRequired()
                         .HasMaxLength(2000)

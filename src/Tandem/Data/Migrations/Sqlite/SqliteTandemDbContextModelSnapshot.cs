@@ -1505,6 +1505,9 @@ namespace Tandem.Data.Migrations.Sqlite
                         .HasMaxLength(7)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ClientsEnterWhenTherapistIsIn")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CrisisInformation")
                         .IsRequired()
                         .HasMaxLength(2000)

@@ -1,0 +1,29 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Tandem.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class PracticeDirectEntry : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "ClientsEnterWhenTherapistIsIn",
+                table: "PracticeSettings",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "ClientsEnterWhenTherapistIsIn",
+                table: "PracticeSettings");
+        }
+    }
+}
