@@ -8,6 +8,8 @@ let room = null;
 
 export async function mount(root, options) {
   unmount();
+  // The page was left before the script loaded (the element is gone): nothing to mount.
+  if (!root || !root.isConnected) return;
   room = new Room(root, options);
   await room.load();
 }
