@@ -47,6 +47,10 @@ public sealed class EndpointPolicyTests
         // A practice's brand on the sign-in page and in emails (issue 21): a colour style sheet and a PNG/JPEG logo,
         // public on purpose (they are shown before sign-in), nosniff, a sandbox CSP on the logo, 404 for unknown ids.
         "/practice-brand/{practiceId:guid}.css", "/practice-logo/{practiceId:guid}",
+        // A guest of an online session (issue 23: an interpreter, a relay or captioning service) has no account: the
+        // invitation page (looking uses nothing up; Join uses the one-time link and sets a protected, time-limited guest
+        // cookie), the call's page, its room view and its hub, which answer "Not found." to anyone without that cookie.
+        "/video/guest/{Token}", "/video/guest", "/api/video/guest", "/hubs/video-guest", "/hubs/video-guest/negotiate",
     ];
 
     [Fact]

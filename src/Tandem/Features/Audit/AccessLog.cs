@@ -248,7 +248,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
 
     public static string Sentence(string who, AuditEntry e, string? sessionDay = null, string? joinedName = null)
     {
-        if (e.Outcome == AuditOutcome.Refused)
+        if (e.Outcome == AuditOutcome.Refused && e.ObjectType != "OnlineSessionGuestLinkUsed")
         {
             return $"{who} tried to open {Noun(e.ObjectType)} and was refused";
         }
@@ -266,6 +266,14 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
                 "OnlineSessionJoined" => $"{who} joined the online session{of}",
                 "OnlineSessionLeft" => $"{who} left the online session{of}",
                 "OnlineSessionAdmitted" => $"{who} let someone in from the waiting room of the online session{of}",
+                "OnlineSessionGuestInvited" when e.Action == AuditAction.Delete => $"{who} withdrew a guest's link to the online session{of}",
+                "OnlineSessionGuestInvited" => $"{who} invited a guest to the online session{of} (an interpreter, a relay or captioning service)",
+                "OnlineSessionGuestAdmitted" => $"{who} let a guest in to the online session{of}",
+                "OnlineSessionGuestLinkUsed" when e.Outcome == AuditOutcome.Refused => $"A guest link to the online session{of} was refused (used, withdrawn or expired)",
+                "OnlineSessionGuestLinkUsed" => $"A guest opened their link to the online session{of}",
+                "OnlineSessionGuestJoined" => $"A guest joined the online session{of}",
+                "OnlineSessionGuestLeft" => $"A guest left the online session{of}",
+                "OnlineSessionGuestRoom" => $"A guest opened the online session{of} (who is in the call)",
                 _ => $"{who} used the online session{of}",
             };
         }

@@ -23,3 +23,23 @@ internal sealed class VideoParticipantConfiguration : IEntityTypeConfiguration<V
         builder.HasIndex(p => new { p.UserId, p.ConnectionId });
     }
 }
+
+internal sealed class VideoGuestConfiguration : IEntityTypeConfiguration<VideoGuest>
+{
+    public void Configure(EntityTypeBuilder<VideoGuest> builder)
+    {
+        builder.ToTable("VideoGuests");
+        builder.HasKey(g => g.Id);
+        builder.Property(g => g.Id).ValueGeneratedNever();
+        builder.Property(g => g.Name).HasMaxLength(VideoGuest.NameMaxLength);
+        builder.Property(g => g.Role).HasMaxLength(VideoGuest.RoleMaxLength);
+        builder.Property(g => g.TokenHash).HasMaxLength(64);
+        builder.Property(g => g.State).HasConversion<string>().HasMaxLength(20);
+        builder.Property(g => g.ConnectionId).HasMaxLength(VideoParticipant.ConnectionIdMaxLength);
+        builder.Property(g => g.Version).IsConcurrencyToken();
+        builder.HasOne<Session>().WithMany().HasForeignKey(g => g.SessionId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<TandemUser>().WithMany().HasForeignKey(g => g.CreatedBy).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(g => g.TokenHash).IsUnique();
+        builder.HasIndex(g => g.SessionId);
+    }
+}

@@ -47,7 +47,8 @@ public sealed class VideoRoom(
     AuditTrail audit,
     TimeProvider time,
     IOptions<VideoOptions> options,
-    IHubContext<EngagementHub> hub)
+    IHubContext<EngagementHub> hub,
+    IHubContext<VideoGuestHub> guestHub)
 {
     /// <summary>The longest signalling message relayed (an offer with many candidates is a few kilobytes).</summary>
     public const int SignalMaxLength = 64 * 1024;
@@ -140,11 +141,42 @@ public sealed class VideoRoom(
     /// <summary>A therapist lets someone in from the waiting room.</summary>
     public async Task AdmitAsync(Guid sessionId, Guid userId, CancellationToken ct = default)
     {
+        var guest = await db.Set<VideoGuest>().FirstOrDefaultAsync(g => g.SessionId == sessionId && g.Id == userId && g.RevokedAt == null, ct);
+        if (guest is not null)
+        {
+            await AdmitGuestAsync(sessionId, guest, ct);
+            return;
+        }
+
         var (session, engagement) = await sessions.RequireTherapistAsync(sessionId, "OnlineSession", ct);
         var person = await db.Set<VideoParticipant>().FirstOrDefaultAsync(p => p.SessionId == sessionId && p.UserId == userId, ct)
             ?? throw new DomainException("Nobody by that name is waiting.", DomainError.NotFound);
         person.Admit(me.Id, time.GetUtcNow());
         audit.Stage(SessionAudit.Of(AuditAction.Update, "OnlineSessionAdmitted", session.Id, engagement.Id) with { SubjectUserId = userId });
+        await db.SaveChangesAsync(ct);
+        await BroadcastAsync(session.Id, ct);
+    }
+
+    /// <summary>
+    /// A guest (an interpreter, a relay or captioning service) is let in by a client of the engagement who is in the call:
+    /// the client sees who the guest is before anyone new can see or hear them. A therapist cannot let a guest in alone.
+    /// </summary>
+    private async Task AdmitGuestAsync(Guid sessionId, VideoGuest guest, CancellationToken ct)
+    {
+        var (session, engagement) = await sessions.RequireParticipantAsync(sessionId, "OnlineSession", ct);
+        var myId = me.Id;
+        if (!engagement.IsClient(myId))
+        {
+            throw new DomainException("A client lets a guest in, so they see who the guest is first.", DomainError.Conflict);
+        }
+
+        if (!await db.Set<VideoParticipant>().AnyAsync(p => p.SessionId == sessionId && p.UserId == myId && p.State == VideoState.Admitted, ct))
+        {
+            throw new DomainException("Join the call first.", DomainError.Conflict);
+        }
+
+        guest.Admit(myId, time.GetUtcNow());
+        audit.Stage(SessionAudit.Of(AuditAction.Update, "OnlineSessionGuestAdmitted", session.Id, engagement.Id));
         await db.SaveChangesAsync(ct);
         await BroadcastAsync(session.Id, ct);
     }
@@ -204,15 +236,43 @@ public sealed class VideoRoom(
         var inCall = await db.Set<VideoParticipant>().AsNoTracking()
             .Where(p => p.SessionId == sessionId && p.State == VideoState.Admitted && (p.UserId == myId || p.UserId == toUserId))
             .Select(p => new { p.UserId, p.ConnectionId }).ToListAsync(ct);
-        var target = inCall.FirstOrDefault(p => p.UserId == toUserId && toUserId != myId)?.ConnectionId;
-        if (!inCall.Any(p => p.UserId == myId && p.ConnectionId == connectionId) || target is null)
+        if (!inCall.Any(p => p.UserId == myId && p.ConnectionId == connectionId) || toUserId == myId
+            || !await SendToAsync(sessionId, toUserId, "VideoSignal", [sessionId, myId, kind, payload], ct))
         {
             throw new DomainException("Not found.", DomainError.NotFound);
         }
+    }
 
-        // To the connection that is the person's now (with the Redis backplane, on whichever node holds it).
-        await hub.Clients.Client(target).SendAsync("VideoSignal", sessionId, myId, kind, payload, ct);
-        Interlocked.Increment(ref _relayed);
+    /// <summary>
+    /// To the connection that is the person's or guest's now, if they are in the call (with the Redis backplane, on whichever
+    /// node holds it). False when they are not.
+    /// </summary>
+    internal async Task<bool> SendToAsync(Guid sessionId, Guid toId, string method, object?[] args, CancellationToken ct)
+    {
+        var person = await db.Set<VideoParticipant>().AsNoTracking()
+            .Where(p => p.SessionId == sessionId && p.UserId == toId && p.State == VideoState.Admitted).Select(p => p.ConnectionId).FirstOrDefaultAsync(ct);
+        if (person is not null)
+        {
+            await hub.Clients.Client(person).SendCoreAsync(method, args, ct);
+        }
+        else
+        {
+            var guest = await db.Set<VideoGuest>().AsNoTracking()
+                .Where(g => g.SessionId == sessionId && g.Id == toId && g.State == VideoState.Admitted && g.RevokedAt == null).Select(g => g.ConnectionId).FirstOrDefaultAsync(ct);
+            if (guest is null)
+            {
+                return false;
+            }
+
+            await guestHub.Clients.Client(guest).SendCoreAsync(method, args, ct);
+        }
+
+        if (method == "VideoSignal")
+        {
+            Interlocked.Increment(ref _relayed);
+        }
+
+        return true;
     }
 
     /// <summary>Null while the call may be joined; otherwise why not, in words.</summary>
@@ -240,10 +300,7 @@ public sealed class VideoRoom(
     private async Task<VideoRoomView> ViewAsync(Session session, Engagement engagement, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var rows = await db.Set<VideoParticipant>().AsNoTracking().Where(p => p.SessionId == session.Id).ToListAsync(ct);
-        var ids = rows.Select(r => r.UserId).ToList();
-        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        var people = People(rows, names);
+        var (people, rows, _) = await PeopleAsync(session.Id, ct);
         var closed = ClosedReason(session, now);
         var o = options.Value;
         return new VideoRoomView(
@@ -262,17 +319,38 @@ public sealed class VideoRoom(
     }
 
     /// <summary>Who waits, is in or has left, to everyone still there (names only; ids for the browsers to pair up).</summary>
-    private async Task BroadcastAsync(Guid sessionId, CancellationToken ct)
+    internal async Task BroadcastAsync(Guid sessionId, CancellationToken ct) =>
+        await SendToAllAsync(sessionId, "VideoRoom", [sessionId, (await PeopleAsync(sessionId, ct)).People], ct, everyoneThere: true);
+
+    /// <summary>To everyone in the call (or, with <paramref name="everyoneThere"/>, also those waiting), people and guests alike.</summary>
+    internal async Task SendToAllAsync(Guid sessionId, string method, object?[] args, CancellationToken ct, bool everyoneThere = false)
+    {
+        var (_, people, guests) = await PeopleAsync(sessionId, ct);
+        bool Reached(VideoState state) => state == VideoState.Admitted || (everyoneThere && state == VideoState.Waiting);
+        var connections = people.Where(r => Reached(r.State) && r.ConnectionId is not null).Select(r => r.ConnectionId!).ToList();
+        if (connections.Count > 0)
+        {
+            await hub.Clients.Clients(connections).SendCoreAsync(method, args, ct);
+        }
+
+        var guestConnections = guests.Where(g => Reached(g.State) && g.ConnectionId is not null).Select(g => g.ConnectionId!).ToList();
+        if (guestConnections.Count > 0)
+        {
+            await guestHub.Clients.Clients(guestConnections).SendCoreAsync(method, args, ct);
+        }
+    }
+
+    /// <summary>The call's people and guests (a guest only once they have opened their link and come to the call).</summary>
+    internal async Task<(List<VideoPersonView> People, List<VideoParticipant> Rows, List<VideoGuest> Guests)> PeopleAsync(Guid sessionId, CancellationToken ct)
     {
         var rows = await db.Set<VideoParticipant>().AsNoTracking().Where(p => p.SessionId == sessionId).ToListAsync(ct);
+        var guests = await db.Set<VideoGuest>().AsNoTracking().Where(g => g.SessionId == sessionId && g.LastJoinedAt != null && g.RevokedAt == null).ToListAsync(ct);
         var ids = rows.Select(r => r.UserId).ToList();
         var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var people = People(rows, names);
-        var connections = rows.Where(r => r.State != VideoState.Left && r.ConnectionId is not null).Select(r => r.ConnectionId!).ToList();
-        if (connections.Count > 0)
-        {
-            await hub.Clients.Clients(connections).SendAsync("VideoRoom", sessionId, people, ct);
-        }
+        people.AddRange(guests.OrderBy(g => g.CreatedAt).Select(g =>
+            new VideoPersonView(g.Id, $"{g.Name} ({g.Role})", "Guest", g.State.ToString(), g.AudioOn, g.VideoOn, g.LastJoinedAt!.Value)));
+        return (people, rows, guests);
     }
 
     private static List<VideoPersonView> People(List<VideoParticipant> rows, Dictionary<Guid, string> names) =>

@@ -3,7 +3,6 @@
 // waits, is in or has left. No media reaches the server, nothing is recorded. Everything here is built with DOM
 // methods (textContent, never innerHTML): names come from people.
 
-const hubPath = "hubs/engagement";
 let room = null;
 
 export async function mount(root, options) {
@@ -44,6 +43,8 @@ async function loadSignalR() {
 class Room {
   constructor(root, options) {
     this.root = root;
+    this.guest = !!options.guest;
+    this.hubPath = this.guest ? "hubs/video-guest" : "hubs/engagement";
     this.sessionId = options.sessionId;
     this.view = null;
     this.people = [];
@@ -68,7 +69,10 @@ class Room {
     this.waiting = el("div", { class: "video-waiting" });
     this.controls = el("div", { class: "video-controls button-row" });
     this.devices = el("div", { class: "video-devices" });
-    this.root.replaceChildren(this.status, this.notice, this.waiting, this.tiles, this.devices, this.controls);
+    // Live captions from a guest (an interpreter or captioning service): shown to everyone in the call, never stored.
+    this.captionLog = el("div", { class: "video-captions", role: "log", "aria-live": "polite", "aria-label": "Live captions", hidden: true });
+    this.captionForm = null;
+    this.root.replaceChildren(this.status, this.notice, this.waiting, this.tiles, this.captionLog, this.devices, this.controls);
   }
 
   say(text) {
@@ -76,9 +80,12 @@ class Room {
   }
 
   async api() {
-    const response = await fetch(`api/sessions/${this.sessionId}/video`, { credentials: "same-origin", headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error(`The call could not be loaded (${response.status}).`);
-    return await response.json();
+    const url = this.guest ? "api/video/guest" : `api/sessions/${this.sessionId}/video`;
+    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(this.guest ? "This page is for a guest who has used their link. Open the link the therapist sent you." : `The call could not be loaded (${response.status}).`);
+    const view = await response.json();
+    this.sessionId = view.sessionId;
+    return view;
   }
 
   async load() {
@@ -131,12 +138,13 @@ class Room {
 
     const signalR = await loadSignalR();
     this.hub = new signalR.HubConnectionBuilder()
-      .withUrl(new URL(hubPath, document.baseURI).href)
+      .withUrl(new URL(this.hubPath, document.baseURI).href)
       .withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 10000, 30000])
       .configureLogging(signalR.LogLevel.None)
       .build();
     this.hub.on("VideoRoom", (sessionId, people) => sessionId === this.sessionId && this.update(people));
     this.hub.on("VideoSignal", (sessionId, from, kind, payload) => sessionId === this.sessionId && this.onSignal(from, kind, payload));
+    this.hub.on("VideoCaption", (sessionId, name, text) => sessionId === this.sessionId && this.caption_(name, text));
     this.hub.on("VideoReplaced", sessionId => {
       if (sessionId !== this.sessionId) return;
       this.leaveLocally("You joined this call from another window, so this one has left it.");
@@ -164,6 +172,32 @@ class Room {
     const text = (e && e.message) || String(e);
     const i = text.indexOf("HubException: ");
     return i >= 0 ? text.slice(i + 14) : text;
+  }
+
+  caption_(name, text) {
+    this.captionLog.hidden = false;
+    this.captionLog.append(el("p", {}, el("strong", { text: `${name}: ` }), document.createTextNode(text)));
+    while (this.captionLog.childElementCount > 6) this.captionLog.firstElementChild.remove();
+  }
+
+  showCaptionForm() {
+    if (!this.guest || this.captionForm) return;
+    const input = el("input", { id: "video-caption-text", type: "text", maxlength: "500", autocomplete: "off" });
+    this.captionForm = el("form", { class: "video-caption-form" },
+      el("label", { for: "video-caption-text", text: "Live captions (everyone in the call sees them; nothing is kept)" }),
+      el("div", { class: "button-row" }, input, el("button", { type: "submit", class: "button", text: "Send caption" })));
+    this.captionForm.addEventListener("submit", async e => {
+      e.preventDefault();
+      const text = input.value.trim();
+      if (!text) return;
+      try {
+        await this.hub.invoke("SendCaption", this.sessionId, text);
+        input.value = "";
+      } catch (err) {
+        this.notice.textContent = this.reason(err);
+      }
+    });
+    this.root.insertBefore(this.captionForm, this.devices);
   }
 
   async enter() {
@@ -294,6 +328,8 @@ class Room {
     this.tiles.replaceChildren();
     this.waiting.replaceChildren();
     this.devices.replaceChildren();
+    this.captionForm?.remove();
+    this.captionForm = null;
     this.notice.textContent = "";
     this.showJoin(text);
   }
@@ -307,19 +343,26 @@ class Room {
     this.people = people;
     const me = this.me();
     if (!this.joined) return;
-    const isTherapist = this.view.myRole === "Therapist";
+    const role = this.view.myRole;
+    const inCallNow = me && me.state === "Admitted";
 
-    // Waiting room: a client waits; a therapist sees who waits and lets them in.
+    // Waiting room: a client waits for a therapist; a guest waits for a client, who sees who the guest is first.
     const waiting = people.filter(p => p.state === "Waiting" && p.userId !== this.view.myUserId);
+    const mayAdmit = p => inCallNow && (p.role === "Guest" ? role === "Client" : role === "Therapist");
     if (me && me.state === "Waiting") {
-      this.waiting.replaceChildren(el("p", { class: "notice", text: "You are in the waiting room. Your therapist will let you in; your camera and microphone are ready." }));
-    } else if (isTherapist && waiting.length) {
+      this.waiting.replaceChildren(el("p", { class: "notice", text: this.guest
+        ? "You are in the waiting room. The client will let you in; your camera and microphone are ready."
+        : "You are in the waiting room. Your therapist will let you in; your camera and microphone are ready." }));
+    } else if (waiting.length && inCallNow) {
       this.waiting.replaceChildren(el("h3", { text: "Waiting to join" }), el("ul", { class: "video-waiting-list" },
-        ...waiting.map(p => el("li", {}, el("span", { text: `${p.name} is waiting` }), " ",
-          el("button", { type: "button", class: "button primary", text: `Let ${p.name} in`, onclick: e => this.admit(p, e.target) })))));
+        ...waiting.map(p => el("li", {}, el("span", { text: `${p.name} is waiting${p.role === "Guest" ? " (a guest the therapist invited)" : ""}` }), " ",
+          mayAdmit(p)
+            ? el("button", { type: "button", class: "button primary", text: `Let ${p.name} in`, onclick: e => this.admit(p, e.target) })
+            : el("span", { class: "muted", text: p.role === "Guest" ? "The client lets a guest in." : "" })))));
     } else {
       this.waiting.replaceChildren();
     }
+    if (inCallNow) this.showCaptionForm();
 
     for (const p of people) {
       const was = before.get(p.userId);
@@ -415,9 +458,14 @@ class Room {
   // One after another, in the order they were made: a candidate never overtakes the description it belongs to.
   signal(to, kind, payload) {
     this.outbox = (this.outbox || Promise.resolve()).then(async () => {
+      const tile = this.peers.get(to)?.tile;
       try {
         await this.hub?.invoke("SendVideoSignal", this.sessionId, to, kind, payload);
-      } catch { /* the other side left; the room update says so */ }
+        if (tile) tile.dataset.sent = String(Number(tile.dataset.sent || 0) + 1);
+      } catch (e) {
+        // The other side left (the room update says so), or the message was refused.
+        if (tile) tile.dataset.refused = this.reason(e);
+      }
     });
     return this.outbox;
   }
@@ -431,6 +479,7 @@ class Room {
       this.caption(p);
     }
     const pc = peer.pc;
+    peer.tile.dataset.received = String(Number(peer.tile.dataset.received || 0) + 1);
     try {
       if (kind === "description") {
         const description = JSON.parse(payload);
