@@ -11,7 +11,7 @@ using Tandem.Data;
 namespace Tandem.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTandemDbContext))]
-    [Migration("20261204085050_OnlineSessionGuests")]
+    [Migration("20261204090940_OnlineSessionGuests")]
     partial class OnlineSessionGuests
     {
         /// <inheritdoc />
@@ -1507,6 +1507,9 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.Property<string>("BrandColour")
                         .HasMaxLength(7)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("ClientsEnterWhenTherapistIsIn")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("CrisisInformation")
                         .IsRequired()

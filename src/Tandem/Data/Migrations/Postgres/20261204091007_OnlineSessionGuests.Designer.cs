@@ -13,7 +13,7 @@ using Tandem.Data;
 namespace Tandem.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTandemDbContext))]
-    [Migration("20261204085228_OnlineSessionGuests")]
+    [Migration("20261204091007_OnlineSessionGuests")]
     partial class OnlineSessionGuests
     {
         /// <inheritdoc />
@@ -1519,6 +1519,9 @@ namespace Tandem.Data.Migrations.Postgres
                     b.Property<string>("BrandColour")
                         .HasMaxLength(7)
                         .HasColumnType("character varying(7)");
+
+                    b.Property<bool>("ClientsEnterWhenTherapistIsIn")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("CrisisInformation")
                         .IsRequired()
