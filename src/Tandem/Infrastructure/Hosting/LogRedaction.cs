@@ -10,7 +10,7 @@ namespace Tandem.Infrastructure.Hosting;
 /// request logging writes the whole path and query. Every log event's values (whatever wrote
 /// it) pass through <see cref="Redact"/> before any sink sees them: token-bearing path segments
 /// (<c>/invitations/{token}</c>, <c>/api/invitations/{token}/accept</c>,
-/// <c>/api/calendar/{token}.ics</c>, and any long opaque segment) and the values of query
+/// <c>/api/calendar/{token}.ics</c>, an online session's guest link <c>/video/guest/{token}</c>, and any long opaque segment) and the values of query
 /// parameters named like a secret (token, key, code, secret, password, signature, email) become
 /// <c>***</c>. Email addresses (a mail server's error echoes the recipient) become <c>***@***</c>.
 /// </summary>
@@ -77,7 +77,7 @@ public sealed partial class LogRedaction : ILogEventEnricher
     private static partial Regex SecretQuery();
 
     // Also percent-encoded, as in a returnUrl ("%2Finvitations%2F...").
-    [GeneratedRegex(@"((?:/|%2F)(?:api(?:/|%2F))?invitations(?:/|%2F)|(?:/|%2F)api(?:/|%2F)calendar(?:/|%2F)|(?:/|%2F)Account(?:/|%2F)ResetPassword(?:/|%2F))(?:(?!%2F)[^/?#&\s.])+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"((?:/|%2F)(?:api(?:/|%2F))?invitations(?:/|%2F)|(?:/|%2F)api(?:/|%2F)calendar(?:/|%2F)|(?:/|%2F)Account(?:/|%2F)ResetPassword(?:/|%2F)|(?:/|%2F)video(?:/|%2F)guest(?:/|%2F))(?:(?!%2F)[^/?#&\s.])+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TokenSegment();
 
     [GeneratedRegex(@"(/)([A-Za-z0-9_\-%]{24,})(?=[/?#.\s]|$)", RegexOptions.CultureInvariant)]

@@ -47,6 +47,9 @@ public static partial class MatrixRoutes
         "documentName" => "Document",
         // The public logo and brand style sheet: a made-up practice has neither (404), like any unknown id.
         "practiceId" => "UnknownId",
+        // The demo has no online-session guests: a made-up guest of one's own session answers like another practice's (404);
+        // a real one (invited, used, withdrawn) is in Video/OnlineSessionGuestTests.
+        "guestId" => "UnknownId",
         "id" or "Id" => segmentBefore switch
         {
             "engagements" => "Engagement",
