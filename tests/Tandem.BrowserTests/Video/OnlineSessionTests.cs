@@ -77,80 +77,6 @@ public sealed class OnlineSessionTests(BrowserFixture browser)
     }
 
     /// <summary>
-    /// A guest (an interpreter) in a three-way mesh: Alex makes a one-time link in the room, Sam sees who is waiting and
-    /// lets them in, everyone receives everyone, and the guest's live captions reach Sam.
-    /// </summary>
-    [Fact]
-    public async Task A_guest_interpreter_joins_by_link_after_Sam_lets_them_in_and_their_captions_reach_Sam()
-    {
-        await using var app = await BrowserSession.StartAppAsync();
-        var session = await OnlineSessionAsync(app);
-        var alex = await BrowserSession.NewPageAsync(browser, app);
-        await BrowserSession.SignInAsync(alex, "alex@riverside.test");
-        await alex.GotoAsync($"/sessions/{session}");
-        await alex.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
-        await alex.GetByLabel("Their name").FillAsync("Jo Park");
-        await alex.GetByLabel("What they do in the call").FillAsync("BSL interpreter");
-        await alex.GetByRole(AriaRole.Button, new() { Name = "Create a guest link" }).ClickAsync();
-        var link = await alex.Locator("#guest-link").InputValueAsync();
-        Assert.Contains("/video/guest/", link, StringComparison.Ordinal);
-        await BrowserSession.AssertAccessibleAsync(alex);
-
-        var sam = await BrowserSession.NewPageAsync(browser, app, BrowserSession.Phone);
-        await BrowserSession.SignInAsync(sam, "sam@riverside.test");
-        await sam.GotoAsync($"/sessions/{session}");
-        await sam.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
-        await alex.GetByRole(AriaRole.Button, new() { Name = "Let Sam Okafor in" }).ClickAsync();
-        await ReceivingAsync(sam.Locator(".video-tile[data-person]"), "Sam receiving Alex");
-
-        var guest = await BrowserSession.NewPageAsync(browser, app);
-        var console = new List<string>();
-        guest.Console += (_, m) => console.Add(m.Type + ": " + m.Text);
-        await guest.GotoAsync(new Uri(link).PathAndQuery);
-        await BrowserSession.AssertAccessibleAsync(guest);
-        await guest.GetByRole(AriaRole.Button, new() { Name = "Join as Jo Park" }).ClickAsync();
-        await Assertions.Expect(guest.GetByRole(AriaRole.Heading, new() { Name = "Online session", Exact = true })).ToBeVisibleAsync();
-        try
-        {
-            await guest.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync(new() { Timeout = 15_000 });
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail("the guest's call did not offer Join: " + guest.Url + "\n" + await guest.Locator("main").InnerTextAsync() + "\n" + string.Join("\n", console) + "\nHTML: " + (await guest.ContentAsync()).Replace("\n", " ", StringComparison.Ordinal));
-        }
-        await Assertions.Expect(guest.GetByText("The client will let you in")).ToBeVisibleAsync();
-        await BrowserSession.AssertAccessibleAsync(guest);
-
-        // Alex sees the guest waiting but cannot let them in alone; Sam sees who it is and lets them in.
-        await Assertions.Expect(alex.GetByText("Jo Park (BSL interpreter) is waiting")).ToBeVisibleAsync();
-        await Assertions.Expect(alex.GetByRole(AriaRole.Button, new() { Name = "Let Jo Park (BSL interpreter) in" })).ToHaveCountAsync(0);
-        await sam.GetByRole(AriaRole.Button, new() { Name = "Let Jo Park (BSL interpreter) in" }).ClickAsync();
-
-        await Assertions.Expect(guest.Locator(".video-tile[data-person]")).ToHaveCountAsync(2);
-        foreach (var tile in await guest.Locator(".video-tile[data-person]").AllAsync())
-        {
-            try
-            {
-                await ReceivingAsync(tile, "the guest receiving");
-            }
-            catch (TimeoutException)
-            {
-                Assert.Fail("the guest receives nothing: " + await guest.Locator(".video-root").EvaluateAsync<string>("r => [...r.querySelectorAll('.video-tile')].map(t => JSON.stringify(t.dataset) + t.innerText).join(' | ')")
-                    + " / alex: " + await alex.Locator(".video-root").EvaluateAsync<string>("r => [...r.querySelectorAll('.video-tile')].map(t => JSON.stringify(t.dataset) + t.innerText).join(' | ')")
-                    + "\n" + string.Join("\n", console));
-            }
-        }
-
-        await Assertions.Expect(sam.Locator(".video-tile[data-person]")).ToHaveCountAsync(2);
-        await guest.Locator("#video-caption-text").FillAsync("Good morning, I am Jo, your interpreter today.");
-        await guest.GetByRole(AriaRole.Button, new() { Name = "Send caption" }).ClickAsync();
-        await Assertions.Expect(sam.GetByRole(AriaRole.Log, new() { Name = "Live captions" })).ToContainTextAsync("Jo Park: Good morning, I am Jo, your interpreter today.");
-        await BrowserSession.AssertAccessibleAsync(sam);
-        await guest.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "video-guest-1366.png") });
-        await sam.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "video-captions-client-phone.png"), FullPage = true });
-    }
-
-    /// <summary>
     /// The same call through coturn on loopback with the relay-only policy: every candidate is a TURN relay, so the
     /// picture and sound arriving prove the TURN path and Tandem's shared-secret credentials, not only the direct one.
     /// </summary>
@@ -194,9 +120,18 @@ public sealed class OnlineSessionTests(BrowserFixture browser)
     internal static async Task ReceivingAsync(ILocator tile, string what)
     {
         await Assertions.Expect(tile).ToHaveCountAsync(1);
-        await tile.Page.WaitForFunctionAsync(
-            "t => Number(t.dataset.frames || 0) > 5 && Number(t.dataset.audioBytes || 0) > 1000 && Number(t.dataset.videoBytes || 0) > 1000",
-            await tile.ElementHandleAsync(), new() { PollingInterval = 100, Timeout = 30_000 });
+        try
+        {
+            await tile.Page.WaitForFunctionAsync(
+                "t => Number(t.dataset.frames || 0) > 5 && Number(t.dataset.audioBytes || 0) > 1000 && Number(t.dataset.videoBytes || 0) > 1000",
+                await tile.ElementHandleAsync(), new() { PollingInterval = 100, Timeout = 45_000 });
+        }
+        catch (TimeoutException)
+        {
+            // What the tile knew: the connection's state, the signals sent, received and refused, the counters.
+            Assert.Fail($"{what}: nothing arrived within 45 s: " + await tile.EvaluateAsync<string>("t => JSON.stringify(t.dataset) + ' ' + t.innerText"));
+        }
+
         var first = await tile.EvaluateAsync<double[]>("t => [Number(t.dataset.frames), Number(t.dataset.audioBytes), Number(t.dataset.videoBytes)]");
         await Task.Delay(1500, Ct);
         var then = await tile.EvaluateAsync<double[]>("t => [Number(t.dataset.frames), Number(t.dataset.audioBytes), Number(t.dataset.videoBytes)]");
