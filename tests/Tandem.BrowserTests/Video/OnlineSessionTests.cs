@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using System.Net;
 using Microsoft.Playwright;
 using Tandem.BrowserTests.Sessions;
@@ -77,6 +78,144 @@ public sealed class OnlineSessionTests(BrowserFixture browser)
     }
 
     /// <summary>
+    /// Audio-only fallback: Sam's camera cannot start (the browser refuses video: no camera, busy or not allowed), so
+    /// Sam joins with sound only; Alex hears Sam, sees that Sam's camera is off, and Sam still sees Alex.
+    /// </summary>
+    [Fact]
+    public async Task When_Sams_camera_cannot_start_Sam_joins_with_sound_only_and_Alex_hears_Sam()
+    {
+        await using var app = await BrowserSession.StartAppAsync();
+        var session = await OnlineSessionAsync(app);
+        var alex = await BrowserSession.NewPageAsync(browser, app);
+        await BrowserSession.SignInAsync(alex, "alex@riverside.test");
+        await alex.GotoAsync($"/sessions/{session}");
+        await alex.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
+
+        var sam = await BrowserSession.NewPageAsync(browser, app, BrowserSession.Phone);
+        // What a phone whose camera another app holds does: asking for video fails, sound alone works.
+        await sam.Context.AddInitScriptAsync("""
+            (() => {
+              const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+              navigator.mediaDevices.getUserMedia = c => c && c.video
+                ? Promise.reject(new DOMException("Could not start video source", "NotReadableError"))
+                : real(c);
+            })();
+            """);
+        await BrowserSession.SignInAsync(sam, "sam@riverside.test");
+        await sam.GotoAsync($"/sessions/{session}");
+        await sam.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
+        await Assertions.Expect(sam.GetByText("Your camera could not start, so you are joining with sound only.")).ToBeVisibleAsync();
+        await Assertions.Expect(sam.GetByRole(AriaRole.Button, new() { Name = "Turn camera off" })).ToBeDisabledAsync();
+        await alex.GetByRole(AriaRole.Button, new() { Name = "Let Sam Okafor in" }).ClickAsync();
+
+        var samOnAlex = alex.Locator(".video-tile[data-person]");
+        await Assertions.Expect(samOnAlex).ToHaveAttributeAsync("data-camera", "off");
+        await Assertions.Expect(samOnAlex.Locator("figcaption")).ToContainTextAsync("camera off");
+        await alex.WaitForFunctionAsync("() => Number(document.querySelector('.video-tile[data-person]')?.dataset.audioBytes || 0) > 2000",
+            null, new() { PollingInterval = 100, Timeout = 45_000 });
+        Assert.Equal("0", await samOnAlex.GetAttributeAsync("data-video-bytes"));
+        await ReceivingAsync(sam.Locator(".video-tile[data-person]"), "Sam (sound only) receiving Alex's picture and sound");
+        await BrowserSession.AssertAccessibleAsync(sam);
+        await sam.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "video-call-sound-only-phone.png") });
+    }
+
+    /// <summary>
+    /// A network change: Sam's browser loses the network for a few seconds (Tandem's connection drops and comes back)
+    /// and then says it is online again (ICE restarts). Sam stays in the room without a click and the picture and sound
+    /// flow again both ways.
+    /// </summary>
+    [Fact]
+    public async Task After_a_network_change_the_call_comes_back_without_leaving_the_room()
+    {
+        await using var app = await BrowserSession.StartAppAsync();
+        var session = await OnlineSessionAsync(app);
+        var alex = await BrowserSession.NewPageAsync(browser, app);
+        await BrowserSession.SignInAsync(alex, "alex@riverside.test");
+        await alex.GotoAsync($"/sessions/{session}");
+        await alex.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
+        var sam = await BrowserSession.NewPageAsync(browser, app, BrowserSession.Phone);
+        await BrowserSession.SignInAsync(sam, "sam@riverside.test");
+        await sam.GotoAsync($"/sessions/{session}");
+        await sam.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
+        await alex.GetByRole(AriaRole.Button, new() { Name = "Let Sam Okafor in" }).ClickAsync();
+        await ReceivingAsync(alex.Locator(".video-tile[data-person]"), "Alex receiving Sam");
+
+        var samOnAlex = alex.Locator(".video-tile[data-person]");
+        var before = await samOnAlex.GetAttributeAsync("data-person");
+        await sam.Context.SetOfflineAsync(true);
+        await sam.EvaluateAsync("() => window.dispatchEvent(new Event('offline'))");
+        await Assertions.Expect(sam.Locator(".video-status")).ToContainTextAsync("Your device is offline. The call comes back by itself");
+        await Task.Delay(3000, Ct);
+        await sam.Context.SetOfflineAsync(false);
+        var back = Stopwatch.StartNew();
+        await sam.EvaluateAsync("() => window.dispatchEvent(new Event('online'))");
+
+        // Back within seconds (a dead connection to Tandem is replaced after 4 s, not after SignalR's 30 s timeout).
+        await Assertions.Expect(sam.Locator(".video-status")).ToContainTextAsync("You are in the call with Alex Rivera", new() { Timeout = 15_000 });
+        await Assertions.Expect(sam.GetByRole(AriaRole.Button, new() { Name = "Leave the call" })).ToBeVisibleAsync();
+        await ReceivingAsync(alex.Locator(".video-tile[data-person]"), "Alex receiving Sam after Sam's network change");
+        await ReceivingAsync(sam.Locator(".video-tile[data-person]"), "Sam receiving Alex after the network change");
+        Figures.Print($"online session: after 3 s offline, picture and sound confirmed flowing both ways again {back.Elapsed.TotalMilliseconds:0} ms after the device was online (this includes the 1.5 s each side's counters are watched growing)");
+        Assert.Equal(before, await samOnAlex.GetAttributeAsync("data-person"));
+        Assert.Equal(0, await sam.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).CountAsync());
+    }
+
+    /// <summary>
+    /// A three-way call: Alex and Sam are in, an interpreter Alex invited opens the link in a browser with no account,
+    /// waits until Sam (the client) lets them in, then all three receive each other (a mesh of three connections) and
+    /// the interpreter's captions reach Sam.
+    /// </summary>
+    [Fact]
+    public async Task A_guest_interpreter_joins_by_link_after_Sam_lets_them_in_and_their_captions_reach_Sam()
+    {
+        await using var app = await BrowserSession.StartAppAsync();
+        var session = await OnlineSessionAsync(app);
+        using var alexApi = await SessionSafetyTests.ApiAsync(app, "alex@riverside.test");
+        var invited = await alexApi.PostJsonAsync($"/api/sessions/{session}/video/guests",
+            new { name = "Jo Mensah", role = "Interpreter" }, HttpStatusCode.Created);
+        var link = new Uri(invited.Str("link")).PathAndQuery;
+
+        var alex = await BrowserSession.NewPageAsync(browser, app);
+        await BrowserSession.SignInAsync(alex, "alex@riverside.test");
+        await alex.GotoAsync($"/sessions/{session}");
+        await alex.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
+        var sam = await BrowserSession.NewPageAsync(browser, app);
+        await BrowserSession.SignInAsync(sam, "sam@riverside.test");
+        await sam.GotoAsync($"/sessions/{session}");
+        await sam.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
+        await alex.GetByRole(AriaRole.Button, new() { Name = "Let Sam Okafor in" }).ClickAsync();
+        await ReceivingAsync(sam.Locator(".video-tile[data-person]"), "Sam receiving Alex");
+
+        var jo = await BrowserSession.NewPageAsync(browser, app, BrowserSession.Phone);
+        await jo.GotoAsync(link);
+        await jo.GetByRole(AriaRole.Button, new() { Name = "Join as Jo Mensah" }).ClickAsync();
+        await jo.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
+        await Assertions.Expect(jo.GetByText("You are in the waiting room")).ToBeVisibleAsync();
+        // Only the client lets a guest in; the therapist sees that the guest waits.
+        await Assertions.Expect(alex.GetByText("Jo Mensah (Interpreter) is waiting")).ToBeVisibleAsync();
+        await Assertions.Expect(alex.GetByRole(AriaRole.Button, new() { Name = "Let Jo Mensah (Interpreter) in" })).ToHaveCountAsync(0);
+        await sam.GetByRole(AriaRole.Button, new() { Name = "Let Jo Mensah (Interpreter) in" }).ClickAsync();
+
+        await Assertions.Expect(jo.Locator(".video-tile[data-person]")).ToHaveCountAsync(2);
+        await Assertions.Expect(alex.Locator(".video-tile[data-person]")).ToHaveCountAsync(2);
+        await Assertions.Expect(sam.Locator(".video-tile[data-person]")).ToHaveCountAsync(2);
+        foreach (var (page, who) in new[] { (jo, "Jo"), (alex, "Alex"), (sam, "Sam") })
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                await ReceivingAsync(page.Locator(".video-tile[data-person]").Nth(i), $"{who} receiving tile {i + 1} of 2", single: false);
+            }
+        }
+
+        await BrowserSession.AssertAccessibleAsync(jo);
+        await jo.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "video-call-guest-phone.png") });
+        await jo.GetByLabel("Live captions (everyone in the call sees them; nothing is kept)").FillAsync("I will interpret for Sam today.");
+        await jo.GetByRole(AriaRole.Button, new() { Name = "Send caption" }).ClickAsync();
+        await Assertions.Expect(sam.GetByRole(AriaRole.Log, new() { Name = "Live captions" })).ToContainTextAsync(new Regex("Jo Mensah.*: I will interpret for Sam today\\."));
+        await Assertions.Expect(alex.GetByRole(AriaRole.Log, new() { Name = "Live captions" })).ToContainTextAsync("I will interpret for Sam today.");
+    }
+
+    /// <summary>
     /// The same call through coturn on loopback with the relay-only policy: every candidate is a TURN relay, so the
     /// picture and sound arriving prove the TURN path and Tandem's shared-secret credentials, not only the direct one.
     /// </summary>
@@ -117,9 +256,13 @@ public sealed class OnlineSessionTests(BrowserFixture browser)
     }
 
     /// <summary>Frames decoded and audio and video bytes received on the tile, growing over a second.</summary>
-    internal static async Task ReceivingAsync(ILocator tile, string what)
+    internal static async Task ReceivingAsync(ILocator tile, string what, bool single = true)
     {
-        await Assertions.Expect(tile).ToHaveCountAsync(1);
+        if (single)
+        {
+            await Assertions.Expect(tile).ToHaveCountAsync(1);
+        }
+
         try
         {
             await tile.Page.WaitForFunctionAsync(
@@ -129,7 +272,14 @@ public sealed class OnlineSessionTests(BrowserFixture browser)
         catch (TimeoutException)
         {
             // What the tile knew: the connection's state, the signals sent, received and refused, the counters.
-            Assert.Fail($"{what}: nothing arrived within 45 s: " + await tile.EvaluateAsync<string>("t => JSON.stringify(t.dataset) + ' ' + t.innerText"));
+            var others = new List<string>();
+            foreach (var page in tile.Page.Context.Browser!.Contexts.SelectMany(c => c.Pages))
+            {
+                others.Add(await page.EvaluateAsync<string>("() => [...document.querySelectorAll('.video-tile[data-person]')].map(t => t.innerText + ' ' + JSON.stringify(t.dataset)).join(' | ')"));
+            }
+
+            Assert.Fail($"{what}: nothing arrived within 45 s: " + await tile.EvaluateAsync<string>("t => JSON.stringify(t.dataset) + ' ' + t.innerText")
+                + "\nEvery tile of every page: " + string.Join("\n", others));
         }
 
         var first = await tile.EvaluateAsync<double[]>("t => [Number(t.dataset.frames), Number(t.dataset.audioBytes), Number(t.dataset.videoBytes)]");

@@ -33,6 +33,16 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// The last signals sent (s) and received (r) on a tile, by kind ("offer", "answer", "candidate"): what a test reports
+// when a connection does not come up.
+function note(tile, way, kind, payload) {
+  let what = kind;
+  if (kind === "description") {
+    try { what = JSON.parse(payload).type; } catch { /* kept as "description" */ }
+  }
+  tile.dataset.signals = `${tile.dataset.signals || ""} ${way}:${what}`.slice(-300);
+}
+
 async function loadSignalR() {
   if (!window.signalR) {
     await import(new URL("lib/signalr/signalr.min.js", document.baseURI).href);
@@ -54,11 +64,14 @@ class Room {
     this.videoOn = true;
     this.hub = null;
     this.peers = new Map(); // userId -> { pc, polite, makingOffer, ignoreOffer, since, tile }
+    this.early = new Map(); // userId -> signals that came before the room update that makes their connection
     this.joined = false;
     this.disposed = false;
     this.timers = [];
-    this.onOnline = () => this.restartAll();
+    this.onOnline = () => this.online();
+    this.onOffline = () => this.offline();
     window.addEventListener("online", this.onOnline);
+    window.addEventListener("offline", this.onOffline);
     this.build();
   }
 
@@ -136,27 +149,7 @@ class Room {
       return;
     }
 
-    const signalR = await loadSignalR();
-    this.hub = new signalR.HubConnectionBuilder()
-      .withUrl(new URL(this.hubPath, document.baseURI).href)
-      .withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 10000, 30000])
-      .configureLogging(signalR.LogLevel.None)
-      .build();
-    this.hub.on("VideoRoom", (sessionId, people) => sessionId === this.sessionId && this.update(people));
-    this.hub.on("VideoSignal", (sessionId, from, kind, payload) => sessionId === this.sessionId && this.onSignal(from, kind, payload));
-    this.hub.on("VideoCaption", (sessionId, name, text) => sessionId === this.sessionId && this.caption_(name, text));
-    this.hub.on("VideoReplaced", sessionId => {
-      if (sessionId !== this.sessionId) return;
-      this.leaveLocally("You joined this call from another window, so this one has left it.");
-    });
-    this.hub.onreconnecting(() => this.say("The connection to Tandem dropped. Reconnecting…"));
-    this.hub.onreconnected(async () => {
-      // A new connection: join again (the others set up their side anew).
-      await this.enter();
-    });
-    this.hub.onclose(() => {
-      if (this.joined && !this.disposed) this.say("The connection to Tandem was lost. Reload the page to join again.");
-    });
+    this.hub = await this.connection();
     try {
       await this.hub.start();
       await this.enter();
@@ -165,6 +158,66 @@ class Room {
       this.say(`The call could not be joined: ${this.reason(e)}`);
       this.stopMedia();
       this.showJoin(this.status.textContent);
+    }
+  }
+
+  // Tandem's real-time connection for this call. Handlers of a replaced connection (after a network change) do nothing.
+  async connection() {
+    const signalR = await loadSignalR();
+    const hub = new signalR.HubConnectionBuilder()
+      .withUrl(new URL(this.hubPath, document.baseURI).href)
+      .withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 10000, 30000])
+      .configureLogging(signalR.LogLevel.None)
+      .build();
+    const mine = f => (...args) => this.hub === hub && f(...args);
+    hub.on("VideoRoom", mine((sessionId, people) => {
+      if (sessionId !== this.sessionId) return;
+      this.roomUpdates = (this.roomUpdates || 0) + 1;
+      this.update(people);
+    }));
+    hub.on("VideoSignal", mine((sessionId, from, kind, payload) => sessionId === this.sessionId && this.onSignal(from, kind, payload)));
+    hub.on("VideoCaption", mine((sessionId, name, text) => sessionId === this.sessionId && this.caption_(name, text)));
+    hub.on("VideoReplaced", mine(sessionId => {
+      if (sessionId !== this.sessionId) return;
+      this.leaveLocally("You joined this call from another window, so this one has left it.");
+    }));
+    hub.onreconnecting(mine(() => this.say("The connection to Tandem dropped. Reconnecting…")));
+    // A new connection: join again (the others set up their side anew).
+    hub.onreconnected(mine(() => this.enter()));
+    hub.onclose(mine(() => {
+      if (this.joined && !this.disposed) this.say("The connection to Tandem was lost. Reload the page to join again.");
+    }));
+    return hub;
+  }
+
+  offline() {
+    if (this.joined) this.say("Your device is offline. The call comes back by itself when it is online again.");
+  }
+
+  // Online again (often on another network: Wi-Fi to mobile data). The old connection to Tandem may be dead without
+  // knowing it yet (that takes up to 30 s), so it is asked once; without an answer within 4 s a new one replaces it
+  // and joins again. The connections between the browsers restart their paths either way.
+  async online() {
+    if (!this.joined || !this.hub) return;
+    this.restartAll();
+    const hub = this.hub;
+    const answered = await Promise.race([
+      hub.invoke("SetVideoMedia", this.sessionId, this.audioOn, this.videoOn && !this.audioOnly).then(() => true, () => false),
+      new Promise(resolve => setTimeout(() => resolve(false), 4000)),
+    ]);
+    if (answered || this.hub !== hub || !this.joined) {
+      if (answered) this.update(this.people);
+      return;
+    }
+    this.say("Reconnecting to the call…");
+    try {
+      const fresh = await this.connection();
+      this.hub = fresh;
+      hub.stop().catch(() => { });
+      await fresh.start();
+      await this.enter();
+    } catch (e) {
+      this.say(`The connection to Tandem was lost (${this.reason(e)}). Reload the page to join again.`);
     }
   }
 
@@ -201,15 +254,22 @@ class Room {
   }
 
   async enter() {
+    // Connections from before (a reconnect) go first; what the others send from now on waits in the queue until the room
+    // update says who is in (a peer is only ever made there), so an early offer is neither lost nor answered by a
+    // connection that is about to be closed.
+    this.joined = false;
+    for (const peer of this.peers.values()) peer.pc.close();
+    this.peers.clear();
+    this.tiles.querySelectorAll(".video-tile[data-person]").forEach(t => t.remove());
+    const updates = this.roomUpdates || 0;
     const view = await this.hub.invoke("JoinVideo", this.sessionId);
     this.view = view;
     this.joined = true;
     sessionStorage.setItem(this.key(), "in-call");
-    for (const peer of this.peers.values()) peer.pc.close();
-    this.peers.clear();
-    await this.hub.invoke("SetVideoMedia", this.sessionId, this.audioOn, this.videoOn && !this.audioOnly);
+    // The room update my joining sent everyone (me too) comes before the answer and is at least as new as it.
+    this.update((this.roomUpdates || 0) > updates ? this.people : view.people);
     this.showControls();
-    this.update(view.people);
+    await this.hub.invoke("SetVideoMedia", this.sessionId, this.audioOn, this.videoOn && !this.audioOnly);
   }
 
   async startMedia(constraints) {
@@ -321,6 +381,7 @@ class Room {
     sessionStorage.removeItem(this.key());
     for (const peer of this.peers.values()) peer.pc.close();
     this.peers.clear();
+    this.early.clear();
     this.stopMedia();
     const hub = this.hub;
     this.hub = null;
@@ -377,8 +438,17 @@ class Room {
       const p = inCall.find(x => x.userId === id);
       if (!p || p.lastJoinedAt !== peer.since) this.dropPeer(id);
     }
+    for (const [id] of this.early) {
+      if (people.some(x => x.userId === id && x.state === "Left")) this.early.delete(id);
+    }
     for (const p of inCall) {
-      if (!this.peers.has(p.userId)) this.addPeer(p);
+      if (!this.peers.has(p.userId)) {
+        this.addPeer(p);
+        // What this person sent before this page knew they were in (their offer can overtake the room update).
+        const early = this.early.get(p.userId) || [];
+        this.early.delete(p.userId);
+        early.forEach(m => this.onSignal(p.userId, m.kind, m.payload));
+      }
       this.caption(p);
     }
 
@@ -417,7 +487,8 @@ class Room {
     const tile = el("figure", { class: "video-tile", "data-person": p.userId },
       video, el("figcaption", {}, el("span", { class: "video-name", text: p.name }), " · ", el("span", { class: "video-quality", text: "Connecting…" })));
     this.tiles.append(tile);
-    const peer = { pc, polite: this.view.myUserId > p.userId, makingOffer: false, ignoreOffer: false, since: p.lastJoinedAt, tile, video, name: p.name, pending: [] };
+    const polite = this.view.myUserId > p.userId;
+    const peer = { pc, polite, initiator: !polite, negotiated: false, makingOffer: false, ignoreOffer: false, since: p.lastJoinedAt, tile, video, name: p.name, pending: [] };
     this.peers.set(p.userId, peer);
 
     this.local.getTracks().forEach(t => pc.addTrack(t, this.local));
@@ -426,6 +497,9 @@ class Room {
       video.play?.().catch(() => { });
     };
     pc.onnegotiationneeded = async () => {
+      // One side offers first (the impolite one); the other answers and only offers itself afterwards (a changed device).
+      // Two first offers crossing each other could leave a connection that never starts (seen in three-way calls).
+      if (!peer.initiator && !peer.negotiated) return;
       try {
         peer.makingOffer = true;
         await pc.setLocalDescription();
@@ -436,7 +510,7 @@ class Room {
     };
     pc.onicecandidate = ({ candidate }) => candidate && this.signal(p.userId, "candidate", JSON.stringify(candidate));
     pc.oniceconnectionstatechange = () => {
-      if (pc.iceConnectionState === "failed") pc.restartIce();
+      if (pc.iceConnectionState === "failed") this.restart(p.userId, peer);
     };
     pc.onconnectionstatechange = () => {
       const state = pc.connectionState;
@@ -461,7 +535,10 @@ class Room {
       const tile = this.peers.get(to)?.tile;
       try {
         await this.hub?.invoke("SendVideoSignal", this.sessionId, to, kind, payload);
-        if (tile) tile.dataset.sent = String(Number(tile.dataset.sent || 0) + 1);
+        if (tile) {
+          tile.dataset.sent = String(Number(tile.dataset.sent || 0) + 1);
+          note(tile, "s", kind, payload);
+        }
       } catch (e) {
         // The other side left (the room update says so), or the message was refused.
         if (tile) tile.dataset.refused = this.reason(e);
@@ -471,15 +548,26 @@ class Room {
   }
 
   async onSignal(from, kind, payload) {
-    let peer = this.peers.get(from);
+    const peer = this.peers.get(from);
     if (!peer) {
-      const p = this.people.find(x => x.userId === from && x.state === "Admitted");
-      if (!p || this.me()?.state !== "Admitted") return;
-      peer = this.addPeer(p);
-      this.caption(p);
+      // Not (yet) someone this page is connected to: kept, in order, for when the room update makes the connection.
+      // Dropping it would leave both sides waiting for each other (an offer nobody answers).
+      if (!this.hub) return;
+      const queue = this.early.get(from) || [];
+      if (queue.length < 500) queue.push({ kind, payload });
+      this.early.set(from, queue);
+      return;
     }
+    // One message at a time per person, in the order they came: a candidate waits for its description.
+    peer.inbox = (peer.inbox || Promise.resolve()).then(() => this.handleSignal(peer, from, kind, payload));
+    return peer.inbox;
+  }
+
+  async handleSignal(peer, from, kind, payload) {
     const pc = peer.pc;
+    if (pc.signalingState === "closed") return;
     peer.tile.dataset.received = String(Number(peer.tile.dataset.received || 0) + 1);
+    note(peer.tile, "r", kind, payload);
     try {
       if (kind === "description") {
         const description = JSON.parse(payload);
@@ -487,6 +575,7 @@ class Room {
         peer.ignoreOffer = !peer.polite && collision;
         if (peer.ignoreOffer) return;
         await pc.setRemoteDescription(description);
+        peer.negotiated = true;
         // Candidates that came before the description (the other side gathers them as soon as it has its own) wait until now.
         for (const candidate of peer.pending.splice(0)) {
           await pc.addIceCandidate(candidate).catch(() => { });
@@ -507,13 +596,19 @@ class Room {
           if (!peer.ignoreOffer) throw e;
         }
       } else if (kind === "restart") {
-        pc.restartIce();
+        if (peer.initiator) pc.restartIce();
       }
     } catch { /* one bad message does not end the call */ }
   }
 
   restartAll() {
-    for (const peer of this.peers.values()) peer.pc.restartIce();
+    for (const [id, peer] of this.peers) this.restart(id, peer);
+  }
+
+  // A new network path (the network changed, or the path failed): the side that offers restarts ICE; the other asks it to.
+  restart(id, peer) {
+    if (peer.initiator) peer.pc.restartIce();
+    else this.signal(id, "restart", "");
   }
 
   // The connection-quality line of each person, and counters on the tile (what arrives: bytes, frames, the path).
@@ -538,6 +633,8 @@ class Room {
         }
       });
       const t = peer.tile.dataset;
+      t.signaling = peer.pc.signalingState;
+      t.ice = peer.pc.iceConnectionState;
       t.videoBytes = String(videoBytes);
       t.audioBytes = String(audioBytes);
       t.frames = String(frames);
@@ -554,6 +651,7 @@ class Room {
     this.timers.forEach(clearTimeout);
     clearInterval(this.statsTimer);
     window.removeEventListener("online", this.onOnline);
+    window.removeEventListener("offline", this.onOffline);
     for (const peer of this.peers.values()) peer.pc.close();
     this.peers.clear();
     this.stopMedia();
