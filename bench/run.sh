@@ -239,6 +239,9 @@ ENGAGEMENT=$(curl -fsS "$BASE/api/engagements" -H "Authorization: Bearer $CLIENT
 # The export reads a record no other case touches: every read the other cases make is audited on
 # their engagement, and the export carries the access log, so it would grow with the run itself.
 EXPORT_TOKEN=$(login client8@bench.test)
+# A session of that engagement for the session room (the seeded ones are past, with notes).
+SESSION=$(curl -fsS "$BASE/api/engagements/$ENGAGEMENT/sessions" -H "Authorization: Bearer $THERAPIST_TOKEN" | json 'd[-1]["id"] if isinstance(d, list) else d["items"][-1]["id"]') \
+  || die "could not find a session of $ENGAGEMENT"
 EXPORT_ENGAGEMENT=$(curl -fsS "$BASE/api/engagements" -H "Authorization: Bearer $EXPORT_TOKEN" | json 'd[0]["id"]')
 
 # Writes rotate over 8 clients, each in their own engagement.
@@ -267,6 +270,14 @@ CASES=(
   "B1 sign-in page|GET /Account/Login|||"
   "D client home|GET /|$CLIENT_TOKEN||"
   "D caseload (therapist home)|GET /|$THERAPIST_TOKEN||"
+  # The pages people open all day (issue 25), each as the person who opens it.
+  "P engagement hub (therapist)|GET /engagements/$ENGAGEMENT|$THERAPIST_TOKEN||"
+  "P plan board (therapist)|GET /engagements/$ENGAGEMENT/plan|$THERAPIST_TOKEN||"
+  "P session room (therapist)|GET /sessions/$SESSION|$THERAPIST_TOKEN||"
+  "P conversation (client)|GET /engagements/$ENGAGEMENT/messages|$CLIENT_TOKEN||"
+  "P progress page (therapist)|GET /engagements/$ENGAGEMENT/progress|$THERAPIST_TOKEN||"
+  "P access log (client)|GET /engagements/$ENGAGEMENT/access-log|$CLIENT_TOKEN||"
+  "P alerts page (therapist)|GET /alerts|$THERAPIST_TOKEN||"
   "Progress API|GET /api/engagements/$ENGAGEMENT/progress|$THERAPIST_TOKEN||"
   "Response submit (write+score+audit)|POST multi||$SUBMIT_BODY|$WRITE_TARGETS"
   "Bare write (no audit, bench only)|POST multi||$EMPTY_BODY|$BARE_TARGETS"
@@ -280,6 +291,13 @@ CASES=(
   "Practice outcome report (admin, 2 connections)|GET /api/practice/outcomes|$ADMIN_TOKEN|||2"
   "Practice outcome report (therapist's caseload, 2 connections)|GET /api/practice/outcomes|$THERAPIST_TOKEN|||2"
 )
+# Every daily page again with one connection: one person alone must see p99 under 25 ms.
+PAGES=("D client home" "D caseload (therapist home)")
+for c in "${CASES[@]}"; do [ "${c:0:2}" = "P " ] && PAGES+=("${c%%|*}"); done
+for c in "${CASES[@]}"; do
+  name=${c%%|*}
+  for pg in "${PAGES[@]}"; do [ "$pg" = "$name" ] && CASES+=("$name, 1 connection|${c#*|}|1"); done
+done
 NOT_BUILT=()
 # Endpoints that later features add; probed so the harness picks them up when they exist.
 PROBES=()
@@ -326,6 +344,28 @@ ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); pri
 sub() { python3 -c "import sys; print(f'{float(sys.argv[1])-float(sys.argv[2]):+.1f}')" "$1" "$2"; }
 B0="B0 plain text"; B1="B1 sign-in page"; DC="D client home"; DT="D caseload (therapist home)"
 SUB="Response submit (write+score+audit)"; BARE="Bare write (no audit, bench only)"; AUDITED="Bare write + audit entry (bench only)"; BARE1="Bare write, 1 connection"; AUDITED1="Bare write + audit entry, 1 connection"
+# The goal of every daily page, from this run's B0 and B1 (also printed as it stands, for a reviewer's --quick check).
+goal_rows() {
+  echo "| Page | / B1 throughput | / B0 throughput | p99 / B1 p99 | p99 alone (ms) | Goal |"
+  echo "|---|---:|---:|---:|---:|---|"
+  for pg in "${PAGES[@]}"; do
+    python3 - "$pg" "${RPS[$pg]}" "${P99[$pg]}" "${P99[$pg, 1 connection]:-}" "${RPS[$B1]}" "${P99[$B1]}" "${RPS[$B0]}" <<'PY'
+import sys
+name, rps, p99, alone, b1, b1p99, b0 = sys.argv[1:8]
+rps, p99, b1, b1p99, b0 = map(float, (rps, p99, b1, b1p99, b0))
+alone = float(alone) if alone else None
+misses = []
+if rps / b1 < 0.6: misses.append("throughput")
+if p99 / b1p99 > 1.5: misses.append("p99")
+if alone is None or alone >= 25: misses.append("p99 alone")
+verdict = "holds" if not misses else "NOT met (" + ", ".join(misses) + ")"
+print(f"| {name} | {rps/b1:.3g} | {rps/b0:.3g} | {p99/b1p99:.3g} | {alone if alone is not None else 'n/a'} | {verdict} |")
+PY
+  done
+}
+GOALS=$(goal_rows)
+say "Goals (issue 25): each daily page >= 0.6 of B1's throughput, p99 <= 1.5x B1's, p99 alone < 25 ms"
+echo "$GOALS" | tail -n +3 | sed 's/^| /   /; s/ |$//' >&2
 DATE=$(date -u +%Y-%m-%d)
 OUT="$ROOT/bench/results/$DATE-$PROVIDER-$SIZE${NODES:+-${NODES}nodes}.md"
 [ ${#FAILED[@]} -gt 0 ] && OUT="$TMP/FAILED-$DATE-$PROVIDER-$SIZE.md"
@@ -377,8 +417,15 @@ OTHER=""; [ "$SIZE" = large ] && OTHER="$TMP/last-$PROVIDER-small.tsv"; [ "$SIZE
   else
     echo "- p99 large/small: run both --small and --full on $PROVIDER to see it."
   fi
-  echo "- Server peak memory (VmHWM): $PEAK MiB"
+  echo "- Server peak memory (VmHWM): $PEAK MiB (goal: under 400 MiB: $([ "${PEAK:-0}" -lt 400 ] && echo holds || echo 'NOT met'))"
   echo "- $AUDIT_NOTE"
+  echo
+  echo "## Goals (issue 25)"
+  echo
+  echo "Each page a person opens daily: throughput at least 0.6 of B1's and p99 at most 1.5x B1's p99 (64 connections, same run);"
+  echo "one connection alone: p99 under 25 ms. Ratios to B0 show how far each is from this stack's physical limit."
+  echo
+  echo "$GOALS"
   if [ ${#FAILED[@]} -gt 0 ]; then echo; echo "## FAILED"; printf -- '- %s\n' "${FAILED[@]}"; fi
 } >"$OUT"
 

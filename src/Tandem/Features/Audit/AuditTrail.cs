@@ -7,8 +7,9 @@ namespace Tandem.Features.Audit;
 /// How features record what happens. Writes: <see cref="Stage"/> the entry and it is chained
 /// in the same transaction as the change (TandemDbContext.SaveChanges), so a change without
 /// its entry, or the reverse, cannot exist. Reads, refusals and sign-ins:
-/// <see cref="RecordAsync"/> hands the entry to the process's group-commit writer and returns
-/// once it is durable, so nothing acknowledged is unaudited.
+/// <see cref="RecordAsync"/> hands the entry to the process's group-commit writer, committed
+/// before the answer's first byte leaves (or at once outside a request), so nothing shown or
+/// acknowledged is unaudited.
 /// </summary>
 public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, AuditWriter writer, TenantContext tenant, BreakGlassContext breakGlass, AuditOccasion occasion)
 {
@@ -28,10 +29,23 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
         Count();
     }
 
+    /// <summary>
+    /// Records an entry that does not ride on a change (a read, a refusal, a sign-in). Inside a request whose answer has
+    /// not started yet, the entry waits with the request's others and all are committed together, in one batch of the
+    /// group writer, just before the first byte of the answer is sent (the response's OnStarting): nothing is shown before
+    /// its read is recorded, and a page made of several parts costs one commit instead of one per part. A failed commit
+    /// fails the answer. Elsewhere (an answer already streaming, a live circuit, background work) it is committed at once.
+    /// </summary>
     public Task RecordAsync(AuditEvent e, CancellationToken ct = default)
     {
         Count();
-        return writer.WriteAsync(Complete(e), ct);
+        var entry = Complete(e);
+        if (http.HttpContext is { } context && RequestAuditBuffer.TryAdd(context, writer, entry))
+        {
+            return Task.CompletedTask;
+        }
+
+        return writer.WriteAsync(entry, ct);
     }
 
     /// <summary>
@@ -89,6 +103,72 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
             Purpose = breakGlass.EngagementId is { } glass && e.EngagementId == glass ? AuditPurposes.BreakGlass
                 : e.Action == AuditAction.Read && e.Purpose == AuditPurposes.Treatment && occasion.ReadPurpose is { } why ? why
                 : e.Purpose,
+        };
+    }
+}
+
+/// <summary>The entries of one request that wait for its answer to start (see <see cref="AuditTrail.RecordAsync"/>).</summary>
+internal sealed class RequestAuditBuffer
+{
+    private static readonly object Key = new();
+    private readonly List<AuditEvent> _entries = [];
+    private readonly AuditWriter _writer;
+    private bool _flushed;
+
+    private RequestAuditBuffer(AuditWriter writer) => _writer = writer;
+
+    /// <summary>False when the answer has started (or is starting): the caller commits the entry itself, at once.</summary>
+    public static bool TryAdd(HttpContext context, AuditWriter writer, AuditEvent entry)
+    {
+        if (context.Response.HasStarted)
+        {
+            return false;
+        }
+
+        RequestAuditBuffer buffer;
+        lock (context.Items)
+        {
+            if (context.Items.TryGetValue(Key, out var found) && found is RequestAuditBuffer existing)
+            {
+                buffer = existing;
+            }
+            else
+            {
+                buffer = new RequestAuditBuffer(writer);
+                context.Items[Key] = buffer;
+                context.Response.OnStarting(buffer.FlushAsync);
+                // An answer that never starts (the caller went away): the entries are still written.
+                context.Response.OnCompleted(buffer.FlushAsync);
+            }
+        }
+
+        lock (buffer._entries)
+        {
+            if (buffer._flushed)
+            {
+                return false;
+            }
+
+            buffer._entries.Add(entry);
+            return true;
+        }
+    }
+
+    private Task FlushAsync()
+    {
+        AuditEvent[] entries;
+        lock (_entries)
+        {
+            _flushed = true;
+            entries = [.. _entries];
+            _entries.Clear();
+        }
+
+        return entries.Length switch
+        {
+            0 => Task.CompletedTask,
+            1 => _writer.WriteAsync(entries[0]),
+            _ => Task.WhenAll(entries.Select(e => _writer.WriteAsync(e))),
         };
     }
 }

@@ -11,7 +11,7 @@ namespace Tandem.Features.Audit;
 /// </summary>
 public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter> logger, AuditChainKeys keys) : BackgroundService
 {
-    private const int MaxBatch = 256;
+    private const int MaxBatch = 1024;
 
     /// <summary>The audit chain key every entry of this process is made with.</summary>
     internal AuditChainKeys Keys => keys;
