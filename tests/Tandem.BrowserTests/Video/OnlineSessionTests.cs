@@ -86,14 +86,10 @@ public sealed class OnlineSessionTests(BrowserFixture browser)
     {
         await using var app = await BrowserSession.StartAppAsync();
         var session = await OnlineSessionAsync(app);
-        var alex = await BrowserSession.NewPageAsync(browser, app);
-        await BrowserSession.SignInAsync(alex, "alex@riverside.test");
-        await alex.GotoAsync($"/sessions/{session}");
-        await alex.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
+        var alex = await JoinAsync(browser, app, session, "alex@riverside.test");
 
-        var sam = await BrowserSession.NewPageAsync(browser, app, BrowserSession.Phone);
         // What a phone whose camera another app holds does: asking for video fails, sound alone works.
-        await sam.Context.AddInitScriptAsync("""
+        var sam = await JoinAsync(browser, app, session, "sam@riverside.test", BrowserSession.Phone, initScript: """
             (() => {
               const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
               navigator.mediaDevices.getUserMedia = c => c && c.video
@@ -101,9 +97,6 @@ public sealed class OnlineSessionTests(BrowserFixture browser)
                 : real(c);
             })();
             """);
-        await BrowserSession.SignInAsync(sam, "sam@riverside.test");
-        await sam.GotoAsync($"/sessions/{session}");
-        await sam.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
         await Assertions.Expect(sam.GetByText("Your camera could not start, so you are joining with sound only.")).ToBeVisibleAsync();
         await Assertions.Expect(sam.GetByRole(AriaRole.Button, new() { Name = "Turn camera off" })).ToBeDisabledAsync();
         await alex.GetByRole(AriaRole.Button, new() { Name = "Let Sam Okafor in" }).ClickAsync();
@@ -129,15 +122,7 @@ public sealed class OnlineSessionTests(BrowserFixture browser)
     {
         await using var app = await BrowserSession.StartAppAsync();
         var session = await OnlineSessionAsync(app);
-        var alex = await BrowserSession.NewPageAsync(browser, app);
-        await BrowserSession.SignInAsync(alex, "alex@riverside.test");
-        await alex.GotoAsync($"/sessions/{session}");
-        await alex.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
-        var sam = await BrowserSession.NewPageAsync(browser, app, BrowserSession.Phone);
-        await BrowserSession.SignInAsync(sam, "sam@riverside.test");
-        await sam.GotoAsync($"/sessions/{session}");
-        await sam.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
-        await alex.GetByRole(AriaRole.Button, new() { Name = "Let Sam Okafor in" }).ClickAsync();
+        var (alex, sam) = await AlexLetsSamInAsync(browser, app, session, BrowserSession.Phone);
         await ReceivingAsync(alex.Locator(".video-tile[data-person]"), "Alex receiving Sam");
 
         var samOnAlex = alex.Locator(".video-tile[data-person]");
@@ -175,15 +160,7 @@ public sealed class OnlineSessionTests(BrowserFixture browser)
             new { name = "Jo Mensah", role = "Interpreter" }, HttpStatusCode.Created);
         var link = new Uri(invited.Str("link")).PathAndQuery;
 
-        var alex = await BrowserSession.NewPageAsync(browser, app);
-        await BrowserSession.SignInAsync(alex, "alex@riverside.test");
-        await alex.GotoAsync($"/sessions/{session}");
-        await alex.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
-        var sam = await BrowserSession.NewPageAsync(browser, app);
-        await BrowserSession.SignInAsync(sam, "sam@riverside.test");
-        await sam.GotoAsync($"/sessions/{session}");
-        await sam.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
-        await alex.GetByRole(AriaRole.Button, new() { Name = "Let Sam Okafor in" }).ClickAsync();
+        var (alex, sam) = await AlexLetsSamInAsync(browser, app, session);
         await ReceivingAsync(sam.Locator(".video-tile[data-person]"), "Sam receiving Alex");
 
         var jo = await BrowserSession.NewPageAsync(browser, app, BrowserSession.Phone);
@@ -232,15 +209,7 @@ public sealed class OnlineSessionTests(BrowserFixture browser)
         });
         var session = await OnlineSessionAsync(app);
 
-        var alex = await BrowserSession.NewPageAsync(browser, app);
-        await BrowserSession.SignInAsync(alex, "alex@riverside.test");
-        await alex.GotoAsync($"/sessions/{session}");
-        await alex.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
-        var sam = await BrowserSession.NewPageAsync(browser, app);
-        await BrowserSession.SignInAsync(sam, "sam@riverside.test");
-        await sam.GotoAsync($"/sessions/{session}");
-        await sam.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
-        await alex.GetByRole(AriaRole.Button, new() { Name = "Let Sam Okafor in" }).ClickAsync();
+        var (alex, sam) = await AlexLetsSamInAsync(browser, app, session);
 
         var clock = Stopwatch.StartNew();
         var samOnAlex = alex.Locator(".video-tile[data-person]");
@@ -253,6 +222,30 @@ public sealed class OnlineSessionTests(BrowserFixture browser)
         Assert.True(log.Contains("ALLOCATE", StringComparison.Ordinal) || log.Contains("allocation", StringComparison.OrdinalIgnoreCase),
             "coturn logged no allocation:\n" + log[Math.Max(0, log.Length - 3000)..]);
         Figures.Print($"online session through coturn (relay only): media flowing both ways {clock.Elapsed.TotalMilliseconds:0} ms after Sam was let in; both paths relay");
+    }
+
+    /// <summary>A person signed in, in the session room, who has pressed "Join the call" (an init script runs before the page's own).</summary>
+    internal static async Task<IPage> JoinAsync(BrowserFixture browser, TandemApp app, Guid session, string email, ViewportSize? viewport = null, string? initScript = null)
+    {
+        var page = await BrowserSession.NewPageAsync(browser, app, viewport);
+        if (initScript is not null)
+        {
+            await page.Context.AddInitScriptAsync(initScript);
+        }
+
+        await BrowserSession.SignInAsync(page, email);
+        await page.GotoAsync($"/sessions/{session}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
+        return page;
+    }
+
+    /// <summary>Alex joins, Sam joins and waits, Alex lets Sam in.</summary>
+    internal static async Task<(IPage Alex, IPage Sam)> AlexLetsSamInAsync(BrowserFixture browser, TandemApp app, Guid session, ViewportSize? samViewport = null)
+    {
+        var alex = await JoinAsync(browser, app, session, "alex@riverside.test");
+        var sam = await JoinAsync(browser, app, session, "sam@riverside.test", samViewport);
+        await alex.GetByRole(AriaRole.Button, new() { Name = "Let Sam Okafor in" }).ClickAsync();
+        return (alex, sam);
     }
 
     /// <summary>Frames decoded and audio and video bytes received on the tile, growing over a second.</summary>
@@ -316,15 +309,7 @@ public sealed class OnlineSessionFigures(BrowserFixture browser)
     {
         await using var app = await BrowserSession.StartAppAsync();
         var session = await OnlineSessionTests.OnlineSessionAsync(app);
-        var alex = await BrowserSession.NewPageAsync(browser, app);
-        await BrowserSession.SignInAsync(alex, "alex@riverside.test");
-        await alex.GotoAsync($"/sessions/{session}");
-        await alex.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
-        var sam = await BrowserSession.NewPageAsync(browser, app);
-        await BrowserSession.SignInAsync(sam, "sam@riverside.test");
-        await sam.GotoAsync($"/sessions/{session}");
-        await sam.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
-        await alex.GetByRole(AriaRole.Button, new() { Name = "Let Sam Okafor in" }).ClickAsync();
+        var (alex, sam) = await OnlineSessionTests.AlexLetsSamInAsync(browser, app, session);
         await OnlineSessionTests.ReceivingAsync(alex.Locator(".video-tile[data-person]"), "Alex receiving Sam");
         await sam.GetByRole(AriaRole.Button, new() { Name = "Leave the call" }).ClickAsync();
         await Assertions.Expect(alex.Locator(".video-tile[data-person]")).ToHaveCountAsync(0);
