@@ -73,7 +73,7 @@ public abstract class TandemDbContext
         builder.Entity<IdentityUserToken<Guid>>().ToTable("UserTokens");
         builder.Entity<IdentityUserPasskey<Guid>>().ToTable("UserPasskeys");
 
-        builder.Entity<Practice>().HasQueryFilter(p => TenantBypass || p.Id == TenantPracticeId);
+        builder.Entity<Practice>().HasQueryFilter(p => EF.Constant(TenantBypass) || p.Id == TenantPracticeId);
         var apply = typeof(TandemDbContext).GetMethod(nameof(ApplyTenantFilter), BindingFlags.NonPublic | BindingFlags.Instance)!;
         foreach (var entity in builder.Model.GetEntityTypes().Where(e => typeof(IPracticeScoped).IsAssignableFrom(e.ClrType) && e.BaseType is null))
         {
@@ -84,7 +84,7 @@ public abstract class TandemDbContext
     private void ApplyTenantFilter<T>(ModelBuilder builder)
         where T : class, IPracticeScoped
     {
-        builder.Entity<T>().HasQueryFilter(e => TenantBypass || e.PracticeId == TenantPracticeId);
+        builder.Entity<T>().HasQueryFilter(e => EF.Constant(TenantBypass) || e.PracticeId == TenantPracticeId);
         builder.Entity<T>().HasIndex(e => e.PracticeId);
     }
 
