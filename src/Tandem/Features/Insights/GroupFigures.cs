@@ -71,7 +71,10 @@ internal static class GroupFigures
                 OutcomeStatistics.Mean(gaps, "+0.0;-0.0;0.0")),
             new GoalFigures(goalPeople is > 0 and < OutcomeStatistics.MinimumGroup
                 ? OutcomeStatistics.HiddenMean(CellLabel.FewerThanFive)
-                : OutcomeStatistics.Mean(goalChanges, "+0.0;-0.0;0.0")));
+                : OutcomeStatistics.Mean(goalChanges, "+0.0;-0.0;0.0")))
+        {
+            SharedDecisions = OutcomeStatistics.SharedDecisions(SharedDecisionAnswers(data, engagements)),
+        };
     }
 
     /// <summary>
@@ -114,6 +117,12 @@ internal static class GroupFigures
             .Select(x => x.Therapist!.Value - x.Client!.Value)
             .ToList();
         return (clients, therapists, gaps);
+    }
+
+    private static List<(Guid Person, int Total)> SharedDecisionAnswers(OutcomeData data, IReadOnlyList<EngagementFacts> engagements)
+    {
+        var ids = engagements.Select(e => e.Id).ToHashSet();
+        return data.SharedDecisions.Where(a => ids.Contains(a.EngagementId)).Select(a => (a.ClientId, a.Total)).ToList();
     }
 
     private static double? Average(IEnumerable<double?> values)

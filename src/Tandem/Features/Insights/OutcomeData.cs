@@ -50,6 +50,9 @@ internal sealed class OutcomeData
         .GroupBy(r => (r.EngagementId, r.RespondentId, r.InstrumentId))
         .ToDictionary(g => g.Key, g => g.Average(r => (double)r.Total));
 
+    /// <summary>The period's CollaboRATE answers by clients: (engagement, client, total 0-27).</summary>
+    public IReadOnlyList<(Guid EngagementId, Guid ClientId, int Total)> SharedDecisions { get; init; } = [];
+
     /// <summary>Each goal's last minus first client rating in the period, per (engagement, client).</summary>
     public required ILookup<(Guid, Guid), int> GoalChanges { get; init; }
 
@@ -123,6 +126,11 @@ internal sealed class OutcomeData
                 && inPeriod.Contains(r.EngagementId))
             .Select(r => new CollaborationRating(r.EngagementId, r.RespondentId, r.InstrumentId, r.SubmittedAt, r.Total!.Value))
             .ToListAsync(ct);
+        var sharedDecisionRows = await db.Set<MeasureResponse>().AsNoTracking()
+            .Where(r => r.Total != null && r.SubmittedAt >= periodFrom && r.SubmittedAt < periodTo
+                && r.InstrumentId == InstrumentCatalog.Collaborate && inPeriod.Contains(r.EngagementId))
+            .Select(r => new { r.EngagementId, r.RespondentId, Total = r.Total!.Value })
+            .ToListAsync(ct);
         var goalRows = await db.Set<GoalRating>().AsNoTracking()
             .Where(r => r.RaterRole == ParticipantRole.Client && r.At >= periodFrom && r.At < periodTo && inPeriod.Contains(r.EngagementId))
             .GroupBy(r => new { r.EngagementId, r.GoalId, r.RaterId })
@@ -159,6 +167,7 @@ internal sealed class OutcomeData
             SessionMonths = sessionMonths,
             TherapistNames = names,
             Collaboration = collaborationRows.Select(r => r with { Month = Day(r.At, zone).Month }).ToList(),
+            SharedDecisions = sharedDecisionRows.Where(r => clients[r.EngagementId].Contains(r.RespondentId)).Select(r => (r.EngagementId, r.RespondentId, r.Total)).ToList(),
             GoalChanges = goalRows.ToLookup(g => (g.EngagementId, g.RaterId), g => g.Last - g.First),
         };
     }

@@ -9,6 +9,7 @@ public static class OutcomeDefinitions
         new("started", "Engagements started", "Engagements whose start falls in the period (engagements, not people: a couple is one engagement)."),
         new("active", "Active", "Engagements not ended by the end of the period and not paused today."),
         new("paused", "Paused", "Engagements not ended by the end of the period and paused today (Tandem keeps whether an engagement is paused now, not when past pauses happened)."),
+        new("shared-decisions", "Shared decisions (CollaboRATE)", "Clients' CollaboRATE answers in the period (three questions on shared decision-making, each 0 to 9; Elwyn, Barr and colleagues, Dartmouth, CC BY-NC-ND 3.0). Top scores: the share of answers with 9 on all three questions, the developers' recommended score. Mean: the mean of each answer's three questions. Shown only from 5 or more clients and, as the developers ask, 25 or more answers; no counts are shown, so nothing about fewer people can be worked out by subtraction."),
         new("ended", "Engagements ended", "Engagements that ended in the period."),
         new("sessions", "Sessions held", "Sessions marked as held whose start falls in the period (cancelled and missed sessions are not counted)."),
         new("courses", "Finished courses", "A course is one client in one engagement (a couple is two courses). Finished courses are those whose engagement ended in the period. This is the view that compares with NHS Talking Therapies' published figures."),

@@ -60,6 +60,12 @@ public sealed record InTreatmentFigures(
 /// <summary>The Collaboration Check figures of a group in the period: client and therapist means and the gap between them.</summary>
 public sealed record CollaborationFigures(MeanFigure ClientMean, MeanFigure TherapistMean, MeanFigure Gap);
 
+/// <summary>
+/// CollaboRATE in a group: the share of top scores and the mean (0-9), shown only from 5 or more
+/// clients and 25 or more answers (the developers' minimum for a group score); never a count.
+/// </summary>
+public sealed record SharedDecisionFigures(int? TopScorePercent, double? Mean, bool Hidden, string? Reason, string TopScoresText, string MeanText);
+
 /// <summary>Change in the clients' own goal ratings (0-10) from the first to the last rating of each goal in the period.</summary>
 public sealed record GoalFigures(MeanFigure MeanChange);
 
@@ -72,7 +78,11 @@ public sealed record GroupReport(
     FinishedFigures Finished,
     InTreatmentFigures InTreatment,
     CollaborationFigures Collaboration,
-    GoalFigures Goals);
+    GoalFigures Goals)
+{
+    /// <summary>CollaboRATE (issue 24).</summary>
+    public SharedDecisionFigures SharedDecisions { get; init; } = OutcomeStatistics.SharedDecisions([]);
+}
 
 /// <summary>Collaboration Check means in one month of the period.</summary>
 public sealed record CollaborationPoint(string Label, DateOnly From, DateOnly To, MeanFigure Client, MeanFigure Therapist, MeanFigure Gap);

@@ -100,6 +100,34 @@ public static class OutcomeStatistics
         return new MeanFigure(mean, false, null, mean.ToString(format, Invariant));
     }
 
+    /// <summary>
+    /// CollaboRATE figures of a group from its clients' answers (person, total 0-27): hidden below 5
+    /// people, and below the developers' 25 answers for a group score; the count itself is never shown.
+    /// </summary>
+    public static SharedDecisionFigures SharedDecisions(IReadOnlyCollection<(Guid Person, int Total)> answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        if (answers.Count == 0)
+        {
+            return new SharedDecisionFigures(null, null, false, null, NoData, NoData);
+        }
+
+        if (answers.Select(a => a.Person).Distinct().Count() < MinimumGroup)
+        {
+            return new SharedDecisionFigures(null, null, true, "fewer-than-5", FewerThanFive, FewerThanFive);
+        }
+
+        if (answers.Count < Measures.Scoring.CollaborateScoring.GroupMinimum)
+        {
+            const string few = "fewer than 25 answers";
+            return new SharedDecisionFigures(null, null, true, "fewer-than-25-answers", few, few);
+        }
+
+        var summary = Measures.Scoring.CollaborateScoring.Summarise(answers.Select(a => a.Total).ToList());
+        return new SharedDecisionFigures(summary.TopScorePercent, summary.Mean, false, null,
+            $"{summary.TopScorePercent}%", summary.Mean!.Value.ToString("0.0", Invariant));
+    }
+
     public static MeanFigure HiddenMean(CellLabel label) => new(null, true, Reason(label), HiddenText(label));
 
     /// <summary>

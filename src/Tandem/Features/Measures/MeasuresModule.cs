@@ -20,6 +20,7 @@ public sealed class MeasuresModule : ITandemModule
         services.AddScoped<RiskAlerting>();
         services.AddScoped<IEngagementEndedStep, CloseAlertsWhenEngagementEnds>();
         services.AddScoped<IEngagementStartedStep, ApplyDefaultMeasures>();
+        services.AddScoped<Proposals.IPlanChangeAgreedStep, OfferCollaborate>();
         services.AddScoped<MeasureQueries>();
         services.AddScoped<ProgressQueries>();
         services.AddScoped<AlertUseCases>();

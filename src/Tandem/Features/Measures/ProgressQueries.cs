@@ -34,13 +34,20 @@ public sealed record PersonProgress(Guid UserId, string DisplayName, IReadOnlyLi
 /// <summary>A client's Collaboration Checks beside the therapists' own ratings of the same period.</summary>
 public sealed record CollaborationProgress(Guid ClientId, string ClientName, IReadOnlyList<ProgressPoint> Client, IReadOnlyList<ProgressPoint> Therapist, double? RunningMean);
 
+/// <summary>A client's CollaboRATE answers in this engagement: how many, the share of top scores and the mean (the developers' two scores).</summary>
+public sealed record SharedDecisionProgress(Guid ClientId, string ClientName, CollaborateSummary Summary, IReadOnlyList<ProgressPoint> Series);
+
 public sealed record EngagementProgress(
     Guid EngagementId,
     string Title,
     bool ViewerIsTherapist,
     IReadOnlyList<PersonProgress> People,
     IReadOnlyList<CollaborationProgress> Collaboration,
-    IReadOnlyList<AlertView> Alerts);
+    IReadOnlyList<AlertView> Alerts)
+{
+    /// <summary>CollaboRATE per client (a client sees only their own).</summary>
+    public IReadOnlyList<SharedDecisionProgress> SharedDecisions { get; init; } = [];
+}
 
 /// <summary>
 /// The progress view of an engagement: per person and instrument the series, bands, caseness,
@@ -127,7 +134,19 @@ public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access,
             .Where(c => c.Client.Count > 0 || c.Therapist.Count > 0)
             .ToList();
 
-        return new EngagementProgress(engagementId, engagement.Title, isTherapist, personViews, collaboration, await alerts.ViewsAsync(openAlerts, ct));
+        var sharedDecisions = people.Select(userId =>
+            {
+                var series = rows.Where(r => r.RespondentId == userId && r.InstrumentId == InstrumentCatalog.Collaborate)
+                    .Select(r => new ProgressPoint(r.Id, r.SubmittedAt, r.Total, null, false, false)).ToList();
+                return new SharedDecisionProgress(userId, names.GetValueOrDefault(userId, "Former member"), CollaborateScoring.Summarise(series.Select(p => p.Total).ToList()), series);
+            })
+            .Where(s => s.Series.Count > 0)
+            .ToList();
+
+        return new EngagementProgress(engagementId, engagement.Title, isTherapist, personViews, collaboration, await alerts.ViewsAsync(openAlerts, ct))
+        {
+            SharedDecisions = sharedDecisions,
+        };
     }
 
     // A single score counts as both first and last (NHS Talking Therapies): a lone GAD-7 at caseness keeps a person from "recovered".

@@ -97,6 +97,29 @@ public sealed class ScheduleUseCases(TandemDbContext db, EngagementAccess access
             }
         }
 
+        // Offers (CollaboRATE after an agreed plan change): open, unanswered, and not already asked for by a schedule.
+        var offers = await db.Set<MeasureOffer>().AsNoTracking()
+            .Where(o => o.RespondentId == myId && o.OpenUntil > now && ids.Contains(o.EngagementId))
+            .OrderByDescending(o => o.OfferedAt).Take(20).ToListAsync(ct);
+        foreach (var offer in offers.Where(o => engagements.ContainsKey(o.EngagementId)).DistinctBy(o => (o.EngagementId, o.InstrumentId)))
+        {
+            var instrument = await instruments.FindForUseAsync(offer.InstrumentId, ct);
+            if (instrument is null || instrument.Respondent != mine.First(m => m.EngagementId == offer.EngagementId).Role)
+            {
+                continue;
+            }
+
+            var lastResponse = await db.Set<MeasureResponse>().AsNoTracking()
+                .Where(r => r.EngagementId == offer.EngagementId && r.RespondentId == myId && r.InstrumentId == offer.InstrumentId)
+                .OrderByDescending(r => r.SubmittedAt).Select(r => (DateTimeOffset?)r.SubmittedAt).FirstOrDefaultAsync(ct);
+            if (offer.IsOpen(now, lastResponse))
+            {
+                due.RemoveAll(d => d.EngagementId == offer.EngagementId && d.InstrumentId == offer.InstrumentId);
+                due.Add(new DueItem(offer.EngagementId, engagements[offer.EngagementId], instrument.Id, instrument.PlainTitle,
+                    $"About the plan change agreed on {me.Local(offer.OfferedAt):dddd d MMMM}, open until {me.Local(offer.OpenUntil):dddd d MMMM, HH:mm}"));
+            }
+        }
+
         return due.OrderBy(d => d.EngagementTitle, StringComparer.CurrentCulture).ThenBy(d => InstrumentOrder(d.InstrumentId)).ToList();
     }
 

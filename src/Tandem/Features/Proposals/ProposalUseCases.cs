@@ -38,6 +38,15 @@ public sealed record WaitingProposal(Guid Id, Guid EngagementId, string Engageme
 /// <summary>One thing a proposal changes, with what it is now and what it would be (issue 21: a card shows all of them).</summary>
 public sealed record ProposedChange(string What, string? Now, string? Proposed);
 
+/// <summary>
+/// Work another feature does in the same transaction when a proposal is agreed: applied because the
+/// others it was asked of accepted it (not a change its author could make alone), e.g. offering CollaboRATE.
+/// </summary>
+public interface IPlanChangeAgreedStep
+{
+    Task OnAgreedAsync(Engagement engagement, Proposal proposal, DateTimeOffset at, CancellationToken ct);
+}
+
 /// <summary>Making, answering and listing proposals; applying them when the format's rule is met.</summary>
 public sealed class ProposalUseCases(
     TandemDbContext db,
@@ -48,7 +57,8 @@ public sealed class ProposalUseCases(
     PlanStore plans,
     Infrastructure.Live.LiveUpdates live,
     MailOutbox mail,
-    LinkBuilder links)
+    LinkBuilder links,
+    IEnumerable<IPlanChangeAgreedStep> agreedSteps)
 {
     public Task<ProposalView> ProposeFormatAsync(Guid engagementId, EngagementFormat format, string? reason, CancellationToken ct = default) =>
         ProposeAsync(engagementId, ProposalKind.ChangeFormat, new ProposalPayload(Format: format), reason, ct);
@@ -140,6 +150,10 @@ public sealed class ProposalUseCases(
             if (ready)
             {
                 await ApplyAsync(proposal, engagement, now, ct);
+                foreach (var step in agreedSteps)
+                {
+                    await step.OnAgreedAsync(engagement, proposal, now, ct);
+                }
             }
 
             try

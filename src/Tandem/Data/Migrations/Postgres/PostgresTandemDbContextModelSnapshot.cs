@@ -912,6 +912,52 @@ namespace Tandem.Data.Migrations.Postgres
                     b.ToTable("MeasureAlerts", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Measures.MeasureOffer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("InstrumentId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("OfferedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("OpenUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<Guid>("RespondentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("SourceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EngagementId");
+
+                    b.HasIndex("PracticeId");
+
+                    b.HasIndex("RespondentId", "OpenUntil");
+
+                    b.HasIndex("PracticeId", "EngagementId", "RespondentId", "InstrumentId", "OfferedAt");
+
+                    b.ToTable("MeasureOffers", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Measures.MeasureResponse", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2442,6 +2488,15 @@ namespace Tandem.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Tandem.Features.Measures.MeasureAlert", b =>
+                {
+                    b.HasOne("Tandem.Features.Engagements.Engagement", null)
+                        .WithMany()
+                        .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Measures.MeasureOffer", b =>
                 {
                     b.HasOne("Tandem.Features.Engagements.Engagement", null)
                         .WithMany()

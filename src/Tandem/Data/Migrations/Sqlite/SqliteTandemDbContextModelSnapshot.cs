@@ -900,6 +900,52 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.ToTable("MeasureAlerts", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Measures.MeasureOffer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InstrumentId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OfferedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OpenUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RespondentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SourceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EngagementId");
+
+                    b.HasIndex("PracticeId");
+
+                    b.HasIndex("RespondentId", "OpenUntil");
+
+                    b.HasIndex("PracticeId", "EngagementId", "RespondentId", "InstrumentId", "OfferedAt");
+
+                    b.ToTable("MeasureOffers", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Measures.MeasureResponse", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2430,6 +2476,15 @@ namespace Tandem.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Tandem.Features.Measures.MeasureAlert", b =>
+                {
+                    b.HasOne("Tandem.Features.Engagements.Engagement", null)
+                        .WithMany()
+                        .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Measures.MeasureOffer", b =>
                 {
                     b.HasOne("Tandem.Features.Engagements.Engagement", null)
                         .WithMany()

@@ -85,7 +85,10 @@ public sealed class InstrumentCatalog
     public const string CollaborationCheckTherapist = "collaboration-check-therapist";
     public const string Preferences = "preferences";
 
-    public static readonly IReadOnlyList<string> Ids = [Phq9, Gad7, CollaborationCheck, CollaborationCheckTherapist, Preferences];
+    /// <summary>CollaboRATE (Elwyn, Barr et al. 2013), patient version: a validated measure of shared decision-making.</summary>
+    public const string Collaborate = "collaborate";
+
+    public static readonly IReadOnlyList<string> Ids = [Phq9, Gad7, CollaborationCheck, CollaborationCheckTherapist, Preferences, Collaborate];
 
     /// <summary>The name people know a built-in by, for sentences that point to it.</summary>
     public static string TitleOf(string id) => id switch
@@ -95,6 +98,7 @@ public sealed class InstrumentCatalog
         CollaborationCheck => "Collaboration Check",
         CollaborationCheckTherapist => "Collaboration Check (therapist's form)",
         Preferences => "preferences check",
+        Collaborate => "CollaboRATE",
         _ => id,
     };
 
@@ -107,6 +111,7 @@ public sealed class InstrumentCatalog
     {
         Phq9 => "Mood check (PHQ-9)",
         Gad7 => "Worry check (GAD-7)",
+        Collaborate => "Shared decisions (CollaboRATE)",
         _ => title,
     };
 

@@ -76,6 +76,20 @@ public static class ResponseScorer
             return new ScoredResponse(total, null, flags, null, observations, alerts, null, null);
         }
 
+        if (instrument.Id == InstrumentCatalog.Collaborate)
+        {
+            // CollaboRATE: validated, so its developers' scoring only (no Tandem thresholds, no alerts); see CollaborateScoring.
+            var result = CollaborateScoring.Score(answers.Where(a => a.Item.Scored).OrderBy(a => a.Item.LinkId, StringComparer.Ordinal).Select(a => a.Score).ToList());
+            if (result.IsTopScore)
+            {
+                flags.Add("top-score");
+            }
+
+            observations.Add(new(TandemCodes, "collaborate-mean", "CollaboRATE mean of the three items", Math.Round((decimal)result.Total / CollaborateScoring.Items, 2, MidpointRounding.AwayFromZero)));
+            observations.Add(new(TandemCodes, "collaborate-top-score", "CollaboRATE top score (1 when all three items are 9)", result.IsTopScore ? 1 : 0));
+            return new ScoredResponse(result.Total, null, flags, null, observations, alerts, null, null);
+        }
+
         if (instrument.Id is InstrumentCatalog.CollaborationCheck or InstrumentCatalog.CollaborationCheckTherapist)
         {
             var items = answers.Where(a => a.Item.Scored).Select(a => (a.Item.LinkId, a.Item.Text, a.Score)).ToList();

@@ -1,0 +1,67 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Tandem.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class CollaborateOffers : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "MeasureOffers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PracticeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EngagementId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RespondentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InstrumentId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    SourceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    OfferedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    OpenUntil = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MeasureOffers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_MeasureOffers_Engagements_EngagementId",
+                        column: x => x.EngagementId,
+                        principalTable: "Engagements",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MeasureOffers_EngagementId",
+                table: "MeasureOffers",
+                column: "EngagementId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MeasureOffers_PracticeId",
+                table: "MeasureOffers",
+                column: "PracticeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MeasureOffers_PracticeId_EngagementId_RespondentId_InstrumentId_OfferedAt",
+                table: "MeasureOffers",
+                columns: new[] { "PracticeId", "EngagementId", "RespondentId", "InstrumentId", "OfferedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MeasureOffers_RespondentId_OpenUntil",
+                table: "MeasureOffers",
+                columns: new[] { "RespondentId", "OpenUntil" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "MeasureOffers");
+        }
+    }
+}
