@@ -112,6 +112,9 @@ public sealed class TandemApp : WebApplicationFactory<Program>
         builder.UseSetting("Security:SignInSourceFreeFailures", "10000");
         // Likewise for first-conversation requests; the directory's rate-limit test sets a small limit.
         builder.UseSetting("Security:FirstConversationPermitLimit", "10000");
+        // The expected-response curves are refreshed by the tests that need them (RefreshAsync): the daily job would
+        // otherwise run whenever a test moves the clock a minute on, and change which rule decides "not on track" mid-test.
+        builder.UseSetting("Measures:ExpectedCurveFirstRun", "30.00:00:00");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
