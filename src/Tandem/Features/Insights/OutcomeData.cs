@@ -50,6 +50,9 @@ internal sealed class OutcomeData
         .GroupBy(r => (r.EngagementId, r.RespondentId, r.InstrumentId))
         .ToDictionary(g => g.Key, g => g.Average(r => (double)r.Total));
 
+    /// <summary>Off-track reviews whose four weeks closed in the period's year (issue 24).</summary>
+    public required IReadOnlyList<ReviewEpisode> Reviews { get; init; }
+
     /// <summary>Each goal's last minus first client rating in the period, per (engagement, client).</summary>
     public required ILookup<(Guid, Guid), int> GoalChanges { get; init; }
 
@@ -136,6 +139,17 @@ internal sealed class OutcomeData
             })
             .ToListAsync(ct);
 
+        // Off-track reviews (issue 24) whose four weeks for a review closed in the year.
+        var reviewFrom = yearFrom - ReviewFidelity.Window;
+        var reviewTo = yearTo - ReviewFidelity.Window;
+        var reviewRows = await db.Set<Measures.Reviews.OffTrackReview>().AsNoTracking()
+            .Where(r => r.SignalAt >= reviewFrom && r.SignalAt < reviewTo && query.Any(e => e.Id == r.EngagementId))
+            .Select(r => new { r.EngagementId, r.SignalAt, r.CompletedAt })
+            .ToListAsync(ct);
+        var reviews = reviewRows.Select(r => new ReviewEpisode(r.EngagementId, Day(r.SignalAt + ReviewFidelity.Window, zone),
+                r.CompletedAt is { } done && done - r.SignalAt <= ReviewFidelity.Window ? (done - r.SignalAt).TotalDays : null))
+            .ToList();
+
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         if (isPractice)
         {
@@ -159,6 +173,7 @@ internal sealed class OutcomeData
             SessionMonths = sessionMonths,
             TherapistNames = names,
             Collaboration = collaborationRows.Select(r => r with { Month = Day(r.At, zone).Month }).ToList(),
+            Reviews = reviews,
             GoalChanges = goalRows.ToLookup(g => (g.EngagementId, g.RaterId), g => g.Last - g.First),
         };
     }

@@ -72,7 +72,8 @@ public sealed record GroupReport(
     FinishedFigures Finished,
     InTreatmentFigures InTreatment,
     CollaborationFigures Collaboration,
-    GoalFigures Goals);
+    GoalFigures Goals,
+    ReviewFidelityFigures Reviews);
 
 /// <summary>Collaboration Check means in one month of the period.</summary>
 public sealed record CollaborationPoint(string Label, DateOnly From, DateOnly To, MeanFigure Client, MeanFigure Therapist, MeanFigure Gap);
