@@ -18,7 +18,9 @@ public sealed class RowLevelSecurityTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Installation-wide tables, the only ones without a practice's rows.</summary>
-    private static readonly string[] Unscoped = ["DataProtectionKeys", "__EFMigrationsHistory"];
+    // InstallationCurvePoints: the installation's expected-response curves (issue 24), aggregates over every practice that
+    // hold no practice id by design (docs/expected-response.md); under Citus a reference table.
+    private static readonly string[] Unscoped = ["DataProtectionKeys", "InstallationCurvePoints", "__EFMigrationsHistory"];
 
     private static async Task<(TandemApp App, Guid Riverside, Guid Harbor)> DemoAsync()
     {

@@ -12,7 +12,7 @@ internal static class ReportJson
     /// <summary>Names of figures that count people or engagements (in any version of the report).</summary>
     public static readonly HashSet<string> CountNames = new(StringComparer.Ordinal)
     {
-        "people", "started", "active", "paused", "ended", "courses", "measured", "casesAtStart", "goals",
+        "people", "started", "active", "paused", "ended", "courses", "measured", "casesAtStart", "goals", "signals",
     };
 
     public sealed record Figure(string Path, string Name, JsonElement Element);

@@ -112,6 +112,9 @@ public sealed class TandemApp : WebApplicationFactory<Program>
         builder.UseSetting("Security:SignInSourceFreeFailures", "10000");
         // Likewise for first-conversation requests; the directory's rate-limit test sets a small limit.
         builder.UseSetting("Security:FirstConversationPermitLimit", "10000");
+        // The expected-response curves are refreshed by the tests that need them (RefreshAsync): the daily job would
+        // otherwise run whenever a test moves the clock a minute on, and change which rule decides "not on track" mid-test.
+        builder.UseSetting("Measures:ExpectedCurveFirstRun", "30.00:00:00");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -133,8 +136,23 @@ public sealed class TandemApp : WebApplicationFactory<Program>
     /// Over https, as in production: the session cookie is Secure and __Host- prefixed.
     /// Unsafe requests carry the Origin and Sec-Fetch-Site headers a browser sends from Tandem's own pages (<see cref="BrowserHeaders"/>).
     /// </summary>
-    public HttpClient CreateAnonymousClient() =>
-        CreateDefaultClient(new Uri(OwnOrigin + "/"), new BrowserHeaders(), new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler());
+    public HttpClient CreateAnonymousClient()
+    {
+        if (!_kestrel)
+        {
+            return CreateDefaultClient(new Uri(OwnOrigin + "/"), new BrowserHeaders(), new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler());
+        }
+
+        // On real Kestrel (browser tests setting up data through the API): plain HTTP to the address it listens on, with
+        // the headers a browser sends from Tandem's own pages.
+        var address = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First()
+            .Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        var client = new HttpClient { BaseAddress = new Uri(address + "/") };
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Origin", address);
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Sec-Fetch-Site", "same-origin");
+        return client;
+    }
 
     /// <summary>A fresh browser (no cookies) whose requests come from <paramref name="address"/>.</summary>
     public HttpClient CreateClientFrom(string address)

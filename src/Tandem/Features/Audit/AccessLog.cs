@@ -31,6 +31,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         ("sessions", ["Session", "Sessions", "SessionList", "Schedule", "Agenda", "AgendaItem"]),
         ("messages", ["MessageThread", "Message", "Messages", "Conversation"]),
         ("questionnaires", ["Response", "Responses", "QuestionnaireResponse", "MeasureResponse", "MeasureResponseList", "MeasureProgress", "Progress", "PreferencesResult"]),
+        ("check-ins on how the work is going", ["OffTrackReview", "OffTrackReviewList"]),
         ("agreement", ["Agreement"]),
         ("record download", ["Export", "FhirExport"]),
     ];
@@ -345,6 +346,8 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         "MeasureSchedule" or "MeasureScheduleList" => "the questionnaire schedule",
         "MeasureDueList" => "the questionnaires due",
         "PreferencesResult" => "the preferences check",
+        "OffTrackReview" => "the check-in on how the work is going",
+        "OffTrackReviewList" => "the check-ins on how the work is going",
         "MessageThread" => "the messages",
         "MessageReadState" => "the messages (marked as read)",
         "MessageUnreadCounts" => "the count of unread messages",

@@ -8,7 +8,7 @@ namespace Tandem.Features.Insights;
 /// <summary>Turns the disclosure-controlled tables into one group's figures, and works out the means (shown only over 5 or more people).</summary>
 internal static class GroupFigures
 {
-    public static GroupReport Build(OutcomeData data, ReportGroups groups, int g, int p, LinkedTable finished, LinkedTable activity, LinkedTable snapshot, LinkedTable open)
+    public static GroupReport Build(OutcomeData data, ReportGroups groups, int g, int p, LinkedTable finished, LinkedTable activity, LinkedTable snapshot, LinkedTable open, LinkedTable reviews)
     {
         Cell F(int f) => CellOf(finished, p, g, f);
         Cell I(int f) => CellOf(open, 0, g, f);
@@ -71,7 +71,8 @@ internal static class GroupFigures
                 OutcomeStatistics.Mean(gaps, "+0.0;-0.0;0.0")),
             new GoalFigures(goalPeople is > 0 and < OutcomeStatistics.MinimumGroup
                 ? OutcomeStatistics.HiddenMean(CellLabel.FewerThanFive)
-                : OutcomeStatistics.Mean(goalChanges, "+0.0;-0.0;0.0")))
+                : OutcomeStatistics.Mean(goalChanges, "+0.0;-0.0;0.0")),
+            ReviewFidelity.Figures(reviews, data, groups, p, g))
         {
             SharedDecisions = OutcomeStatistics.SharedDecisions(SharedDecisionAnswers(data, engagements)),
         };

@@ -53,6 +53,9 @@ internal sealed class OutcomeData
     /// <summary>The period's CollaboRATE answers by clients: (engagement, client, total 0-27).</summary>
     public IReadOnlyList<(Guid EngagementId, Guid ClientId, int Total)> SharedDecisions { get; init; } = [];
 
+    /// <summary>Off-track reviews whose four weeks closed in the period's year (issue 24).</summary>
+    public required IReadOnlyList<ReviewEpisode> Reviews { get; init; }
+
     /// <summary>Each goal's last minus first client rating in the period, per (engagement, client).</summary>
     public required ILookup<(Guid, Guid), int> GoalChanges { get; init; }
 
@@ -144,6 +147,17 @@ internal sealed class OutcomeData
             })
             .ToListAsync(ct);
 
+        // Off-track reviews (issue 24) whose four weeks for a review closed in the year.
+        var reviewFrom = yearFrom - ReviewFidelity.Window;
+        var reviewTo = yearTo - ReviewFidelity.Window;
+        var reviewRows = await db.Set<Measures.Reviews.OffTrackReview>().AsNoTracking()
+            .Where(r => r.SignalAt >= reviewFrom && r.SignalAt < reviewTo && query.Any(e => e.Id == r.EngagementId))
+            .Select(r => new { r.EngagementId, r.SignalAt, r.CompletedAt })
+            .ToListAsync(ct);
+        var reviews = reviewRows.Select(r => new ReviewEpisode(r.EngagementId, Day(r.SignalAt + ReviewFidelity.Window, zone),
+                r.CompletedAt is { } done && done - r.SignalAt <= ReviewFidelity.Window ? (done - r.SignalAt).TotalDays : null))
+            .ToList();
+
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         if (isPractice)
         {
@@ -168,6 +182,7 @@ internal sealed class OutcomeData
             TherapistNames = names,
             Collaboration = collaborationRows.Select(r => r with { Month = Day(r.At, zone).Month }).ToList(),
             SharedDecisions = sharedDecisionRows.Where(r => clients[r.EngagementId].Contains(r.RespondentId)).Select(r => (r.EngagementId, r.RespondentId, r.Total)).ToList(),
+            Reviews = reviews,
             GoalChanges = goalRows.ToLookup(g => (g.EngagementId, g.RaterId), g => g.Last - g.First),
         };
     }

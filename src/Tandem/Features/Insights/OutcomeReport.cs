@@ -78,7 +78,8 @@ public sealed record GroupReport(
     FinishedFigures Finished,
     InTreatmentFigures InTreatment,
     CollaborationFigures Collaboration,
-    GoalFigures Goals)
+    GoalFigures Goals,
+    ReviewFidelityFigures Reviews)
 {
     /// <summary>CollaboRATE (issue 24).</summary>
     public SharedDecisionFigures SharedDecisions { get; init; } = OutcomeStatistics.SharedDecisions([]);

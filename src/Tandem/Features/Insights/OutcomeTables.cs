@@ -108,7 +108,7 @@ public static class OutcomeTables
         };
     }
 
-    private static int[] PeriodsOfMonth(int month) => [0, ((month - 1) / 3) + 1, 4 + month];
+    internal static int[] PeriodsOfMonth(int month) => [0, ((month - 1) / 3) + 1, 4 + month];
 
     /// <summary>
     /// Blocks in the order they are published, up to and including the one that holds
@@ -373,7 +373,7 @@ public static class OutcomeTables
         }
     }
 
-    private static void Publish(LinkedTable table, ReportPeriod upTo, IMemoryCache? cache)
+    internal static void Publish(LinkedTable table, ReportPeriod upTo, IMemoryCache? cache)
     {
         var blocks = Blocks(upTo).ToList();
         var key = cache is null ? null : "outcome-disclosure:" + table.Fingerprint(blocks);

@@ -196,13 +196,14 @@ public sealed class PracticeOutcomes(TandemDbContext db, CurrentUser me, AuditTr
         var activity = OutcomeTables.Activity(groups, data.Period.Year, data.Engagements, data.SessionMonths, data.Period, FirstMonth, cache);
         var snapshot = OutcomeTables.Engagements(groups, data.Engagements, data.Period.To);
         var open = OutcomeTables.InTreatment(groups, data.OpenAtEnd);
+        var reviews = ReviewFidelity.Table(groups, data.Period.Year, data.Reviews, data.Engagements.ToDictionary(e => e.Id), data.Period, cache);
         var p = OutcomeTables.IndexOf(data.Period);
         var showTherapists = data.Period.Kind != PeriodKind.Month;
 
         var reports = new List<GroupReport>();
         for (var g = 0; g < groups.All.Count; g++)
         {
-            reports.Add(GroupFigures.Build(data, groups, g, p, finished, activity, snapshot, open));
+            reports.Add(GroupFigures.Build(data, groups, g, p, finished, activity, snapshot, open, reviews));
         }
 
         return new OutcomeReport(

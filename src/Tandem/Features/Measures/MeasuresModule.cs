@@ -17,6 +17,10 @@ public sealed class MeasuresModule : ITandemModule
         // The sessions feature registers the real one; until then "before each session" waits for a date.
         services.TryAddScoped<IUpcomingSessions, NoUpcomingSessions>();
         services.AddScoped<SubmitResponse>();
+        services.AddScoped<Expected.ExpectedCurveStore>();
+        services.AddScoped<Reviews.OffTrackReviews>();
+        services.AddSingleton<Expected.ExpectedCurveRefresh>();
+        services.AddHostedService(sp => sp.GetRequiredService<Expected.ExpectedCurveRefresh>());
         services.AddScoped<RiskAlerting>();
         services.AddScoped<IEngagementEndedStep, CloseAlertsWhenEngagementEnds>();
         services.AddScoped<IEngagementStartedStep, ApplyDefaultMeasures>();
@@ -33,5 +37,6 @@ public sealed class MeasuresModule : ITandemModule
     {
         app.MapMeasuresApi();
         app.MapPracticeInstrumentsApi();
+        app.MapReviewsApi();
     }
 }

@@ -27,7 +27,17 @@ public sealed record InstrumentProgress(
 
     /// <summary>An instrument the practice imported: plain totals, without bands, caseness or reliable-change rules.</summary>
     public bool Imported { get; init; }
+
+    /// <summary>PHQ-9 and GAD-7: the expected range behind the series, and where it comes from (or that the fixed rule applies).</summary>
+    public ExpectedRange? Expected { get; init; }
 }
+
+/// <summary>
+/// The expected-response curve behind one series (issue 24): where it comes from, the intake band,
+/// and the curve's point at each of the series' scores (null where the curve has none).
+/// <see cref="Courses"/> is given for the practice's own curve only (an installation's counts include other practices').
+/// </summary>
+public sealed record ExpectedRange(CurveSource Source, string IntakeBand, int? Courses, IReadOnlyList<CurvePoint?> AtEachScore, OnTrackDecision Decision);
 
 public sealed record PersonProgress(Guid UserId, string DisplayName, IReadOnlyList<InstrumentProgress> Measures, PairedOutcome? Outcome);
 
@@ -56,7 +66,7 @@ public sealed record EngagementProgress(
 /// A client sees only their own series, and the therapists' Collaboration Check totals so
 /// both can see the gap (PRODUCT.md: "both see the gap"); never another client's answers.
 /// </summary>
-public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access, CurrentUser me, MeasureQueries measures, AlertUseCases alerts, PracticeInstruments instruments)
+public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access, CurrentUser me, MeasureQueries measures, AlertUseCases alerts, PracticeInstruments instruments, Expected.ExpectedCurveStore curveStore)
 {
     public async Task<EngagementProgress> ForEngagementAsync(Guid engagementId, CancellationToken ct = default)
     {
@@ -85,6 +95,12 @@ public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access,
         var importedIds = rows.Select(r => r.InstrumentId).Where(id => instruments.BuiltIn.Find(id) is null).Distinct(StringComparer.Ordinal).ToList();
         var imported = importedIds.Count == 0 ? new Dictionary<string, Instrument>() : await instruments.FindManyAsync(importedIds, ct);
 
+        var curves = new Dictionary<string, ExpectedCurves>(StringComparer.Ordinal);
+        foreach (var measure in StandardMeasure.All.Where(m => rows.Any(r => r.InstrumentId == m.InstrumentId)))
+        {
+            curves[measure.InstrumentId] = await curveStore.ForAsync(engagement.PracticeId, measure.InstrumentId, ct);
+        }
+
         var personViews = people.Select(userId =>
         {
             var mine = rows.Where(r => r.RespondentId == userId).ToList();
@@ -101,7 +117,7 @@ public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access,
                 var single = ChangeRules.ForOne(measure, pair);
                 list.Add(new InstrumentProgress(measure.InstrumentId, measure.Name, false, measure.MaxTotal, measure.Caseness, measure.ReliableChange, measure.Bands, series,
                     series.Count >= 2 ? measure.Change(pair.First, pair.Latest).ToString() : null,
-                    series.Count >= 2 ? single.Recovery.ToString() : null));
+                    series.Count >= 2 ? single.Recovery.ToString() : null) { Expected = Range(measure, series, curves.GetValueOrDefault(measure.InstrumentId)) });
             }
 
             foreach (var instrument in imported.Values.OrderBy(i => i.Title, StringComparer.Ordinal))
@@ -147,6 +163,15 @@ public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access,
         {
             SharedDecisions = sharedDecisions,
         };
+    }
+
+    private static ExpectedRange Range(StandardMeasure measure, List<ProgressPoint> series, ExpectedCurves? curves)
+    {
+        var totals = series.Select(p => p.Total).ToList();
+        var decision = OnTrack.Decide(measure, totals, curves);
+        var (source, curve) = (curves ?? ExpectedCurves.None).For(measure, measure.Band(totals[0]).Name);
+        return new ExpectedRange(source, measure.Band(totals[0]).Name, source == CurveSource.Practice ? curve!.Courses : null,
+            series.Select((_, i) => curve?.At(i + 1)).ToList(), decision);
     }
 
     // A single score counts as both first and last (NHS Talking Therapies): a lone GAD-7 at caseness keeps a person from "recovered".

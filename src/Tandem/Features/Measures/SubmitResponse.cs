@@ -40,7 +40,8 @@ public sealed class SubmitResponse(
     PracticeInstruments instruments,
     Infrastructure.Live.LiveUpdates live,
     CrisisInformationUseCases crisis,
-    RiskAlerting risk)
+    RiskAlerting risk,
+    Expected.ExpectedCurveStore curves)
 {
     /// <summary>Alerts about answers that were refused, then sent again and saved, are completed rather than raised twice.</summary>
     private static readonly TimeSpan UnsavedRiskWindow = TimeSpan.FromHours(1);
@@ -118,7 +119,8 @@ public sealed class SubmitResponse(
                 .Where(r => r.EngagementId == engagementId && r.InstrumentId == InstrumentCatalog.CollaborationCheck && r.Total != null)
                 .OrderByDescending(r => r.SubmittedAt).Select(r => r.Total!.Value).Take(1000).ToListAsync(ct)
             : [];
-        var scored = ResponseScorer.Score(instrument, answers, earlier, engagementChecks);
+        var expected = instrument.Measure is not null ? await curves.ForAsync(engagement.PracticeId, instrument.Id, ct) : null;
+        var scored = ResponseScorer.Score(instrument, answers, earlier, engagementChecks, expected);
 
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7(now);
@@ -126,8 +128,15 @@ public sealed class SubmitResponse(
             scored.Total, scored.Band, scored.Flags, scored.Change?.ToString(), FhirResponses.Build(id, instrument, answers, me.Id, role, now), idempotencyKey, hash);
         db.Add(response);
         db.AddRange(scored.Observations.Select(o => ScoreObservation.For(response, o.System, o.Code, o.Display, o.Value)));
-        var alerts = await NewAlertsAsync(response, scored.Alerts, scored.Change, ct);
+        var alerts = await NewAlertsAsync(response, scored.Alerts, scored.Change, scored.OnTrack, ct);
         db.AddRange(alerts);
+        // A new signal that the work is off track opens a shared review (issue 24): one at a time per client.
+        if (alerts.FirstOrDefault(a => a.Kind is AlertKind.NotOnTrack or AlertKind.CollaborationConcern) is { } signal && role == ParticipantRole.Client)
+        {
+            await Reviews.OffTrackReviews.StageOpenAsync(db, audit, engagement, me.Id,
+                signal.Kind == AlertKind.NotOnTrack ? Reviews.ReviewTrigger.NotOnTrack : Reviews.ReviewTrigger.CollaborationDrop, signal.Id, now, ct);
+        }
+
         var therapistTold = true;
         if (alerts.Any(a => a.Kind == AlertKind.Risk) || scored.Alerts.Any(a => a.Kind == AlertKind.Risk))
         {
@@ -166,9 +175,11 @@ public sealed class SubmitResponse(
         return await ToResultAsync(response, replayed: false, therapistTold, ct);
     }
 
-    private async Task<List<MeasureAlert>> NewAlertsAsync(MeasureResponse response, IReadOnlyList<FiredRule> fired, ReliableChange? change, CancellationToken ct)
+    private async Task<List<MeasureAlert>> NewAlertsAsync(MeasureResponse response, IReadOnlyList<FiredRule> fired, ReliableChange? change, OnTrackDecision? onTrack, CancellationToken ct)
     {
-        if (fired.Count == 0 && change != ReliableChange.Improvement)
+        // Back within the expected range of its curve: an open "not on track" no longer holds either.
+        var backOnTrack = onTrack is { Source: not CurveSource.FixedRule, NotOnTrack: false, Session: >= 2, Expected: { } expected };
+        if (fired.Count == 0 && change != ReliableChange.Improvement && !backOnTrack)
         {
             return [];
         }
@@ -180,12 +191,13 @@ public sealed class SubmitResponse(
             .ToListAsync(ct);
 
         // A later score with reliable improvement: "not on track" no longer holds, and Tandem says why it closed it.
-        if (change == ReliableChange.Improvement)
+        if (change == ReliableChange.Improvement || backOnTrack)
         {
             foreach (var notOnTrack in open.Where(a => a.Kind == AlertKind.NotOnTrack).ToList())
             {
-                notOnTrack.CloseBecause(
-                    $"Closed by Tandem: a later score ({response.Total}, {response.SubmittedAt:yyyy-MM-dd}) shows reliable improvement since the first.", response.SubmittedAt);
+                notOnTrack.CloseBecause(change == ReliableChange.Improvement
+                    ? $"Closed by Tandem: a later score ({response.Total}, {response.SubmittedAt:yyyy-MM-dd}) shows reliable improvement since the first."
+                    : $"Closed by Tandem: a later score ({response.Total}, {response.SubmittedAt:yyyy-MM-dd}) is within the expected range (at or below {OnTrack.P(onTrack!.Expected!.P75)}, the 75th percentile at measurement {onTrack.Session}).", response.SubmittedAt);
                 Stage(AuditAction.Update, "MeasureAlert", notOnTrack.Id, response.EngagementId);
                 open.Remove(notOnTrack);
             }

@@ -50,6 +50,9 @@ public static partial class MatrixRoutes
         // The demo has no online-session guests: a made-up guest of one's own session answers like another practice's (404);
         // a real one (invited, used, withdrawn) is in Video/OnlineSessionGuestTests.
         "guestId" => "UnknownId",
+        // Reviews opened when the work is off track: the demo has none; a made-up one of one's own engagement answers like
+        // another's (404). Real ones, their client and their therapists, are in Measures/OffTrackReviewTests.
+        "reviewId" or "ReviewId" => "UnknownId",
         "id" or "Id" => segmentBefore switch
         {
             "engagements" => "Engagement",

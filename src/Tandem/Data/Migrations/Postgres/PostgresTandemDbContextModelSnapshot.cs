@@ -783,6 +783,99 @@ namespace Tandem.Data.Migrations.Postgres
                     b.ToTable("Invitations", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Measures.Expected.InstallationCurvePoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Band")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Courses")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("InstrumentId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<double>("P25")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("P50")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("P75")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Scores")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Session")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstrumentId", "Band", "Session")
+                        .IsUnique();
+
+                    b.ToTable("InstallationCurvePoints", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Measures.Expected.PracticeCurvePoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Band")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Courses")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("InstrumentId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<double>("P25")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("P50")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("P75")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Scores")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Session")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PracticeId");
+
+                    b.HasIndex("PracticeId", "InstrumentId", "Band", "Session")
+                        .IsUnique();
+
+                    b.ToTable("PracticeCurvePoints", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Measures.Instruments.PracticeInstrument", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1070,6 +1163,102 @@ namespace Tandem.Data.Migrations.Postgres
                     b.HasIndex("PracticeId", "EngagementId");
 
                     b.ToTable("MeasureSchedules", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Measures.Reviews.OffTrackReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AlertId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ClientAnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ClientDeclinedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ClientLife")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("ClientPace")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("ClientPlanFit")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("ClientSupport")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("SignalAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("TherapistAlliance")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset?>("TherapistAnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TherapistApproach")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid?>("TherapistId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("TherapistLifeEvents")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("TherapistMotivation")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("TherapistSupport")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EngagementId");
+
+                    b.HasIndex("PracticeId");
+
+                    b.HasIndex("PracticeId", "EngagementId", "ClientId", "SignalAt");
+
+                    b.ToTable("OffTrackReviews", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Features.Measures.ScoreObservation", b =>
@@ -2515,6 +2704,15 @@ namespace Tandem.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Tandem.Features.Measures.MeasureSchedule", b =>
+                {
+                    b.HasOne("Tandem.Features.Engagements.Engagement", null)
+                        .WithMany()
+                        .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Measures.Reviews.OffTrackReview", b =>
                 {
                     b.HasOne("Tandem.Features.Engagements.Engagement", null)
                         .WithMany()

@@ -771,6 +771,99 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.ToTable("Invitations", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Measures.Expected.InstallationCurvePoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Band")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Courses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InstrumentId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("P25")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("P50")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("P75")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Scores")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Session")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstrumentId", "Band", "Session")
+                        .IsUnique();
+
+                    b.ToTable("InstallationCurvePoints", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Measures.Expected.PracticeCurvePoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Band")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Courses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InstrumentId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("P25")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("P50")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("P75")
+                        .HasColumnType("REAL");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Scores")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Session")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PracticeId");
+
+                    b.HasIndex("PracticeId", "InstrumentId", "Band", "Session")
+                        .IsUnique();
+
+                    b.ToTable("PracticeCurvePoints", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Measures.Instruments.PracticeInstrument", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1058,6 +1151,102 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasIndex("PracticeId", "EngagementId");
 
                     b.ToTable("MeasureSchedules", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Measures.Reviews.OffTrackReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AlertId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClientAnsweredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClientDeclinedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientLife")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientPace")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientPlanFit")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientSupport")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SignalAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TherapistAlliance")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TherapistAnsweredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TherapistApproach")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TherapistId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TherapistLifeEvents")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TherapistMotivation")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TherapistSupport")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EngagementId");
+
+                    b.HasIndex("PracticeId");
+
+                    b.HasIndex("PracticeId", "EngagementId", "ClientId", "SignalAt");
+
+                    b.ToTable("OffTrackReviews", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Features.Measures.ScoreObservation", b =>
@@ -2503,6 +2692,15 @@ namespace Tandem.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Tandem.Features.Measures.MeasureSchedule", b =>
+                {
+                    b.HasOne("Tandem.Features.Engagements.Engagement", null)
+                        .WithMany()
+                        .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Measures.Reviews.OffTrackReview", b =>
                 {
                     b.HasOne("Tandem.Features.Engagements.Engagement", null)
                         .WithMany()

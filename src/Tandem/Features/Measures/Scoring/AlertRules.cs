@@ -22,7 +22,7 @@ public static class AlertRules
 {
     public const int NotOnTrackMinimum = 4;
 
-    public static IReadOnlyList<FiredRule> ForSeries(StandardMeasure measure, IReadOnlyList<int> totals)
+    public static IReadOnlyList<FiredRule> ForSeries(StandardMeasure measure, IReadOnlyList<int> totals, ExpectedCurves? curves = null)
     {
         ArgumentNullException.ThrowIfNull(measure);
         ArgumentNullException.ThrowIfNull(totals);
@@ -50,10 +50,10 @@ public static class AlertRules
                 $"Relapse: {measure.Name} rose by {latest - lowest} from the lowest score so far ({lowest} to {latest}); a rise of {measure.ReliableChange} or more is reliable, even though the first score was {first}."));
         }
 
-        if (totals.Count >= NotOnTrackMinimum && change != ReliableChange.Improvement && measure.IsCase(latest))
+        // Not on track: the expected-response curve when there is one, else the fixed rule (OnTrack.Decide).
+        if (OnTrack.Decide(measure, totals, curves) is { NotOnTrack: true, Rule: { } rule })
         {
-            fired.Add(new FiredRule(AlertKind.NotOnTrack,
-                $"Not on track: {totals.Count} {measure.Name} measurements without reliable improvement (a fall of {measure.ReliableChange} or more), and the latest ({latest}) is still at caseness ({measure.Caseness} or more)."));
+            fired.Add(new FiredRule(AlertKind.NotOnTrack, rule));
         }
 
         return fired;

@@ -12,7 +12,11 @@ public sealed record ScoredResponse(
     IReadOnlyList<ObservationValue> Observations,
     IReadOnlyList<FiredRule> Alerts,
     PreferenceResult? Preferences,
-    CollaborationResult? Collaboration);
+    CollaborationResult? Collaboration)
+{
+    /// <summary>PHQ-9 and GAD-7: what the on-track rule decided for this score, and by which rule.</summary>
+    public OnTrackDecision? OnTrack { get; init; }
+}
 
 /// <summary>
 /// Scores one validated submission with the rules of its instrument, given what came before:
@@ -36,7 +40,7 @@ public static class ResponseScorer
     public const string Loinc = "http://loinc.org";
     public const string TandemCodes = "http://tandem.invalid/fhir/CodeSystem/score";
 
-    public static ScoredResponse Score(Instrument instrument, IReadOnlyList<ValidAnswer> answers, IReadOnlyList<int> earlierTotals, IReadOnlyList<int> engagementCollaborationTotals)
+    public static ScoredResponse Score(Instrument instrument, IReadOnlyList<ValidAnswer> answers, IReadOnlyList<int> earlierTotals, IReadOnlyList<int> engagementCollaborationTotals, ExpectedCurves? curves = null)
     {
         ArgumentNullException.ThrowIfNull(instrument);
         ArgumentNullException.ThrowIfNull(answers);
@@ -63,8 +67,8 @@ public static class ResponseScorer
 
             var series = earlierTotals.Append(total).ToList();
             var change = series.Count >= 2 ? measure.Change(series[0], total) : (ReliableChange?)null;
-            alerts.AddRange(AlertRules.ForSeries(measure, series));
-            return new ScoredResponse(total, band, flags, change, observations, alerts, null, null);
+            alerts.AddRange(AlertRules.ForSeries(measure, series, curves));
+            return new ScoredResponse(total, band, flags, change, observations, alerts, null, null) { OnTrack = Scoring.OnTrack.Decide(measure, series, curves) };
         }
 
         if (instrument.IsImported)
