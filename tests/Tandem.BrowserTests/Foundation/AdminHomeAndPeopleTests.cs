@@ -70,7 +70,7 @@ public sealed class AdminHomeAndPeopleTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Send the invitation", Exact = true }).ClickAsync();
         await Assertions.Expect(status).ToContainTextAsync("sam@riverside.test already has an account in this practice, as a client: Sam Okafor. No invitation was sent.");
         await Assertions.Expect(page.Locator("table.pending tbody tr", new() { HasText = "sam@riverside.test" })).ToHaveCountAsync(0);
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"People scrolls sideways at {width} px");
+        await BrowserSession.AssertNoSidewaysScrollAsync(page);
         await BrowserSession.AssertAccessibleAsync(page);
         await BrowserSession.ScreenshotAsync(page, $"people-invite-client-{width}");
 
