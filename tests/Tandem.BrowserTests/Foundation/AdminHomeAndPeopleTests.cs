@@ -44,4 +44,46 @@ public sealed class AdminHomeAndPeopleTests(BrowserFixture browser)
         await BrowserSession.AssertAccessibleAsync(page);
         await BrowserSession.ScreenshotAsync(page, $"people-filtered-{width}");
     }
+
+    [Theory]
+    [InlineData(1366, 900)]
+    [InlineData(390, 844)]
+    public async Task The_admin_invites_a_client_is_told_about_an_existing_account_resends_withdraws_and_sends_a_password_link(int width, int height)
+    {
+        await using var app = await BrowserSession.StartAppAsync();
+        var page = await BrowserSession.NewPageAsync(browser, app, new ViewportSize { Width = width, Height = height });
+        await BrowserSession.SignInAsync(page, "admin@riverside.test");
+        await page.GotoAsync("/practice/people");
+        var status = page.GetByRole(AriaRole.Status).First;
+
+        // A client, not only a therapist.
+        await page.GetByLabel("Their email address").FillAsync("quinn@example.test");
+        await page.GetByRole(AriaRole.Radio, new() { Name = "A client" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the invitation", Exact = true }).ClickAsync();
+        await Assertions.Expect(status).ToContainTextAsync("The invitation to quinn@example.test is on its way, as a client.");
+        var pending = page.Locator("table.pending tbody tr", new() { HasText = "quinn@example.test" });
+        await Assertions.Expect(pending).ToContainTextAsync("Client");
+
+        // Someone who is here already: said, not sent.
+        await page.GetByLabel("Their email address").FillAsync("sam@riverside.test");
+        await page.GetByRole(AriaRole.Radio, new() { Name = "A client" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the invitation", Exact = true }).ClickAsync();
+        await Assertions.Expect(status).ToContainTextAsync("sam@riverside.test already has an account in this practice, as a client: Sam Okafor. No invitation was sent.");
+        await Assertions.Expect(page.Locator("table.pending tbody tr", new() { HasText = "sam@riverside.test" })).ToHaveCountAsync(0);
+        await BrowserSession.AssertNoSidewaysScrollAsync(page);
+        await BrowserSession.AssertAccessibleAsync(page);
+        await BrowserSession.ScreenshotAsync(page, $"people-invite-client-{width}");
+
+        // Resend, then withdraw.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resend the invitation to quinn@example.test" }).ClickAsync();
+        await Assertions.Expect(status).ToContainTextAsync("A new invitation is on its way to quinn@example.test");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Withdraw the invitation to quinn@example.test" }).ClickAsync();
+        await Assertions.Expect(status).ToContainTextAsync("The invitation to quinn@example.test is withdrawn");
+        await Assertions.Expect(pending).ToHaveCountAsync(0);
+
+        // A password link for someone who has forgotten theirs.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send a password link to Jordan Ellis" }).ClickAsync();
+        await Assertions.Expect(status).ToContainTextAsync("A link to choose a new password is on its way to Jordan Ellis");
+        await BrowserSession.AssertAccessibleAsync(page);
+    }
 }

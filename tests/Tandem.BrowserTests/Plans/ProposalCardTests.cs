@@ -12,8 +12,10 @@ namespace Tandem.BrowserTests.Plans;
 /// </summary>
 public sealed class ProposalCardTests(BrowserFixture browser)
 {
-    [Fact]
-    public async Task Sam_sees_every_part_of_Alexs_proposals_before_agreeing()
+    [Theory]
+    [InlineData(390, 844)]
+    [InlineData(1366, 900)]
+    public async Task Sam_sees_every_part_of_Alexs_proposals_before_agreeing(int width, int height)
     {
         await using var app = await BrowserSession.StartAppAsync();
         var sams = await Sessions.SessionSafetyTests.SamsEngagementAsync(app);
@@ -31,7 +33,7 @@ public sealed class ProposalCardTests(BrowserFixture browser)
         Assert.Contains(("Goal", oldText, oldText + ", most days"), changes);
         Assert.Contains(changes, c => c.Item1 == "Why it matters" && c.Item3 == "So the good days outnumber the hard ones");
 
-        var page = await BrowserSession.NewPageAsync(browser, app, BrowserSession.Phone);
+        var page = await BrowserSession.NewPageAsync(browser, app, new ViewportSize { Width = width, Height = height });
         await BrowserSession.SignInAsync(page, "sam@riverside.test");
         await page.GotoAsync($"/engagements/{sams}/plan");
         var waiting = page.Locator("section", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Waiting for your answer" }) });
@@ -41,9 +43,11 @@ public sealed class ProposalCardTests(BrowserFixture browser)
         await Assertions.Expect(waiting).ToContainTextAsync($"Reword “{oldText}” as “{oldText}, most days”");
         await Assertions.Expect(waiting.Locator("del").Filter(new() { HasText = oldWhy })).ToHaveCountAsync(1);
         await BrowserSession.AssertAccessibleAsync(page);
-        await BrowserSession.ScreenshotAsync(page, "proposal-card-phone");
+        await BrowserSession.ScreenshotAsync(page, width < 600 ? "proposal-card-phone" : $"proposal-card-{width}");
+        await BrowserSession.AssertNoSidewaysScrollAsync(page);
 
         await page.GotoAsync($"/engagements/{sams}");
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Being outside settles me for the week");
+        await BrowserSession.AssertAccessibleAsync(page);
     }
 }

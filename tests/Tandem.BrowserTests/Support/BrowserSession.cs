@@ -104,6 +104,13 @@ public static class BrowserSession
         Assert.True(serious.Count == 0, $"axe on {page.Url}:{Environment.NewLine}{string.Join(Environment.NewLine, serious)}");
     }
 
+    /// <summary>Fails when the page is wider than its window (a phone would scroll sideways).</summary>
+    public static async Task AssertNoSidewaysScrollAsync(IPage page)
+    {
+        var sizes = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+        Assert.True(sizes[0] <= sizes[1], $"{page.Url} is {sizes[0]}px wide in a {sizes[1]}px window");
+    }
+
     public static async Task<string> ScreenshotAsync(IPage page, string name)
     {
         var path = Path.Combine(BrowserFixture.ScreenshotFolder, name + ".png");

@@ -183,6 +183,49 @@ public sealed class TodayAndHubTests
         await app.WithDbAsync(async db => Assert.True(await db.AuditEntries.AnyAsync(e => e.ObjectType == "EngagementHub" && e.EngagementId == couple, Ct)));
     }
 
+    [Fact]
+    public async Task The_hub_quotes_the_latest_messages_each_viewer_may_read_marks_new_ones_and_marks_nothing_read()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var couple = await Demo.CouplesEngagementAsync(app);
+        using var morgan = await app.ClientForAsync("morgan@riverside.test");
+        using var riley = await app.ClientForAsync("riley@riverside.test");
+        using var avery = await app.ClientForAsync("avery@riverside.test");
+        var rileyId = (await riley.GetJsonAsync("/api/me")).Id();
+        await avery.PostJsonAsync($"/api/engagements/{couple}/messages", new { body = "We argued about **weekends** again." }, HttpStatusCode.Created);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await morgan.PostJsonAsync($"/api/engagements/{couple}/messages", new { body = "Just for you, Riley.", withClient = rileyId }, HttpStatusCode.Created);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var longer = "Could we talk about the holidays " + string.Concat(Enumerable.Repeat("and the family plans ", 10)) + "ENDING";
+        await riley.PostJsonAsync($"/api/engagements/{couple}/messages", new { body = longer }, HttpStatusCode.Created);
+        var unreadBefore = await Messages.MessagesApiTests.UnreadAsync(morgan, couple);
+
+        using var morganPages = await PagesAsync(app, "morgan@riverside.test");
+        var seen = WebUtility.HtmlDecode(Section(await morganPages.GetStringAsync($"/engagements/{couple}", Ct), "recent-messages-heading"));
+        Assert.Contains("Avery Brooks", seen, StringComparison.Ordinal);
+        Assert.Contains("We argued about weekends again.", seen, StringComparison.Ordinal);
+        Assert.Contains("Just for you, Riley.", seen, StringComparison.Ordinal);
+        Assert.Contains("one-to-one", seen, StringComparison.Ordinal);
+        Assert.Contains("Could we talk about the holidays", seen, StringComparison.Ordinal);
+        Assert.Contains("…", seen, StringComparison.Ordinal);
+        Assert.DoesNotContain("ENDING", seen, StringComparison.Ordinal);
+        Assert.Contains(">New<", seen, StringComparison.Ordinal);
+        Assert.Contains($"href=\"engagements/{couple}/messages\"", seen, StringComparison.Ordinal);
+
+        // Avery never sees Riley's one-to-one thread, not even that it exists; Riley does.
+        using var averyPages = await PagesAsync(app, "avery@riverside.test");
+        var averySees = Section(await averyPages.GetStringAsync($"/engagements/{couple}", Ct), "recent-messages-heading");
+        Assert.Contains("Could we talk about the holidays", averySees, StringComparison.Ordinal);
+        Assert.DoesNotContain("Just for you", averySees, StringComparison.Ordinal);
+        Assert.DoesNotContain("one-to-one", averySees, StringComparison.Ordinal);
+        using var rileyPages = await PagesAsync(app, "riley@riverside.test");
+        Assert.Contains("Just for you, Riley.", Section(await rileyPages.GetStringAsync($"/engagements/{couple}", Ct), "recent-messages-heading"), StringComparison.Ordinal);
+
+        // Quoting is not reading: Morgan's unread count is what it was, and the quote is in the access log.
+        Assert.Equal(unreadBefore, await Messages.MessagesApiTests.UnreadAsync(morgan, couple));
+        await app.WithDbAsync(async db => Assert.True(await db.AuditEntries.AnyAsync(e => e.ObjectType == "RecentMessages" && e.EngagementId == couple, Ct)));
+    }
+
     /// <summary>The HTML of the section whose heading has this id, up to the next section.</summary>
     private static string Section(string html, string headingId)
     {

@@ -142,12 +142,13 @@ public sealed class PracticeSettingsAdminTests
     }
 
     [Fact]
-    public async Task Emails_carry_the_practice_name_and_colour_in_their_HTML_part()
+    public async Task Emails_carry_the_practice_name_colour_and_logo_in_their_HTML_part()
     {
         await using var app = await TandemApp.StartAsync();
         using var admin = await app.ClientForAsync("admin@riverside.test");
         using var saved = await admin.PutAsJsonAsync("/api/practice/settings", new { expectedReply = "soon", crisisInformation = "Call 999.", brandColour = "#7a2e8c" }, Ct);
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, await UploadAsync(admin, Png, "image/png"));
         await admin.PostJsonAsync("/api/practice/invitations", new { email = "robin@example.test" }, HttpStatusCode.Created);
         // The app's own dispatcher may have claimed it first: send what is due, and wait for the file either way.
         var folder = Path.Combine(app.DataFolder, "mail");
@@ -169,6 +170,15 @@ public sealed class PracticeSettingsAdminTests
         Assert.Contains("#7a2e8c", mail.HtmlBody, StringComparison.Ordinal);
         Assert.Contains("Riverside", mail.HtmlBody, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", mail.HtmlBody, StringComparison.OrdinalIgnoreCase);
+
+        // The logo travels inside the mail (shown without fetching anything, so no one learns when it was opened).
+        Assert.Contains($"src=\"cid:{MailLook.LogoContentId}\"", mail.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("practice-logo/", mail.HtmlBody, StringComparison.Ordinal);
+        var logo = Assert.Single(mail.BodyParts.OfType<MimePart>(), p => p.ContentId == MailLook.LogoContentId);
+        Assert.Equal("image/png", logo.ContentType.MimeType);
+        using var bytes = new MemoryStream();
+        await logo.Content!.DecodeToAsync(bytes, Ct);
+        Assert.Equal(Png, bytes.ToArray());
     }
 
     private static async Task<HttpStatusCode> UploadAsync(HttpClient client, byte[] bytes, string type)

@@ -202,7 +202,7 @@ public sealed partial class UrlPrivacyTests
             }
 
             var therapistEmail = Email("invited therapist's email");
-            using (await SubmitFormAsync(admin, "/practice/people", "invite-therapist", new Dictionary<string, string> { ["TherapistEmail"] = therapistEmail }, harvest, "admin"))
+            using (await SubmitFormAsync(admin, "/practice/people", "invite-person", new Dictionary<string, string> { ["InviteEmail"] = therapistEmail, ["InviteRole"] = "Therapist" }, harvest, "admin"))
             {
             }
 

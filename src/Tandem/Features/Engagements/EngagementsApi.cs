@@ -78,8 +78,8 @@ public static class EngagementsApi
         var practice = app.MapGroup("/api/practice").WithTags("Practice").RequireAuthorization(Policies.PracticeAdmin);
         practice.MapGet("/engagements", async (EngagementQueries q, CancellationToken ct) => TypedResults.Ok(await q.ForPracticeAdminAsync(ct)))
             .WithSummary("Who is in which engagement and its status. No titles, no clinical content.");
-        practice.MapPost("/invitations", InviteTherapistAsync)
-            .WithSummary("Invite a therapist to the practice by email.");
+        practice.MapPost("/invitations", InviteToPracticeAsync)
+            .WithSummary("Invite a therapist (role Therapist, the default) or a client (role Client) to the practice by email. 409 with a sentence when the address already has an account in this practice or an invitation is waiting.");
         return app;
     }
 
@@ -115,14 +115,14 @@ public static class EngagementsApi
         return TypedResults.Ok(await coTherapists.AddAsync(id, request.UserId!.Value, ct));
     }
 
-    private static async Task<Results<Created<InviteResult>, ValidationProblem>> InviteTherapistAsync([FromBody] InviteRequest request, InvitationUseCases invitations, CancellationToken ct)
+    private static async Task<Results<Created<InviteResult>, ValidationProblem>> InviteToPracticeAsync([FromBody] InviteRequest request, InvitationUseCases invitations, CancellationToken ct)
     {
         if (Validation.Check(request) is { } invalid)
         {
             return invalid;
         }
 
-        return TypedResults.Created("/api/practice/people", await invitations.InviteTherapistAsync(request.Email, ct));
+        return TypedResults.Created("/api/practice/people", await invitations.InviteToPracticeAsync(request.Email, request.Role ?? ParticipantRole.Therapist, ct));
     }
 
     /// <summary>201 with the new account; 202 when the address already has one (nothing changed, its owner is emailed how to finish).</summary>

@@ -63,8 +63,13 @@ public sealed class InvitationUseCases(
         return await SaveAsync(invitation, token, "to start working together in Tandem", ct);
     }
 
-    /// <summary>The practice admin invites a therapist to the practice (no engagement).</summary>
-    public async Task<InviteResult> InviteTherapistAsync(string email, CancellationToken ct = default)
+    /// <summary>
+    /// The practice admin invites a therapist or a client to the practice (no engagement, issue 21). A client
+    /// invited this way has an account and a home that says their therapist opens the shared space; the
+    /// therapist then invites that address to the engagement as for anyone (signed in, they accept in one click).
+    /// The admin never makes an engagement: that is the therapist's and the client's work.
+    /// </summary>
+    public async Task<InviteResult> InviteToPracticeAsync(string email, ParticipantRole role = ParticipantRole.Therapist, CancellationToken ct = default)
     {
         if (!me.IsAdmin)
         {
@@ -72,7 +77,13 @@ public sealed class InvitationUseCases(
         }
 
         var now = time.GetUtcNow();
-        var (invitation, token) = Invitation.Create(me.PracticeId, null, email, ParticipantRole.Therapist, me.Id, now);
+        if (!Enum.IsDefined(role))
+        {
+            const string said = "Choose whether you invite a therapist or a client.";
+            throw new DomainException(said, DomainError.Invalid, new Dictionary<string, string[]> { ["role"] = [said] });
+        }
+
+        var (invitation, token) = Invitation.Create(me.PracticeId, null, email, role, me.Id, now);
 
         // Issue 21: no duplicate mail. Someone who already has an account in this practice is told
         // about, not invited again (the admin sees the practice's people anyway; other practices'
@@ -83,9 +94,9 @@ public sealed class InvitationUseCases(
             .Select(u => new { u.DisplayName, u.Role, u.IsActive }).FirstOrDefaultAsync(ct);
         if (existing is not null)
         {
-            var role = existing.Role switch { PersonRole.Therapist => "a therapist", PersonRole.Client => "a client", _ => "the practice admin" };
+            var what = existing.Role switch { PersonRole.Therapist => "a therapist", PersonRole.Client => "a client", _ => "the practice admin" };
             var state = existing.IsActive ? "" : " (deactivated: reactivate the account from the list below instead)";
-            var said = $"{invitation.Email} already has an account in this practice, as {role}: {existing.DisplayName}{state}. No invitation was sent.";
+            var said = $"{invitation.Email} already has an account in this practice, as {what}: {existing.DisplayName}{state}. No invitation was sent.";
             throw new DomainException(said, DomainError.Conflict, new Dictionary<string, string[]> { ["email"] = [said] });
         }
 
@@ -98,7 +109,7 @@ public sealed class InvitationUseCases(
             throw new DomainException(said, DomainError.Conflict, new Dictionary<string, string[]> { ["email"] = [said] });
         }
 
-        return await SaveAsync(invitation, token, "to join your practice in Tandem as a therapist", ct);
+        return await SaveAsync(invitation, token, InvitationMail.Purpose(invitation), ct);
     }
 
     public async Task<(Invitation Invitation, InvitationPreview Preview)> PreviewAsync(string token, CancellationToken ct = default)

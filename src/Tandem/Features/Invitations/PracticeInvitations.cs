@@ -20,9 +20,8 @@ public sealed record PendingInvitation(Guid Id, string Email, string Role, strin
 /// <summary>
 /// The practice admin's pending invitations (issue 21): the list, a resend (a new link; the old one
 /// dies at once; mail through the outbox) and a cancel. Both are audited. Therapists are invited to
-/// the practice; clients only to an engagement, by its therapist (a client account without an
-/// engagement would be a person with nothing to open), so the admin resends or withdraws those too,
-/// but does not make them.
+/// the practice, and so are clients (their home says the therapist opens the shared space; the
+/// therapist's own invitations join them to an engagement), so the admin resends or withdraws any.
 /// </summary>
 public sealed class PracticeInvitations(
     TandemDbContext db,
@@ -98,8 +97,7 @@ public sealed class PracticeInvitations(
             hasAccount = await db.Users.AnyAsync(u => u.NormalizedEmail == normalised, ct);
         }
 
-        var purpose = invitation.EngagementId is null ? "to join your practice in Tandem as a therapist" : "to start working together in Tandem";
-        mail.Enqueue(invitation.PracticeId, invitation.Email, "You're invited to Tandem", InvitationMail.Body(purpose, hasAccount, url, resent: true), "invitation");
+        mail.Enqueue(invitation.PracticeId, invitation.Email, "You're invited to Tandem", InvitationMail.Body(InvitationMail.Purpose(invitation), hasAccount, url, resent: true), "invitation");
         Stage(invitation, "Invitation.Resent");
         await db.SaveChangesAsync(ct);
         return new InviteResult(invitation.Id, url, invitation.ExpiresAt);
@@ -142,6 +140,14 @@ public sealed class PracticeInvitations(
 /// <summary>The invitation email's words, the same for a first invitation and a resent one.</summary>
 internal static class InvitationMail
 {
+    /// <summary>Why the person is invited, finishing "You have been invited ...".</summary>
+    public static string Purpose(Invitation invitation) => invitation switch
+    {
+        { EngagementId: not null } => "to start working together in Tandem",
+        { Role: ParticipantRole.Client } => "to join your therapy practice in Tandem as a client. Your therapist then opens your shared space with you",
+        _ => "to join your practice in Tandem as a therapist",
+    };
+
     public static string Body(string purpose, bool hasAccount, string url, bool resent = false)
     {
         var how = hasAccount

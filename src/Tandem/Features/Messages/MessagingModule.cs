@@ -18,6 +18,7 @@ public sealed class MessagingModule : ITandemModule
         services.AddSingleton<MessagingEvents>();
         services.AddScoped<MessageThreads>();
         services.AddScoped<MessageReader>();
+        services.AddScoped<RecentMessages>();
         services.AddScoped<MessageUseCases>();
         services.AddScoped<IDemoSeedStep, MessagesDemoStep>();
 

@@ -93,11 +93,17 @@ public sealed class PracticeSettingsModule : ITandemModule
     }
 }
 
-/// <summary>A practice's email look from its settings: name, colour, and the logo on Tandem's public address.</summary>
-internal sealed class PracticeMailLook(PracticeSettingsUseCases settings, Infrastructure.Mail.LinkBuilder links) : Infrastructure.Mail.IMailLook
+/// <summary>A practice's email look from its settings: name, colour, and the logo itself (embedded in each mail).</summary>
+internal sealed class PracticeMailLook(PracticeSettingsUseCases settings) : Infrastructure.Mail.IMailLook
 {
-    public async Task<Infrastructure.Mail.MailLook?> ForAsync(Guid practiceId, CancellationToken ct) =>
-        await settings.BrandingAsync(practiceId, ct) is { } brand
-            ? new Infrastructure.Mail.MailLook(brand.Name, brand.Colour, brand.LogoPath is { } logo ? links.Base + logo : null)
-            : null;
+    public async Task<Infrastructure.Mail.MailLook?> ForAsync(Guid practiceId, CancellationToken ct)
+    {
+        if (await settings.BrandingAsync(practiceId, ct) is not { } brand)
+        {
+            return null;
+        }
+
+        var logo = brand.LogoPath is null ? null : await settings.LogoAsync(practiceId, ct);
+        return new Infrastructure.Mail.MailLook(brand.Name, brand.Colour, logo?.Bytes, logo?.ContentType);
+    }
 }

@@ -133,9 +133,20 @@ public sealed class MailDispatcher(IServiceScopeFactory scopes, IOptions<MailSet
         mime.MessageId = $"{message.Id:N}@{MailSettings.SenderDomain(settings.Value.From) ?? "tandem.invalid"}";
         mime.Headers.Add("X-Tandem-Kind", message.Kind);
         // The same words twice: plain text, and HTML in the practice's colour with its name (issue 21).
-        mime.Body = look is null
-            ? new TextPart("plain") { Text = message.TextBody }
-            : new BodyBuilder { TextBody = message.TextBody, HtmlBody = MailHtml.Render(look, message.TextBody) }.ToMessageBody();
+        if (look is null)
+        {
+            mime.Body = new TextPart("plain") { Text = message.TextBody };
+            return mime;
+        }
+
+        var body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = MailHtml.Render(look, message.TextBody) };
+        if (look.Logo is { Length: > 0 } logo && ContentType.TryParse(look.LogoContentType ?? "", out var type))
+        {
+            var part = body.LinkedResources.Add("logo" + (type.MediaSubtype == "png" ? ".png" : ".jpg"), logo, type);
+            part.ContentId = MailLook.LogoContentId;
+        }
+
+        mime.Body = body.ToMessageBody();
         return mime;
     }
 }

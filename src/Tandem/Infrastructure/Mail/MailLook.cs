@@ -4,8 +4,16 @@ using System.Text.RegularExpressions;
 
 namespace Tandem.Infrastructure.Mail;
 
-/// <summary>How a practice's emails look (issue 21): its name, its colour (contrast-checked "#rrggbb") and its logo's public address.</summary>
-public sealed record MailLook(string PracticeName, string? Colour, string? LogoUrl);
+/// <summary>
+/// How a practice's emails look (issue 21): its name, its colour (contrast-checked "#rrggbb") and its logo
+/// (PNG or JPEG bytes, at most 200 KB), which travels inside the email: a mail program shows it without
+/// fetching anything, and Tandem never learns when a mail was opened.
+/// </summary>
+public sealed record MailLook(string PracticeName, string? Colour, byte[]? Logo = null, string? LogoContentType = null)
+{
+    /// <summary>The logo's content id in the HTML part ("cid:" + this).</summary>
+    public const string LogoContentId = "practice-logo@tandem";
+}
 
 /// <summary>Finds a practice's <see cref="MailLook"/> (implemented by the practice settings feature).</summary>
 public interface IMailLook
@@ -15,7 +23,7 @@ public interface IMailLook
 
 /// <summary>
 /// The HTML part of every practice's email: a band in the practice's colour with its name (and logo,
-/// by link to Tandem's own public address, never inline script or a third party), then the text,
+/// carried in the mail itself as a related part, never a remote image, script or third party), then the text,
 /// HTML-encoded, its links made clickable. The plain-text part stays the same words.
 /// </summary>
 public static partial class MailHtml
@@ -32,9 +40,9 @@ public static partial class MailHtml
         html.Append("<body style=\"margin:0;padding:0;background:#f7f5f0;font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2a2e;\">");
         html.Append("<div style=\"max-width:600px;margin:0 auto;padding:16px;\">");
         html.Append("<div style=\"background:").Append(colour).Append(";color:#ffffff;padding:12px 16px;border-radius:8px 8px 0 0;font-size:18px;font-weight:bold;\">");
-        if (look.LogoUrl is { } logo)
+        if (look.Logo is { Length: > 0 })
         {
-            html.Append("<img src=\"").Append(WebUtility.HtmlEncode(logo)).Append("\" alt=\"\" height=\"40\" style=\"height:40px;vertical-align:middle;background:#ffffff;border-radius:4px;padding:2px;margin-right:8px;\">");
+            html.Append("<img src=\"cid:").Append(MailLook.LogoContentId).Append("\" alt=\"\" height=\"40\" style=\"height:40px;vertical-align:middle;background:#ffffff;border-radius:4px;padding:2px;margin-right:8px;\">");
         }
 
         html.Append(name).Append("</div>");

@@ -57,6 +57,28 @@ public sealed class SafeMarkdown
     public string ToHtml(string? markdown) =>
         string.IsNullOrWhiteSpace(markdown) ? "" : _sanitizer.Sanitize(Markdown.ToHtml(Input.StoredText.WithoutBidiControls(markdown), Typed));
 
+    /// <summary>
+    /// The first words of what someone wrote, as plain text on one line (markup, links' addresses and
+    /// line breaks gone), cut at a word with "…". Shown as text, never as markup.
+    /// </summary>
+    public static string ToPlainExcerpt(string? markdown, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(markdown))
+        {
+            return "";
+        }
+
+        var plain = Markdown.ToPlainText(Input.StoredText.WithoutBidiControls(markdown), Typed);
+        plain = string.Join(' ', plain.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (plain.Length <= maxLength)
+        {
+            return plain;
+        }
+
+        var cut = plain.LastIndexOf(' ', maxLength);
+        return plain[..(cut > maxLength / 2 ? cut : maxLength)].TrimEnd(',', '.', ';', ':') + "…";
+    }
+
     public string DocumentToHtml(string? markdown) =>
         string.IsNullOrWhiteSpace(markdown) ? "" : _sanitizer.Sanitize(Markdown.ToHtml(Input.StoredText.WithoutBidiControls(markdown), Document));
 }
