@@ -17,7 +17,7 @@ public sealed class ResponseTests
         await using var app = await TandemApp.StartAsync();
         using var sam = await app.ClientForAsync("sam@riverside.test");
         var list = await sam.GetJsonAsync("/api/instruments");
-        Assert.Equal(["phq-9", "gad-7", "collaboration-check", "collaboration-check-therapist", "preferences"], list.EnumerateArray().Select(i => i.Str("id")).ToArray());
+        Assert.Equal(["phq-9", "gad-7", "collaboration-check", "collaboration-check-therapist", "preferences", "collaborate"], list.EnumerateArray().Select(i => i.Str("id")).ToArray());
         var phq = list[0].GetProperty("questionnaire");
         Assert.Equal("Questionnaire", phq.Str("resourceType"));
         Assert.Equal("44249-1", phq.GetProperty("code")[0].Str("code"));

@@ -51,8 +51,8 @@ public sealed partial class UrlPrivacyTests
         "casey@riverside.test", "riley@riverside.test", "avery@riverside.test", "admin@harbor.test", "lee@harbor.test", "kim@harbor.test",
     ];
 
-    /// <summary>The instruments every practice has (Resources/Instruments); imported ones are added from the database.</summary>
-    private static readonly string[] BuiltInInstruments = ["phq-9", "gad-7", "collaboration-check", "collaboration-check-therapist", "preferences"];
+    /// <summary>The instruments every practice has (the catalog's own list, so a new built-in needs no edit here); imported ones are added from the database.</summary>
+    private static readonly IReadOnlyList<string> BuiltInInstruments = Tandem.Features.Measures.Instruments.InstrumentCatalog.Ids;
 
     /// <summary>
     /// GET pages that change state when opened: a new authenticator key renews the security stamp and signs the person out,
