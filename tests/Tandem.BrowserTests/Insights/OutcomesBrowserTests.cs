@@ -67,7 +67,7 @@ public sealed class OutcomesBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByText("Finished courses are reported by quarter and by year")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "By therapist" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("Each therapist's own figures are shown for whole years")).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "See the quarter" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "See the quarter", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Whole practice, Q");
         await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "Finished courses, PHQ-9 and GAD-7 together" }).GetByRole(AriaRole.Columnheader, new() { Name = "Whole practice" })).ToBeVisibleAsync();
 
