@@ -23,7 +23,6 @@ internal static class AuditChain
         }
 
         var postgres = db.Database.IsNpgsql();
-        var rows = new List<AuditEntry>(events.Count);
         foreach (var group in events.GroupBy(e => e.PracticeId ?? Guid.Empty))
         {
             var practiceId = group.Key;
@@ -51,16 +50,13 @@ internal static class AuditChain
             foreach (var e in group)
             {
                 var entry = AuditEntry.Chain(e, practiceId, ++sequence, previous, keys);
-                rows.Add(entry);
+                db.AuditEntries.Add(entry);
                 previous = entry.Hash;
             }
 
             head.LastSequence = sequence;
             head.LastHash = previous;
         }
-
-        // Written now, in the caller's transaction; the head's new values go with the caller's save.
-        await AuditRows.InsertAsync(db, rows, ct);
     }
 
     private static Task<AuditChainHead?> ReadHeadAsync(TandemDbContext db, Guid practiceId, bool postgres, CancellationToken ct) => postgres
