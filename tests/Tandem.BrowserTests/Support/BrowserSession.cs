@@ -107,7 +107,19 @@ public static class BrowserSession
     /// <summary>Fails when the page is wider than its window (a phone would scroll sideways).</summary>
     public static async Task AssertNoSidewaysScrollAsync(IPage page)
     {
-        var sizes = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+        // Measured once the page and its style sheets have loaded: a full-page form answer can be in the DOM (the
+        // status text the test waited for) while tandem.css is still on its way, and an unstyled table is wider than
+        // a phone (CI once measured 482px here on a busy machine). A page that really scrolls sideways still fails:
+        // it is measured again for up to 5 s and the last measure is the one judged.
+        await page.WaitForLoadStateAsync(LoadState.Load);
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('link[rel=stylesheet]')].every(l => l.sheet !== null)");
+        int[] sizes = [];
+        for (var attempt = 0; attempt < 25; attempt++)
+        {
+            sizes = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+            if (sizes[0] <= sizes[1]) return;
+            await Task.Delay(200);
+        }
         Assert.True(sizes[0] <= sizes[1], $"{page.Url} is {sizes[0]}px wide in a {sizes[1]}px window");
     }
 
