@@ -84,8 +84,16 @@ public abstract class TandemDbContext
     private void ApplyTenantFilter<T>(ModelBuilder builder)
         where T : class, IPracticeScoped
     {
-        builder.Entity<T>().HasQueryFilter(e => EF.Constant(TenantBypass) || e.PracticeId == TenantPracticeId);
-        builder.Entity<T>().HasIndex(e => e.PracticeId);
+        var entity = builder.Entity<T>();
+        entity.HasQueryFilter(e => EF.Constant(TenantBypass) || e.PracticeId == TenantPracticeId);
+
+        // Every query of a practice's rows starts with its practice. A table whose own indexes already lead with
+        // PracticeId needs no index of PracticeId alone: it would cost every insert, and SQLite's planner (no statistics)
+        // took it for "newest first" lists, walking all of a practice's rows in id order (the access log, issue 25).
+        if (!entity.Metadata.GetIndexes().Any(i => i.Properties[0].Name == nameof(IPracticeScoped.PracticeId)))
+        {
+            entity.HasIndex(e => e.PracticeId);
+        }
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

@@ -72,6 +72,41 @@ public sealed class TenantFilterTests
         }
     }
 
+    [Fact]
+    public async Task An_engagements_newest_entries_are_read_in_index_order_and_no_table_keeps_a_lone_practice_index()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var practiceId = await PracticeIdAsync(app, "Riverside");
+        var engagementId = Guid.NewGuid();
+        var viewer = Guid.NewGuid();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+
+        // A table whose indexes lead with PracticeId has no index of PracticeId alone: it cost every insert, and SQLite
+        // took it for the access log's "newest first" list, walking all of a practice's entries in id order.
+        var lone = db.Model.GetEntityTypes()
+            .Where(t => t.GetIndexes().Any(i => i.Properties.Count > 1 && i.Properties[0].Name == "PracticeId")
+                && t.GetIndexes().Any(i => i.Properties.Count == 1 && i.Properties[0].Name == "PracticeId" && !i.IsUnique))
+            .Select(t => t.GetTableName()).ToList();
+        Assert.Empty(lone);
+
+        if (db.Database.IsSqlite())
+        {
+            using (db.Tenant.Use(practiceId))
+            {
+                // The shape of AccessLog.ForEngagementAsync for a client: newest first, a page at a time.
+                var query = db.AuditEntries.AsNoTracking()
+                    .Where(e => e.EngagementId == engagementId && (e.DataCategory == AuditCategories.Clinical || e.DataCategory == AuditCategories.Personal))
+                    .Where(e => e.SubjectUserId == null || e.SubjectUserId == viewer)
+                    .Where(e => e.UserId == null || e.UserId != viewer)
+                    .OrderByDescending(e => e.Id).Take(100);
+                var plan = await PlanAsync(db, query.ToQueryString());
+                Assert.Contains(plan, line => line.Contains("USING INDEX IX_AuditEntries_PracticeId_EngagementId_Id", StringComparison.Ordinal));
+                Assert.DoesNotContain(plan, line => line.Contains("TEMP B-TREE", StringComparison.Ordinal));
+            }
+        }
+    }
+
     private static async Task<List<string>> PlanAsync(TandemDbContext db, string sql)
     {
         // ToQueryString declares the parameters as .param set lines; run the plan with them bound.

@@ -23,6 +23,8 @@ internal static class AuditChain
         }
 
         var postgres = db.Database.IsNpgsql();
+        var direct = AuditRows.Applies(db);
+        var rows = direct ? new List<AuditEntry>(events.Count) : null;
         foreach (var group in events.GroupBy(e => e.PracticeId ?? Guid.Empty))
         {
             var practiceId = group.Key;
@@ -50,12 +52,26 @@ internal static class AuditChain
             foreach (var e in group)
             {
                 var entry = AuditEntry.Chain(e, practiceId, ++sequence, previous, keys);
-                db.AuditEntries.Add(entry);
+                if (rows is not null)
+                {
+                    rows.Add(entry);
+                }
+                else
+                {
+                    db.AuditEntries.Add(entry);
+                }
+
                 previous = entry.Hash;
             }
 
             head.LastSequence = sequence;
             head.LastHash = previous;
+        }
+
+        if (rows is not null)
+        {
+            // Written now, in the caller's transaction; the heads' new values go with the caller's save.
+            await AuditRows.InsertAsync(db, rows, ct);
         }
     }
 

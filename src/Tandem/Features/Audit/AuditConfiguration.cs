@@ -23,6 +23,8 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(e => e.KeyId).HasMaxLength(16);
         builder.HasIndex(e => new { e.PracticeId, e.Sequence }).IsUnique();
         builder.HasIndex(e => new { e.PracticeId, e.EngagementId, e.At });
+        // An engagement's access log, newest first (ORDER BY Id DESC ... LIMIT): read in index order, never sorted.
+        builder.HasIndex(e => new { e.PracticeId, e.EngagementId, e.Id });
         builder.HasIndex(e => new { e.PracticeId, e.DataCategory, e.At });
     }
 }

@@ -270,8 +270,6 @@ namespace Tandem.Data.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "Role");
 
                     b.ToTable("Users", (string)null);
@@ -315,8 +313,6 @@ namespace Tandem.Data.Migrations.Postgres
 
                     b.HasIndex("EngagementId");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "EngagementId", "UserId");
 
                     b.ToTable("AgreementSignatures", (string)null);
@@ -347,8 +343,6 @@ namespace Tandem.Data.Migrations.Postgres
                         .HasColumnType("character varying(20000)");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("PracticeId", "Number")
                         .IsUnique();
@@ -457,14 +451,14 @@ namespace Tandem.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "Sequence")
                         .IsUnique();
 
                     b.HasIndex("PracticeId", "DataCategory", "At");
 
                     b.HasIndex("PracticeId", "EngagementId", "At");
+
+                    b.HasIndex("PracticeId", "EngagementId", "Id");
 
                     b.ToTable("AuditEntries", (string)null);
                 });
@@ -497,8 +491,6 @@ namespace Tandem.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("EngagementId");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("PracticeId", "EngagementId", "ExpiresAt");
 
@@ -546,8 +538,6 @@ namespace Tandem.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "Status");
 
                     b.ToTable("Engagements", (string)null);
@@ -579,8 +569,6 @@ namespace Tandem.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("UserId");
 
@@ -716,8 +704,6 @@ namespace Tandem.Data.Migrations.Postgres
 
                     b.HasIndex("EngagementId");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("TherapistId");
 
                     b.HasIndex("PracticeId", "TherapistId", "Status", "CreatedAt");
@@ -772,8 +758,6 @@ namespace Tandem.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("EngagementId");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("TokenHash")
                         .IsUnique();
@@ -868,8 +852,6 @@ namespace Tandem.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "InstrumentId", "Band", "Session")
                         .IsUnique();
 
@@ -936,8 +918,6 @@ namespace Tandem.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "Key")
                         .IsUnique();
 
@@ -996,8 +976,6 @@ namespace Tandem.Data.Migrations.Postgres
 
                     b.HasIndex("EngagementId");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "EngagementId", "ClosedAt");
 
                     b.HasIndex("PracticeId", "EngagementId", "AcknowledgedAt", "RaisedAt");
@@ -1041,8 +1019,6 @@ namespace Tandem.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("EngagementId");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("RespondentId", "OpenUntil");
 
@@ -1106,8 +1082,6 @@ namespace Tandem.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("RespondentId", "EngagementId", "IdempotencyKey")
                         .IsUnique();
 
@@ -1157,8 +1131,6 @@ namespace Tandem.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("EngagementId");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("PracticeId", "EngagementId");
 
@@ -1254,8 +1226,6 @@ namespace Tandem.Data.Migrations.Postgres
 
                     b.HasIndex("EngagementId");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "EngagementId", "ClientId", "SignalAt");
 
                     b.ToTable("OffTrackReviews", (string)null);
@@ -1301,8 +1271,6 @@ namespace Tandem.Data.Migrations.Postgres
                         .HasColumnType("numeric(9,2)");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("ResponseId");
 
@@ -1369,8 +1337,6 @@ namespace Tandem.Data.Migrations.Postgres
 
                     b.HasIndex("EngagementId");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "EngagementId", "CreatedAt");
 
                     b.HasIndex("PracticeId", "EngagementId", "ThreadWith", "Sequence")
@@ -1403,8 +1369,6 @@ namespace Tandem.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("UserId");
 
@@ -1483,8 +1447,6 @@ namespace Tandem.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("PlanId");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("PracticeId", "OwnerId", "DoneAt");
 
@@ -1592,8 +1554,6 @@ namespace Tandem.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("GoalId");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("PracticeId", "EngagementId", "GoalId", "At");
 
@@ -1704,8 +1664,6 @@ namespace Tandem.Data.Migrations.Postgres
                         .HasColumnType("character varying(256000)");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("PracticeId", "EngagementId", "Number")
                         .IsUnique();
@@ -1855,8 +1813,6 @@ namespace Tandem.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("EngagementId");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("PracticeId", "EngagementId", "CreatedAt");
 
@@ -2205,8 +2161,6 @@ namespace Tandem.Data.Migrations.Postgres
 
                     b.HasIndex("EngagementId");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("SeriesId");
 
                     b.HasIndex("Status", "StartsAt");
@@ -2258,8 +2212,6 @@ namespace Tandem.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("SessionId")
                         .IsUnique();
@@ -2489,8 +2441,6 @@ namespace Tandem.Data.Migrations.Postgres
                         .HasColumnType("character varying(254)");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("CoalesceKey", "SentAt");
 

@@ -260,8 +260,6 @@ namespace Tandem.Data.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "Role");
 
                     b.ToTable("Users", (string)null);
@@ -305,8 +303,6 @@ namespace Tandem.Data.Migrations.Sqlite
 
                     b.HasIndex("EngagementId");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "EngagementId", "UserId");
 
                     b.ToTable("AgreementSignatures", (string)null);
@@ -337,8 +333,6 @@ namespace Tandem.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("PracticeId", "Number")
                         .IsUnique();
@@ -445,14 +439,14 @@ namespace Tandem.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "Sequence")
                         .IsUnique();
 
                     b.HasIndex("PracticeId", "DataCategory", "At");
 
                     b.HasIndex("PracticeId", "EngagementId", "At");
+
+                    b.HasIndex("PracticeId", "EngagementId", "Id");
 
                     b.ToTable("AuditEntries", (string)null);
                 });
@@ -485,8 +479,6 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("EngagementId");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("PracticeId", "EngagementId", "ExpiresAt");
 
@@ -534,8 +526,6 @@ namespace Tandem.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "Status");
 
                     b.ToTable("Engagements", (string)null);
@@ -567,8 +557,6 @@ namespace Tandem.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("UserId");
 
@@ -704,8 +692,6 @@ namespace Tandem.Data.Migrations.Sqlite
 
                     b.HasIndex("EngagementId");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("TherapistId");
 
                     b.HasIndex("PracticeId", "TherapistId", "Status", "CreatedAt");
@@ -760,8 +746,6 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("EngagementId");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("TokenHash")
                         .IsUnique();
@@ -856,8 +840,6 @@ namespace Tandem.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "InstrumentId", "Band", "Session")
                         .IsUnique();
 
@@ -924,8 +906,6 @@ namespace Tandem.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "Key")
                         .IsUnique();
 
@@ -984,8 +964,6 @@ namespace Tandem.Data.Migrations.Sqlite
 
                     b.HasIndex("EngagementId");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "EngagementId", "ClosedAt");
 
                     b.HasIndex("PracticeId", "EngagementId", "AcknowledgedAt", "RaisedAt");
@@ -1029,8 +1007,6 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("EngagementId");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("RespondentId", "OpenUntil");
 
@@ -1094,8 +1070,6 @@ namespace Tandem.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("RespondentId", "EngagementId", "IdempotencyKey")
                         .IsUnique();
 
@@ -1145,8 +1119,6 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("EngagementId");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("PracticeId", "EngagementId");
 
@@ -1242,8 +1214,6 @@ namespace Tandem.Data.Migrations.Sqlite
 
                     b.HasIndex("EngagementId");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "EngagementId", "ClientId", "SignalAt");
 
                     b.ToTable("OffTrackReviews", (string)null);
@@ -1289,8 +1259,6 @@ namespace Tandem.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("ResponseId");
 
@@ -1357,8 +1325,6 @@ namespace Tandem.Data.Migrations.Sqlite
 
                     b.HasIndex("EngagementId");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("PracticeId", "EngagementId", "CreatedAt");
 
                     b.HasIndex("PracticeId", "EngagementId", "ThreadWith", "Sequence")
@@ -1391,8 +1357,6 @@ namespace Tandem.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("UserId");
 
@@ -1471,8 +1435,6 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("PlanId");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("PracticeId", "OwnerId", "DoneAt");
 
@@ -1580,8 +1542,6 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("GoalId");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("PracticeId", "EngagementId", "GoalId", "At");
 
@@ -1692,8 +1652,6 @@ namespace Tandem.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("PracticeId", "EngagementId", "Number")
                         .IsUnique();
@@ -1843,8 +1801,6 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("EngagementId");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("PracticeId", "EngagementId", "CreatedAt");
 
@@ -2193,8 +2149,6 @@ namespace Tandem.Data.Migrations.Sqlite
 
                     b.HasIndex("EngagementId");
 
-                    b.HasIndex("PracticeId");
-
                     b.HasIndex("SeriesId");
 
                     b.HasIndex("Status", "StartsAt");
@@ -2246,8 +2200,6 @@ namespace Tandem.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("SessionId")
                         .IsUnique();
@@ -2477,8 +2429,6 @@ namespace Tandem.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("PracticeId");
 
                     b.HasIndex("CoalesceKey", "SentAt");
 
