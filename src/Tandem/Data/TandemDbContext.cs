@@ -90,7 +90,8 @@ public abstract class TandemDbContext
         // Every query of a practice's rows starts with its practice. A table whose own indexes already lead with
         // PracticeId needs no index of PracticeId alone: it would cost every insert, and SQLite's planner (no statistics)
         // took it for "newest first" lists, walking all of a practice's rows in id order (the access log, issue 25).
-        if (!entity.Metadata.GetIndexes().Any(i => i.Properties[0].Name == nameof(IPracticeScoped.PracticeId)))
+        if (!entity.Metadata.GetIndexes().Select(i => i.Properties).Concat(entity.Metadata.GetKeys().Select(k => k.Properties))
+                .Any(columns => columns[0].Name == nameof(IPracticeScoped.PracticeId)))
         {
             entity.HasIndex(e => e.PracticeId);
         }

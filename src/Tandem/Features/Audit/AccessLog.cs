@@ -48,12 +48,32 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         var viewer = me.Id;
         var since = time.GetUtcNow().AddDays(-7);
         var counted = SummaryParts.SelectMany(p => p.ObjectTypes).ToList();
-        var rows = await Visible(engagement, viewer)
-            .Where(e => e.At >= since && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success
+
+        // Whole hours from the hourly counts kept beside the entries; the part of an hour at the window's start from the
+        // entries themselves, so the week is exact to the millisecond and the cost does not grow with the reads.
+        var firstHour = AccessReadCount.HourOf(since) + (AccessReadCount.StartOf(AccessReadCount.HourOf(since)) == since ? 0 : 1);
+        var edge = AccessReadCount.StartOf(firstHour);
+        var hourly = db.Set<AccessReadCount>().AsNoTracking()
+            .Where(c => c.EngagementId == engagementId && c.Hour >= firstHour && c.UserId != viewer && counted.Contains(c.ObjectType));
+        if (!engagement.IsTherapist(viewer))
+        {
+            var partners = Partners(engagement, viewer);
+            hourly = hourly.Where(c => (c.SubjectId == Guid.Empty || c.SubjectId == viewer) && !partners.Contains(c.UserId));
+        }
+
+        var whole = await hourly.GroupBy(c => new { c.UserId, c.ObjectType })
+            .Select(g => new { UserId = (Guid?)g.Key.UserId, g.Key.ObjectType, Count = g.Sum(c => c.Count) })
+            .ToListAsync(ct);
+        var part = await Visible(engagement, viewer)
+            .Where(e => e.At >= since && e.At < edge && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success
                 && e.Purpose != AuditPurposes.LiveUpdate && e.UserId != null && e.UserId != viewer && counted.Contains(e.ObjectType))
             .GroupBy(e => new { e.UserId, e.ObjectType })
             .Select(g => new { g.Key.UserId, g.Key.ObjectType, Count = g.Count() })
             .ToListAsync(ct);
+        var rows = whole.Concat(part)
+            .GroupBy(r => (r.UserId, r.ObjectType))
+            .Select(g => new { g.Key.UserId, g.Key.ObjectType, Count = g.Sum(r => r.Count) })
+            .ToList();
         var participants = engagement.Participants.Select(p => p.UserId).ToHashSet();
         var ids = rows.Select(r => r.UserId!.Value).Where(participants.Contains).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
@@ -204,11 +224,15 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             return query;
         }
 
-        var partners = engagement.Participants.Where(p => p.Role == ParticipantRole.Client && p.UserId != viewer).Select(p => p.UserId).Distinct().ToList();
+        var partners = Partners(engagement, viewer);
         return query
             .Where(e => e.SubjectUserId == null || e.SubjectUserId == viewer)
             .Where(e => e.Action != AuditAction.Read || e.UserId == null || !partners.Contains(e.UserId.Value));
     }
+
+    /// <summary>The viewer's fellow clients: a client does not see what their partner opened (the partner's own business).</summary>
+    private static List<Guid> Partners(Engagement engagement, Guid viewer) =>
+        engagement.Participants.Where(p => p.Role == ParticipantRole.Client && p.UserId != viewer).Select(p => p.UserId).Distinct().ToList();
 
     /// <summary>"12 March" (in the viewer's zone) for entries about a session or its note, keyed by the entry's object id.</summary>
     private async Task<Dictionary<string, string>> SessionDaysAsync(Guid engagementId, List<AuditEntry> entries, CancellationToken ct)

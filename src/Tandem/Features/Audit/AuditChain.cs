@@ -25,6 +25,7 @@ internal static class AuditChain
         var postgres = db.Database.IsNpgsql();
         var direct = AuditRows.Applies(db);
         var rows = direct ? new List<AuditEntry>(events.Count) : null;
+        var all = new List<AuditEntry>(events.Count);
         foreach (var group in events.GroupBy(e => e.PracticeId ?? Guid.Empty))
         {
             var practiceId = group.Key;
@@ -52,6 +53,7 @@ internal static class AuditChain
             foreach (var e in group)
             {
                 var entry = AuditEntry.Chain(e, practiceId, ++sequence, previous, keys);
+                all.Add(entry);
                 if (rows is not null)
                 {
                     rows.Add(entry);
@@ -73,6 +75,9 @@ internal static class AuditChain
             // Written now, in the caller's transaction; the heads' new values go with the caller's save.
             await AuditRows.InsertAsync(db, rows, ct);
         }
+
+        // The access log's weekly counts move with the entries, in the same transaction.
+        await AccessReadCount.AddAsync(db, all, ct);
     }
 
     private static Task<AuditChainHead?> ReadHeadAsync(TandemDbContext db, Guid practiceId, bool postgres, CancellationToken ct) => postgres

@@ -350,6 +350,35 @@ namespace Tandem.Data.Migrations.Postgres
                     b.ToTable("AgreementVersions", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Audit.AccessReadCount", b =>
+                {
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ObjectType")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("PracticeId", "EngagementId", "Hour", "UserId", "ObjectType", "SubjectId");
+
+                    b.ToTable("AccessReadCounts", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Audit.AuditChainHead", b =>
                 {
                     b.Property<Guid>("PracticeId")
@@ -1753,8 +1782,6 @@ namespace Tandem.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.HasKey("PracticeId");
-
-                    b.HasIndex("PracticeId");
 
                     b.ToTable("PracticeSettings", (string)null);
                 });

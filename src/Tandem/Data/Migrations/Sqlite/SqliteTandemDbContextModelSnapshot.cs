@@ -340,6 +340,35 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.ToTable("AgreementVersions", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Audit.AccessReadCount", b =>
+                {
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObjectType")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PracticeId", "EngagementId", "Hour", "UserId", "ObjectType", "SubjectId");
+
+                    b.ToTable("AccessReadCounts", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Audit.AuditChainHead", b =>
                 {
                     b.Property<Guid>("PracticeId")
@@ -1741,8 +1770,6 @@ namespace Tandem.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("PracticeId");
-
-                    b.HasIndex("PracticeId");
 
                     b.ToTable("PracticeSettings", (string)null);
                 });
