@@ -36,6 +36,9 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         ("record download", ["Export", "FhirExport"]),
     ];
 
+    /// <summary>The kinds of read the summary counts; <see cref="AccessReadCount"/> keeps hourly totals of these only.</summary>
+    internal static readonly HashSet<string> CountedObjectTypes = [.. SummaryParts.SelectMany(p => p.ObjectTypes)];
+
     /// <summary>
     /// Who else opened which part of the record in the last seven days, counted in SQL, with a
     /// sentence for the top of the page: "This week Alex opened your plan 3 times and your

@@ -38,9 +38,14 @@ public sealed class AccessReadCount : IPracticeScoped
 
     public static DateTimeOffset StartOf(long hour) => DateTimeOffset.FromUnixTimeSeconds(hour * 3600);
 
-    /// <summary>The reads the summary counts: a person's successful reads of the clinical or personal record, not live updates.</summary>
+    /// <summary>
+    /// The reads the summary counts: a person's successful reads of the parts of the record it names (plan, notes,
+    /// sessions, ...), not live updates. Lists such as Today's caseload are not counted, so a page listing 25 engagements
+    /// adds no totals (one upsert per engagement would cost what the prepared audit insert saved).
+    /// </summary>
     public static bool Counts(AuditEntry e) =>
-        e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success && e.Purpose != AuditPurposes.LiveUpdate
+        AccessLog.CountedObjectTypes.Contains(e.ObjectType)
+        && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success && e.Purpose != AuditPurposes.LiveUpdate
         && e.UserId is not null && e.EngagementId is not null
         && (e.DataCategory == AuditCategories.Clinical || e.DataCategory == AuditCategories.Personal);
 
