@@ -24,7 +24,6 @@ internal static class AuditChain
 
         var postgres = db.Database.IsNpgsql();
         var direct = AuditRows.Applies(db);
-        var rows = direct ? new List<AuditEntry>(events.Count) : null;
         var all = new List<AuditEntry>(events.Count);
         foreach (var group in events.GroupBy(e => e.PracticeId ?? Guid.Empty))
         {
@@ -54,11 +53,7 @@ internal static class AuditChain
             {
                 var entry = AuditEntry.Chain(e, practiceId, ++sequence, previous, keys);
                 all.Add(entry);
-                if (rows is not null)
-                {
-                    rows.Add(entry);
-                }
-                else
+                if (!direct)
                 {
                     db.AuditEntries.Add(entry);
                 }
@@ -70,10 +65,10 @@ internal static class AuditChain
             head.LastHash = previous;
         }
 
-        if (rows is not null)
+        if (direct)
         {
             // Written now, in the caller's transaction; the heads' new values go with the caller's save.
-            await AuditRows.InsertAsync(db, rows, ct);
+            await AuditRows.InsertAsync(db, all, ct);
         }
 
         // The access log's weekly counts move with the entries, in the same transaction.
