@@ -208,6 +208,13 @@ public static class DatabaseSetup
                 await using var pooled = new Npgsql.NpgsqlConnection(ownerConnection);
                 Npgsql.NpgsqlConnection.ClearPool(pooled);
             }
+            else
+            {
+                // Migrations may switch foreign keys off on the connection they use (table rebuilds): no
+                // connection that ran them stays in the pool, so every later one gets SqliteDurability's settings.
+                await using var pooled = new SqliteConnection(settings.ConnectionString);
+                SqliteConnection.ClearPool(pooled);
+            }
         }
     }
 
@@ -250,10 +257,16 @@ public static class DatabaseSetup
 /// <summary>
 /// synchronous=FULL: a transaction is acknowledged only after its WAL frames reach the disk,
 /// so neither a killed process nor a power cut loses an acknowledged write (QUALITY.md R1).
+/// The settings belong to the SQLite connection itself and stay with it in the pool, so they are applied
+/// once per physical connection (its native handle), not on every open: a page opens the pool a score of times.
 /// </summary>
 internal sealed class SqliteDurability : DbConnectionInterceptor
 {
     public static readonly SqliteDurability Instance = new();
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
+
+    private static readonly object Done = new();
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -265,8 +278,21 @@ internal sealed class SqliteDurability : DbConnectionInterceptor
 
     private static void Apply(DbConnection connection)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
-        command.ExecuteNonQuery();
+        var handle = (connection as SqliteConnection)?.Handle;
+        if (handle is not null && Configured.TryGetValue(handle, out _))
+        {
+            return;
+        }
+
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+            command.ExecuteNonQuery();
+        }
+
+        if (handle is not null)
+        {
+            Configured.AddOrUpdate(handle, Done);
+        }
     }
 }
