@@ -275,8 +275,11 @@ CASES=(
   "D caseload (therapist home)|GET /|$THERAPIST_TOKEN||"
   # The pages people open all day (issue 25), each as the person who opens it.
   "P engagement hub (therapist)|GET /engagements/$ENGAGEMENT|$THERAPIST_TOKEN||"
-  # The plan board is not prerendered (it loads over its live circuit): this case measures the page around it only.
-  "P plan board (therapist)|GET /engagements/$ENGAGEMENT/plan|$THERAPIST_TOKEN||"
+  # The plan board is not prerendered (it loads over its live circuit, so a view is read and audited once): the first
+  # case is the page around it, the second what the circuit reads when the board loads (the same three use cases, as
+  # one request, in JSON instead of a render diff). A person opening the board pays both.
+  "P plan board page (therapist)|GET /engagements/$ENGAGEMENT/plan|$THERAPIST_TOKEN||"
+  "P plan board load over its circuit (therapist)|GET /bench/plan-board/$ENGAGEMENT|$THERAPIST_TOKEN||"
   "P session room (therapist)|GET /sessions/$SESSION|$THERAPIST_TOKEN||"
   "P conversation (client)|GET /engagements/$ENGAGEMENT/messages|$CLIENT_TOKEN||"
   "P progress page (therapist)|GET /engagements/$ENGAGEMENT/progress|$THERAPIST_TOKEN||"

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Tandem.IntegrationTests.Support;
 
 namespace Tandem.IntegrationTests.Security;
@@ -22,7 +23,7 @@ public sealed class BenchEndpointPolicyTests
     {
         await using var app = await TandemApp.StartAsync(settings: new() { ["Bench:Enabled"] = "true" });
         var bench = EndpointInfo.All(app.Services).Where(e => e.Pattern.StartsWith("/bench", StringComparison.Ordinal)).ToList();
-        Assert.Equal(3, bench.Count); // B0, the bare write, the bare write with its audit entry
+        Assert.Equal(4, bench.Count); // B0, the bare write, the bare write with its audit entry, the plan board's load
         Assert.All(bench, e => Assert.True(e.AllowsAnonymous || e.Authorize.Count > 0, $"{e.Method} {e.Pattern} declares no policy"));
 
         using var client = app.CreateAnonymousClient();
@@ -30,5 +31,16 @@ public sealed class BenchEndpointPolicyTests
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
         using var write = await client.PostAsync(new Uri($"/bench/write/{Guid.NewGuid()}", UriKind.Relative), null, TestContext.Current.CancellationToken);
         Assert.False(write.IsSuccessStatusCode, "An anonymous caller must not write.");
+
+        // The plan board's load is the board's own reads, with their access checks: a participant gets the engagement,
+        // its plan and proposals; a therapist of another practice gets "not found".
+        var sams = await Demo.SamsEngagementAsync(app);
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        var board = await alex.GetJsonAsync($"/bench/plan-board/{sams}");
+        Assert.Equal(sams, board.GetProperty("engagement").Id());
+        Assert.Equal(JsonValueKind.Array, board.GetProperty("plan").GetProperty("goals").ValueKind);
+        Assert.Equal(JsonValueKind.Array, board.GetProperty("proposals").ValueKind);
+        using var kim = await app.ClientForAsync("kim@harbor.test");
+        await kim.GetJsonAsync($"/bench/plan-board/{sams}", HttpStatusCode.NotFound);
     }
 }

@@ -40,6 +40,13 @@ public sealed class BenchModule : ITandemModule
                 WriteCoreAsync(id, db, tenant, me, catalog, time, audit, ct))
             .RequireAuthorization(Policies.Clinician)
             .WithSummary("The same bare write plus its chained audit entry in the same transaction, so the difference is the audit insert alone (benchmark setting only).");
+        bench.MapGet("/plan-board/{id:guid}", async (Guid id, HttpContext http) =>
+            {
+                var (engagement, plan, proposals) = await Plans.Pages.PlanBoard.ReadAsync(http.RequestServices, id);
+                return TypedResults.Json(new { engagement, plan, proposals });
+            })
+            .RequireAuthorization(Policies.SignedIn)
+            .WithSummary("What the plan board reads over its circuit when it loads, as one request (the harness cannot open a circuit; benchmark setting only).");
     }
 
     private static async Task<IResult> WriteAsync(Guid id, TandemDbContext db, TenantContext tenant, CurrentUser me, InstrumentCatalog catalog, TimeProvider time, CancellationToken ct)
