@@ -24,7 +24,7 @@ public sealed class GeneratedBadInputTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Tables a refused request may write: its audit entry (and the chain head it moves).</summary>
-    private static readonly HashSet<string> AuditTables = ["AuditEntries", "AuditChainHeads", "AccessReadCounts"];
+    private static IReadOnlySet<string> AuditTables => DatabaseSnapshot.AuditTables;
 
     [Fact]
     public async Task Generated_bad_bodies_to_every_json_endpoint_get_4xx_problem_details_and_write_nothing()

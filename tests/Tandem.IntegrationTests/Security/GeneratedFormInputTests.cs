@@ -54,7 +54,7 @@ public sealed partial class GeneratedFormInputTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Tables a refused submission may write: its audit entry (and the chain head it moves).</summary>
-    private static readonly HashSet<string> AuditTables = ["AuditEntries", "AuditChainHeads", "AccessReadCounts"];
+    private static IReadOnlySet<string> AuditTables => DatabaseSnapshot.AuditTables;
 
     /// <summary>Columns the app changes in the background, whatever a request does: the mail dispatcher's bookkeeping on queued mail.</summary>
     private static readonly HashSet<string> BackgroundColumns =

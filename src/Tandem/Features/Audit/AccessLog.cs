@@ -39,6 +39,9 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     /// <summary>The kinds of read the summary counts; <see cref="AccessReadCount"/> keeps hourly totals of these only.</summary>
     internal static readonly HashSet<string> CountedObjectTypes = [.. SummaryParts.SelectMany(p => p.ObjectTypes)];
 
+    /// <summary>The same kinds as a list, the shape the summary's queries send to the database.</summary>
+    private static readonly List<string> CountedList = [.. CountedObjectTypes];
+
     /// <summary>
     /// Who else opened which part of the record in the last seven days, counted in SQL, with a
     /// sentence for the top of the page: "This week Alex opened your plan 3 times and your
@@ -50,7 +53,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         var engagement = await access.RequireParticipantAsync(engagementId, "AccessLog", ct);
         var viewer = me.Id;
         var since = time.GetUtcNow().AddDays(-7);
-        var counted = SummaryParts.SelectMany(p => p.ObjectTypes).ToList();
+        var counted = CountedList;
 
         // Whole hours from the hourly counts kept beside the entries; the part of an hour at the window's start from the
         // entries themselves, so the week is exact to the millisecond and the cost does not grow with the reads.
