@@ -241,7 +241,8 @@ public sealed class MailDeliveryTests
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (!(app.Log.Text.Contains("refused for good", StringComparison.Ordinal) && app.Log.Text.Contains("will retry", StringComparison.Ordinal)))
             {
-                Assert.True(DateTime.UtcNow < deadline, "Still no 'refused for good' and 'will retry' in the log after 60 s");
+                Assert.True(DateTime.UtcNow < deadline, "Still no 'refused for good' and 'will retry' in the log after 60 s. Its mail lines: "
+                    + string.Join(" | ", app.Log.Text.Split('\n').Where(l => l.Contains("Mail", StringComparison.Ordinal)).Take(20)));
                 app.Clock.Advance(TimeSpan.FromMinutes(10));
                 await app.Service<MailDispatcher>().DispatchDueAsync(Ct);
                 await Task.Delay(200, Ct);
