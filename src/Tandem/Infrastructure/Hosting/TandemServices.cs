@@ -17,7 +17,9 @@ public static class TandemServices
         var services = builder.Services;
         var config = builder.Configuration;
 
-        services.AddSerilog((sp, log) =>
+        // Each host keeps its own logger (preserveStaticLogger): Serilog's default routes every host's log through the
+        // process-wide static logger, which the last host to start takes over and the first to stop silences.
+        services.AddSerilog(preserveStaticLogger: true, configureLogger: (sp, log) =>
         {
             log.ReadFrom.Configuration(config)
                 // Sinks registered as services (the tests' log capture) see events after the redaction, like the console.
