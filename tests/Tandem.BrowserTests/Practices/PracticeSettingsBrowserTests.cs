@@ -57,7 +57,7 @@ public sealed class PracticeSettingsBrowserTests(BrowserFixture browser)
 
         // A client reads the address from "Your practice", linked from every page's footer.
         await BrowserSession.SignInAsync(stranger, "sam@riverside.test");
-        await stranger.GetByRole(AriaRole.Link, new() { Name = "Your practice: address, online sessions, crisis help" }).ClickAsync();
+        await BrowserSession.FollowLinkAsync(stranger, "Your practice: address, online sessions, crisis help", "/practice/about");
         await Assertions.Expect(stranger.Locator(".address")).ToContainTextAsync("1 Quay Street");
         await BrowserSession.AssertAccessibleAsync(stranger);
     }

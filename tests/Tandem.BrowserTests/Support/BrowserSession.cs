@@ -93,6 +93,36 @@ public static class BrowserSession
         }
     }
 
+    /// <summary>
+    /// Follows a link as a person would, and waits until its page is the one shown. A click that lands while the page's
+    /// interactive parts are still connecting can be swallowed by the framework (CI once stayed 30 s on the client's home
+    /// after clicking its footer link; dotnet/aspnetcore#59657 is of that family): a person clicks again, and so does
+    /// this, once, after 5 s. A link that really leads nowhere still fails, naming the page it stayed on.
+    /// </summary>
+    public static async Task FollowLinkAsync(IPage page, string linkName, string pathEnd)
+    {
+        var link = page.GetByRole(AriaRole.Link, new() { Name = linkName });
+        bool Arrived(string url) => new Uri(url).AbsolutePath.EndsWith(pathEnd, StringComparison.Ordinal);
+        await link.ClickAsync();
+        try
+        {
+            await page.WaitForURLAsync(Arrived, new() { Timeout = 5000 });
+        }
+        catch (TimeoutException)
+        {
+            Console.WriteLine($"figure: a click on \"{linkName}\" left {page.Url} unchanged for 5 s; clicked again");
+            await link.ClickAsync();
+            try
+            {
+                await page.WaitForURLAsync(Arrived, new() { Timeout = 20000 });
+            }
+            catch (TimeoutException ex)
+            {
+                throw new Xunit.Sdk.XunitException($"Two clicks on \"{linkName}\" did not lead to …{pathEnd}; still on {page.Url}", ex);
+            }
+        }
+    }
+
     /// <summary>Fails on any serious or critical axe violation, naming each.</summary>
     public static async Task AssertAccessibleAsync(IPage page)
     {
