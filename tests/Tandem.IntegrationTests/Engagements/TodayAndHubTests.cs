@@ -227,6 +227,29 @@ public sealed class TodayAndHubTests
     }
 
     /// <summary>The HTML of the section whose heading has this id, up to the next section.</summary>
+    [Fact]
+    public async Task Each_hub_counts_the_new_messages_of_its_own_engagement()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var sams = await Demo.SamsEngagementAsync(app);
+        var jordans = await Demo.JordansEngagementAsync(app);
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        using var sam = await app.ClientForAsync("sam@riverside.test");
+        using var jordan = await app.ClientForAsync("jordan@riverside.test");
+        var samsBefore = await Messages.MessagesApiTests.UnreadAsync(alex, sams);
+        var jordansBefore = await Messages.MessagesApiTests.UnreadAsync(alex, jordans);
+        for (var i = 0; i < 3; i++)
+        {
+            await sam.PostJsonAsync($"/api/engagements/{sams}/messages", new { body = $"Sam's note {i}" }, HttpStatusCode.Created);
+        }
+
+        await jordan.PostJsonAsync($"/api/engagements/{jordans}/messages", new { body = "Jordan's note" }, HttpStatusCode.Created);
+
+        using var pages = await PagesAsync(app, "alex@riverside.test");
+        Assert.Contains($"Messages ({samsBefore + 3} new)</a>", await pages.GetStringAsync($"/engagements/{sams}", Ct), StringComparison.Ordinal);
+        Assert.Contains($"Messages ({jordansBefore + 1} new)</a>", await pages.GetStringAsync($"/engagements/{jordans}", Ct), StringComparison.Ordinal);
+    }
+
     private static string Section(string html, string headingId)
     {
         var at = html.IndexOf($"id=\"{headingId}\"", StringComparison.Ordinal);

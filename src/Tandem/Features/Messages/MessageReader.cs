@@ -94,11 +94,14 @@ public sealed class MessageReader(TandemDbContext db, MessageThreads threads, Cu
     }
 
     /// <summary>Unread messages per engagement for the home pages: one grouped, indexed query.</summary>
-    public async Task<IReadOnlyList<UnreadView>> UnreadForMeAsync(CancellationToken ct = default)
+    public Task<IReadOnlyList<UnreadView>> UnreadForMeAsync(CancellationToken ct = default) => UnreadForMeAsync(null, ct);
+
+    /// <summary>The unread counts of one engagement of mine only (the hub shows its own), or of all when null.</summary>
+    public async Task<IReadOnlyList<UnreadView>> UnreadForMeAsync(Guid? engagementId, CancellationToken ct = default)
     {
         var myId = me.Id;
         var mine = await db.Participants.AsNoTracking()
-            .Where(p => p.UserId == myId && p.LeftAt == null)
+            .Where(p => p.UserId == myId && p.LeftAt == null && (engagementId == null || p.EngagementId == engagementId))
             .Join(db.Engagements, p => p.EngagementId, e => e.Id, (p, e) => new { e.Id, e.Title, p.Role, e.CreatedAt })
             .ToListAsync(ct);
         if (mine.Count == 0)
