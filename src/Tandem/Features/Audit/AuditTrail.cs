@@ -58,7 +58,24 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
         var entries = shown.Distinct()
             .Select(s => list with { EngagementId = s.EngagementId, SubjectUserId = s.SubjectUserId ?? list.SubjectUserId, ObjectId = list.ObjectId ?? s.EngagementId.ToString() })
             .ToList();
-        return entries.Count == 0 ? RecordAsync(list, ct) : Task.WhenAll(entries.Select(e => RecordAsync(e, ct)));
+        if (entries.Count <= 1)
+        {
+            return RecordAsync(entries.Count == 0 ? list : entries[0], ct);
+        }
+
+        var completed = new List<AuditEvent>(entries.Count);
+        foreach (var e in entries)
+        {
+            Count();
+            var entry = Complete(e);
+            if (http.HttpContext is not { } context || !RequestAuditBuffer.TryAdd(context, writer, entry))
+            {
+                completed.Add(entry);
+            }
+        }
+
+        // Outside a request (a live circuit, background work), or once its answer has started: one hand-over, one commit.
+        return completed.Count == 0 ? Task.CompletedTask : writer.WriteManyAsync(completed, ct);
     }
 
     /// <summary><see cref="RecordEachAsync(AuditEvent, IEnumerable{ValueTuple{Guid, Guid?}}, CancellationToken)"/> for lists of whole engagements.</summary>
@@ -164,11 +181,7 @@ internal sealed class RequestAuditBuffer
             _entries.Clear();
         }
 
-        return entries.Length switch
-        {
-            0 => Task.CompletedTask,
-            1 => _writer.WriteAsync(entries[0]),
-            _ => Task.WhenAll(entries.Select(e => _writer.WriteAsync(e))),
-        };
+        // All of the request's entries in one hand-over: one batch, one commit.
+        return entries.Length == 0 ? Task.CompletedTask : _writer.WriteManyAsync(entries);
     }
 }

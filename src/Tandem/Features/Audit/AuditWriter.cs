@@ -18,9 +18,15 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
-    public Task WriteAsync(AuditEvent e, CancellationToken ct = default)
+    public Task WriteAsync(AuditEvent e, CancellationToken ct = default) => WriteManyAsync([e], ct);
+
+    /// <summary>
+    /// Several entries queued as one: they go into the same batch, so a page's entries cost one commit. Queued one by
+    /// one, the writer could wake on the first and commit it alone, then the rest in a second transaction.
+    /// </summary>
+    public Task WriteManyAsync(IReadOnlyList<AuditEvent> entries, CancellationToken ct = default)
     {
-        var pending = new Pending(e, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(entries, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("The audit writer has stopped; the request cannot be recorded.");
@@ -32,15 +38,17 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<Pending>(MaxBatch);
+        var batch = new List<Pending>();
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
                 batch.Clear();
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+                var entries = 0;
+                while (entries < MaxBatch && _queue.Reader.TryRead(out var next))
                 {
                     batch.Add(next);
+                    entries += next.Events.Count;
                 }
 
                 await CommitAsync(batch, CancellationToken.None);
@@ -76,11 +84,11 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter
             await strategy.ExecuteAsync(async () =>
             {
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
-                await AuditChain.AppendAsync(db, keys, batch.Select(p => p.Event).ToList(), ct);
+                await AuditChain.AppendAsync(db, keys, batch.SelectMany(p => p.Events).ToList(), ct);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
             });
-            Infrastructure.Observability.TandemMetrics.AuditBatchCommitted(batch.Count, Infrastructure.Observability.TandemMetrics.Since(started));
+            Infrastructure.Observability.TandemMetrics.AuditBatchCommitted(batch.Sum(p => p.Events.Count), Infrastructure.Observability.TandemMetrics.Since(started));
             foreach (var p in batch)
             {
                 p.Done.TrySetResult();
@@ -88,7 +96,7 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            logger.LogError(ex, "Could not write {Count} audit entries", batch.Count);
+            logger.LogError(ex, "Could not write {Count} audit entries", batch.Sum(p => p.Events.Count));
             foreach (var p in batch)
             {
                 p.Done.TrySetException(new InvalidOperationException("The audit entry could not be written.", ex));
@@ -96,5 +104,5 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter
         }
     }
 
-    private sealed record Pending(AuditEvent Event, TaskCompletionSource Done);
+    private sealed record Pending(IReadOnlyList<AuditEvent> Events, TaskCompletionSource Done);
 }

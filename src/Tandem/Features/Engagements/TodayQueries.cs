@@ -82,18 +82,20 @@ public sealed class TodayQueries(TandemDbContext db, CurrentUser me, EngagementQ
                 .GroupBy(a => a.SessionId).ToDictionary(g => g.Key, g => g.Select(a => a.Text).ToList());
 
         // Next and last session of each engagement, for sorting and the list.
-        var next = ids.Count == 0
+        // One read for both.
+        var bounds = ids.Count == 0
             ? []
             : await db.Set<Session>().AsNoTracking()
-                .Where(s => ids.Contains(s.EngagementId) && s.Status == SessionStatus.Scheduled && s.StartsAt >= dayStart)
-                .GroupBy(s => s.EngagementId).Select(g => new { g.Key, At = g.Min(s => s.StartsAt) })
-                .ToDictionaryAsync(g => g.Key, g => g.At, ct);
-        var last = ids.Count == 0
-            ? []
-            : await db.Set<Session>().AsNoTracking()
-                .Where(s => ids.Contains(s.EngagementId) && s.Status == SessionStatus.Completed)
-                .GroupBy(s => s.EngagementId).Select(g => new { g.Key, At = g.Max(s => s.StartsAt) })
-                .ToDictionaryAsync(g => g.Key, g => g.At, ct);
+                .Where(s => ids.Contains(s.EngagementId)
+                    && ((s.Status == SessionStatus.Scheduled && s.StartsAt >= dayStart) || s.Status == SessionStatus.Completed))
+                .GroupBy(s => s.EngagementId)
+                .Select(g => new
+                {
+                    g.Key,
+                    Next = g.Where(s => s.Status == SessionStatus.Scheduled).Min(s => (DateTimeOffset?)s.StartsAt),
+                    Last = g.Where(s => s.Status == SessionStatus.Completed).Max(s => (DateTimeOffset?)s.StartsAt),
+                })
+                .ToDictionaryAsync(g => g.Key, g => (g.Next, g.Last), ct);
 
         // The sessions and their agenda are clinical: each engagement shown is in its clients' access log.
         await audit.RecordEachAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "Today", DataCategory = AuditCategories.Clinical },
@@ -112,8 +114,8 @@ public sealed class TodayQueries(TandemDbContext db, CurrentUser me, EngagementQ
             .Select(e => new CaseloadRow(e.Id, e.Title, clients[e.Id],
                 e.Participants.Where(p => p.Role == "Therapist" && p.UserId != me.Id).Select(p => p.DisplayName).ToList(),
                 e.Format, e.Status, e.AllClientsSigned,
-                next.TryGetValue(e.Id, out var n) ? n : null,
-                last.TryGetValue(e.Id, out var l) ? l : null))
+                bounds.TryGetValue(e.Id, out var b) ? b.Next : null,
+                b.Last))
             .OrderBy(r => r.Status == EngagementStatus.Ended ? 2 : r.Status == EngagementStatus.Paused ? 1 : 0)
             .ThenBy(r => r.NextSession ?? DateTimeOffset.MaxValue)
             .ThenBy(r => r.Clients, StringComparer.CurrentCulture)

@@ -87,17 +87,21 @@ public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, C
     public async Task<AlertSummary> SummaryForMeAsync(CancellationToken ct = default)
     {
         var open = OpenOfMine(new AlertFilter());
-        var riskCount = await open.CountAsync(a => a.Kind == AlertKind.Risk, ct);
-        var openCount = await open.CountAsync(ct);
+        // Whom they are about, risk first: one row per client, engagement and kind (a few dozen at most on a caseload).
+        // The counts are the sums of these rows, from the same read; only a caseload with more rows than are fetched
+        // counts again in the database, so risk is never missed in the count.
+        const int Fetched = 500;
+        var groups = await open.GroupBy(a => new { a.SubjectUserId, a.EngagementId, a.Kind })
+            .Select(g => new { g.Key.SubjectUserId, g.Key.EngagementId, g.Key.Kind, Count = g.Count() })
+            .Take(Fetched).ToListAsync(ct);
+        var (riskCount, openCount) = groups.Count < Fetched
+            ? (groups.Where(g => g.Kind == AlertKind.Risk).Sum(g => g.Count), groups.Sum(g => g.Count))
+            : (await open.CountAsync(a => a.Kind == AlertKind.Risk, ct), await open.CountAsync(ct));
         if (openCount == 0)
         {
             return new AlertSummary(0, 0, []);
         }
 
-        // Whom they are about, risk first: one row per client and engagement (a few dozen at most on a caseload).
-        var groups = await open.GroupBy(a => new { a.SubjectUserId, a.EngagementId, a.Kind })
-            .Select(g => new { g.Key.SubjectUserId, g.Key.EngagementId, g.Key.Kind, Count = g.Count() })
-            .Take(500).ToListAsync(ct);
         var ids = groups.Select(g => g.SubjectUserId).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var clients = groups.GroupBy(g => (g.SubjectUserId, g.EngagementId))
