@@ -250,6 +250,31 @@ public sealed class TodayAndHubTests
         Assert.Contains($"Messages ({jordansBefore + 1} new)</a>", await pages.GetStringAsync($"/engagements/{jordans}", Ct), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_client_home_shows_the_session_going_on_then_the_next_one_never_one_that_ended()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var sams = await Demo.SamsEngagementAsync(app);
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        var now = app.Clock.GetUtcNow();
+        var first = await SessionSteps.ScheduleAsync(alex, sams, now.AddMinutes(30), 50, "Room 4");
+        var second = await SessionSteps.ScheduleAsync(alex, sams, now.AddMinutes(150), 50, "Room 4");
+
+        // 20 minutes into the first session: it is the one shown, with the way in. (Sam signs in at each look: a page
+        // left alone for longer than the idle limit signs out.)
+        app.Clock.Advance(TimeSpan.FromMinutes(50));
+        using var pages = await PagesAsync(app, "sam@riverside.test");
+        var during = Section(await pages.GetStringAsync("/", Ct), "next-heading");
+        Assert.Contains($"href=\"sessions/{first}\"", during, StringComparison.Ordinal);
+
+        // It ended 10 minutes ago: the next one is shown instead.
+        app.Clock.Advance(TimeSpan.FromMinutes(40));
+        using var later = await PagesAsync(app, "sam@riverside.test");
+        var after = Section(await later.GetStringAsync("/", Ct), "next-heading");
+        Assert.Contains($"href=\"sessions/{second}\"", after, StringComparison.Ordinal);
+        Assert.DoesNotContain($"sessions/{first}\"", after, StringComparison.Ordinal);
+    }
+
     private static string Section(string html, string headingId)
     {
         var at = html.IndexOf($"id=\"{headingId}\"", StringComparison.Ordinal);

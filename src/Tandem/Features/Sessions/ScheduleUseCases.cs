@@ -155,6 +155,24 @@ public sealed class ScheduleUseCases(
         return list;
     }
 
+    /// <summary>
+    /// The caller's next session across their current engagements (one still going on counts: the person may be looking
+    /// for how to join), for the home page, which then reads that one session with <see cref="GetAsync"/>. Nothing is
+    /// shown from this look-up itself, so it records no read of its own; the schedule's whole list is not read for it.
+    /// </summary>
+    public async Task<Guid?> NextIdForMeAsync(DateTimeOffset now, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    {
+        var myId = me.Id;
+        var candidates = await db.Set<Session>().AsNoTracking()
+            .Where(s => s.Status == SessionStatus.Scheduled && s.StartsAt >= from && s.StartsAt < to
+                && db.Participants.Any(p => p.EngagementId == s.EngagementId && p.UserId == myId && p.LeftAt == null))
+            .OrderBy(s => s.StartsAt)
+            .Take(ListLimit)
+            .Select(s => new { s.Id, s.StartsAt, s.DurationMinutes })
+            .ToListAsync(ct);
+        return candidates.FirstOrDefault(s => s.StartsAt.AddMinutes(s.DurationMinutes) > now)?.Id;
+    }
+
     /// <summary>The caller's sessions across all their current engagements (the schedule).</summary>
     public async Task<IReadOnlyList<SessionSummary>> MineAsync(DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken ct = default)
     {
