@@ -38,14 +38,15 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
     /// </summary>
     public Task RecordAsync(AuditEvent e, CancellationToken ct = default)
     {
+        return Buffer(e) is { } entry ? writer.WriteAsync(entry, ct) : Task.CompletedTask;
+    }
+
+    /// <summary>Completes an entry and leaves it with the request's others when it can wait for the answer (then null).</summary>
+    private AuditEvent? Buffer(AuditEvent e)
+    {
         Count();
         var entry = Complete(e);
-        if (http.HttpContext is { } context && RequestAuditBuffer.TryAdd(context, writer, entry))
-        {
-            return Task.CompletedTask;
-        }
-
-        return writer.WriteAsync(entry, ct);
+        return http.HttpContext is { } context && RequestAuditBuffer.TryAdd(context, writer, entry) ? null : entry;
     }
 
     /// <summary>
@@ -58,24 +59,14 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
         var entries = shown.Distinct()
             .Select(s => list with { EngagementId = s.EngagementId, SubjectUserId = s.SubjectUserId ?? list.SubjectUserId, ObjectId = list.ObjectId ?? s.EngagementId.ToString() })
             .ToList();
-        if (entries.Count <= 1)
+        if (entries.Count == 0)
         {
-            return RecordAsync(entries.Count == 0 ? list : entries[0], ct);
-        }
-
-        var completed = new List<AuditEvent>(entries.Count);
-        foreach (var e in entries)
-        {
-            Count();
-            var entry = Complete(e);
-            if (http.HttpContext is not { } context || !RequestAuditBuffer.TryAdd(context, writer, entry))
-            {
-                completed.Add(entry);
-            }
+            return RecordAsync(list, ct);
         }
 
         // Outside a request (a live circuit, background work), or once its answer has started: one hand-over, one commit.
-        return completed.Count == 0 ? Task.CompletedTask : writer.WriteManyAsync(completed, ct);
+        var direct = entries.Select(Buffer).OfType<AuditEvent>().ToList();
+        return direct.Count == 0 ? Task.CompletedTask : writer.WriteManyAsync(direct, ct);
     }
 
     /// <summary><see cref="RecordEachAsync(AuditEvent, IEnumerable{ValueTuple{Guid, Guid?}}, CancellationToken)"/> for lists of whole engagements.</summary>

@@ -81,8 +81,7 @@ public sealed class TodayQueries(TandemDbContext db, CurrentUser me, EngagementQ
                 .Select(a => new { a.SessionId, a.Text }).ToListAsync(ct))
                 .GroupBy(a => a.SessionId).ToDictionary(g => g.Key, g => g.Select(a => a.Text).ToList());
 
-        // Next and last session of each engagement, for sorting and the list.
-        // One read for both.
+        // Next and last session of each engagement, for sorting and the list, in one read.
         var bounds = ids.Count == 0
             ? []
             : await db.Set<Session>().AsNoTracking()
@@ -114,8 +113,8 @@ public sealed class TodayQueries(TandemDbContext db, CurrentUser me, EngagementQ
             .Select(e => new CaseloadRow(e.Id, e.Title, clients[e.Id],
                 e.Participants.Where(p => p.Role == "Therapist" && p.UserId != me.Id).Select(p => p.DisplayName).ToList(),
                 e.Format, e.Status, e.AllClientsSigned,
-                bounds.TryGetValue(e.Id, out var b) ? b.Next : null,
-                b.Last))
+                bounds.GetValueOrDefault(e.Id).Next,
+                bounds.GetValueOrDefault(e.Id).Last))
             .OrderBy(r => r.Status == EngagementStatus.Ended ? 2 : r.Status == EngagementStatus.Paused ? 1 : 0)
             .ThenBy(r => r.NextSession ?? DateTimeOffset.MaxValue)
             .ThenBy(r => r.Clients, StringComparer.CurrentCulture)
