@@ -46,6 +46,29 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         }
     }
 
+    /// <summary>
+    /// How many of its most used statements each PostgreSQL connection keeps prepared, unless the connection
+    /// string says otherwise (<c>Max Auto Prepare</c>; 0 turns it off). A prepared statement is parsed and
+    /// planned once per connection instead of on every page view: on the therapist's Today this cut
+    /// PostgreSQL's CPU per view by about a third (bench, quick set).
+    /// </summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
+    /// <summary>The runtime connection string, with <see cref="DefaultMaxAutoPrepare"/> when it names no <c>Max Auto Prepare</c> of its own.</summary>
+    internal static string WithAutoPrepare(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (string key in given.Keys)
+        {
+            if (string.Equals(key.Replace(" ", "", StringComparison.Ordinal), "MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+            {
+                return connectionString;
+            }
+        }
+
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = DefaultMaxAutoPrepare }.ConnectionString;
+    }
+
     public static DatabaseSettings From(IConfiguration config, IHostEnvironment env)
     {
         var dataFolder = Path.GetFullPath(config["Tandem:DataFolder"] ?? "data", env.ContentRootPath);
@@ -64,6 +87,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             }
 
             var migrations = config.GetConnectionString("Migrations") is { Length: > 0 } owner ? owner : cs;
+            cs = WithAutoPrepare(cs);
 
             // An upgrade on PostgreSQL in production is an operator's step (`Tandem migrate`, as the owner):
             // the app itself normally runs as a role that cannot change the schema.
@@ -96,6 +120,8 @@ public static class DatabaseSetup
         services.AddHttpContextAccessor();
         services.AddScoped(sp => new TenantContext(sp.GetService<IHttpContextAccessor>()));
         services.AddSingleton<AccountStatusInvalidator>();
+        services.AddSingleton<Infrastructure.Caching.ViewCacheStore>();
+        services.AddScoped<Infrastructure.Caching.ViewCache>();
         // Read at start: Production without the audit chain key stops here, with one sentence naming the setting.
         services.AddSingleton(Features.Audit.AuditChainKeys.Load(config, env, settings.DataFolder));
         services.AddScoped<Features.Audit.AuditTrail>();

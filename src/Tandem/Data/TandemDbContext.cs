@@ -107,7 +107,24 @@ public abstract class TandemDbContext
             throw new InvalidOperationException("Audited changes are saved with SaveChangesAsync.");
         }
 
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        if (DataVersions.AffectedBy(ChangeTracker, _tenant) is not { } affected)
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+
+        AuditTrail.NoteWrite();
+
+        var ownsTransaction = Database.CurrentTransaction is null;
+        using var transaction = ownsTransaction ? Database.BeginTransaction() : null;
+        var written = base.SaveChanges(acceptAllChangesOnSuccess: false);
+        DataVersions.Bump(this, affected);
+        transaction?.Commit();
+        if (acceptAllChangesOnSuccess)
+        {
+            ChangeTracker.AcceptAllChanges();
+        }
+
+        return written;
     }
 
     /// <summary>Saves the change and its staged audit entries in one transaction.</summary>
@@ -121,27 +138,47 @@ public abstract class TandemDbContext
             AccountAudit.StageChanges(ChangeTracker, _audit);
         }
 
-        if (_audit?.HasStaged != true)
+        // A change to the practice's record moves its data version in the same transaction (issue 25: what views kept in memory check).
+        var affected = DataVersions.AffectedBy(ChangeTracker, _tenant);
+        if (_audit?.HasStaged != true && affected is null)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
-        var staged = _audit.TakeStaged();
+        AuditTrail.NoteWrite();
+        var staged = _audit?.TakeStaged() ?? [];
         var ownsTransaction = Database.CurrentTransaction is null;
         await using var transaction = ownsTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        int written;
         // Chaining entries of another practice (or of none) is system work; a change with entries of the
         // caller's own practice stays in that practice, so PostgreSQL's row-level security checks its rows too.
         using (staged.Any(e => (e.PracticeId ?? Guid.Empty) != _tenant.PracticeId) ? _tenant.AsSystem() : null)
         {
-            await AuditChain.AppendAsync(this, _audit.ChainKeys, staged, cancellationToken);
-            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            if (transaction is not null)
+            if (staged.Count > 0)
             {
-                await transaction.CommitAsync(cancellationToken);
+                await AuditChain.AppendAsync(this, _audit!.ChainKeys, staged, cancellationToken);
             }
 
-            return written;
+            written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
         }
+
+        // Last before the commit: on PostgreSQL the version's row stays locked only until then.
+        if (affected is not null)
+        {
+            await DataVersions.BumpAsync(this, affected, cancellationToken);
+        }
+
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (acceptAllChangesOnSuccess)
+        {
+            ChangeTracker.AcceptAllChanges();
+        }
+
+        return written;
     }
 
     /// <summary>

@@ -173,7 +173,8 @@ public sealed class TestDatabase : IAsyncDisposable
             return;
         }
 
-        foreach (var cs in new[] { PostgresConnection, PostgresOwnerConnection, PostgresAdminConnection })
+        // The app's own pool is keyed by the runtime string it was given (with its auto-prepare default).
+        foreach (var cs in new[] { PostgresConnection, Tandem.Data.DatabaseSettings.WithAutoPrepare(PostgresConnection!), PostgresOwnerConnection, PostgresAdminConnection })
         {
             await using var connection = new NpgsqlConnection(cs);
             NpgsqlConnection.ClearPool(connection);

@@ -23,10 +23,40 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
     /// </summary>
     public static int EventsOf(HttpContext context) => context.Items.TryGetValue(RequestCountKey, out var n) && n is int count ? count : 0;
 
+    /// <summary>The reads recorded by a view being made for the cache (<see cref="Infrastructure.Caching.ViewCache"/>), in its own async flow.</summary>
+    private static readonly AsyncLocal<AuditCapture?> Capturing = new();
+
+    /// <summary>
+    /// Starts collecting, for the rest of the caller's async flow, the entries recorded as they were asked for (before
+    /// they are completed with who, when and from where), so a view served again from memory records the same reads
+    /// again, under the person and the moment that really read them.
+    /// </summary>
+    internal static AuditCapture BeginCapture()
+    {
+        var capture = new AuditCapture(Capturing.Value);
+        Capturing.Value = capture;
+        return capture;
+    }
+
+    /// <summary>A view being made for the cache wrote something: it is not one to keep (a kept copy would skip the write).</summary>
+    internal static void NoteWrite() => Capturing.Value?.MarkUncacheable();
+
     public void Stage(AuditEvent e)
     {
+        NoteWrite();
         _staged.Add(Complete(e));
         Count();
+    }
+
+    /// <summary>Records again the reads a kept view recorded when it was made (one batch, one commit).</summary>
+    internal Task RecordAgainAsync(IReadOnlyList<AuditEvent> recorded, CancellationToken ct = default)
+    {
+        Capturing.Value?.Add(recorded);
+        // Read now, not when the view was made.
+        var direct = recorded.Select(e => Buffer(e with { At = default })).OfType<AuditEvent>().ToList();
+        return direct.Count == 0 ? Task.CompletedTask
+            : direct.Count == 1 ? writer.WriteAsync(direct[0], ct)
+            : writer.WriteManyAsync(direct, ct);
     }
 
     /// <summary>
@@ -38,6 +68,7 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
     /// </summary>
     public Task RecordAsync(AuditEvent e, CancellationToken ct = default)
     {
+        Capturing.Value?.Add([e]);
         return Buffer(e) is { } entry ? writer.WriteAsync(entry, ct) : Task.CompletedTask;
     }
 
@@ -63,6 +94,8 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
         {
             return RecordAsync(list, ct);
         }
+
+        Capturing.Value?.Add(entries);
 
         // Outside a request (a live circuit, background work), or once its answer has started: one hand-over, one commit.
         var direct = entries.Select(Buffer).OfType<AuditEvent>().ToList();
@@ -174,5 +207,48 @@ internal sealed class RequestAuditBuffer
 
         // All of the request's entries in one hand-over: one batch, one commit.
         return entries.Length == 0 ? Task.CompletedTask : _writer.WriteManyAsync(entries);
+    }
+}
+
+/// <summary>The entries recorded while one kept view was made (see <see cref="AuditTrail.BeginCapture"/>).</summary>
+internal sealed class AuditCapture(AuditCapture? parent)
+{
+    private readonly List<AuditEvent> _events = [];
+
+    /// <summary>The view being made around this one: what this one records, that one records too.</summary>
+    public AuditCapture? Parent => parent;
+
+    public IReadOnlyList<AuditEvent> Events
+    {
+        get
+        {
+            lock (_events)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    /// <summary>Whether the view wrote something, or recorded something only a write records: then it is not kept.</summary>
+    public bool Uncacheable { get; private set; }
+
+    public void Add(IEnumerable<AuditEvent> recorded)
+    {
+        var list = recorded as IReadOnlyCollection<AuditEvent> ?? [.. recorded];
+        for (var c = this; c is not null; c = c.Parent)
+        {
+            lock (c._events)
+            {
+                c._events.AddRange(list);
+            }
+        }
+    }
+
+    public void MarkUncacheable()
+    {
+        for (var c = this; c is not null; c = c.Parent)
+        {
+            c.Uncacheable = true;
+        }
     }
 }

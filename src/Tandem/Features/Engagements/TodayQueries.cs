@@ -45,7 +45,7 @@ public sealed record TodayView(
     IReadOnlyList<CaseloadRow> Engagements,
     int EndedCount);
 
-public sealed class TodayQueries(TandemDbContext db, CurrentUser me, EngagementQueries engagements, AuditTrail audit, TimeProvider time)
+public sealed class TodayQueries(TandemDbContext db, CurrentUser me, EngagementQueries engagements, AuditTrail audit, TimeProvider time, Infrastructure.Caching.ViewCache cache)
 {
     /// <summary>How many agenda items of a session are quoted; the room shows them all.</summary>
     public const int AgendaShown = 3;
@@ -53,7 +53,10 @@ public sealed class TodayQueries(TandemDbContext db, CurrentUser me, EngagementQ
     /// <summary>"This week" is the six days after today: on a Friday the therapist sees Monday too.</summary>
     public const int ComingDaysShown = 6;
 
-    public async Task<TodayView> GetAsync(bool includeEnded = false, CancellationToken ct = default)
+    public Task<TodayView> GetAsync(bool includeEnded = false, CancellationToken ct = default) =>
+        cache.GetAsync("today", includeEnded ? "ended" : "", () => MakeAsync(includeEnded, ct), ct);
+
+    private async Task<TodayView> MakeAsync(bool includeEnded, CancellationToken ct)
     {
         var zone = me.TimeZone;
         var now = time.GetUtcNow();

@@ -58,7 +58,8 @@ public sealed class FirstConversationUseCases(
     LinkBuilder links,
     EngagementCommands engagements,
     InvitationUseCases invitations,
-    UserManager<TandemUser> users)
+    UserManager<TandemUser> users,
+    Infrastructure.Caching.ViewCache cache)
 {
     public const string Acknowledgement = "Thank you. Your request is on its way. The therapist will get in touch with you, usually within a few working days.";
 
@@ -149,7 +150,10 @@ public sealed class FirstConversationUseCases(
     }
 
     /// <summary>The caller's new requests (for the caseload page). An audited read when there are any.</summary>
-    public async Task<IReadOnlyList<FirstConversationView>> NewForMeAsync(CancellationToken ct = default)
+    public Task<IReadOnlyList<FirstConversationView>> NewForMeAsync(CancellationToken ct = default) =>
+        cache.GetAsync("first-conversations", "", () => MakeNewForMeAsync(ct), ct);
+
+    private async Task<IReadOnlyList<FirstConversationView>> MakeNewForMeAsync(CancellationToken ct)
     {
         if (!me.IsSignedIn || !me.IsTherapist)
         {

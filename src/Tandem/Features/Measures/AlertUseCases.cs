@@ -55,7 +55,7 @@ public sealed record AlertSummary(int OpenCount, int RiskCount, IReadOnlyList<Al
 public sealed record AlertClientGroup(Guid SubjectUserId, string Name, Guid EngagementId, int RiskCount, int OtherCount, IReadOnlyList<AlertKind> OtherKinds);
 
 /// <summary>The therapist's alert list and acknowledgement. Alerts are for therapists only; every read and acknowledgement is audited.</summary>
-public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, InstrumentCatalog catalog)
+public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, InstrumentCatalog catalog, Infrastructure.Caching.ViewCache cache)
 {
     public const int PageSize = 50;
 
@@ -63,9 +63,14 @@ public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, C
     public static readonly TimeSpan RecentlyClosedFor = TimeSpan.FromDays(14);
 
     /// <summary>Open alerts of every engagement the caller is a therapist in: all risk alerts first, then the others newest first, a page at a time.</summary>
-    public async Task<AlertPage> OpenForMeAsync(AlertFilter? filter = null, CancellationToken ct = default)
+    public Task<AlertPage> OpenForMeAsync(AlertFilter? filter = null, CancellationToken ct = default)
     {
         filter ??= new AlertFilter();
+        return cache.GetAsync("alerts", filter.ToString(), () => MakeOpenForMeAsync(filter, ct), ct);
+    }
+
+    private async Task<AlertPage> MakeOpenForMeAsync(AlertFilter filter, CancellationToken ct)
+    {
         var open = OpenOfMine(filter);
         var riskCount = await open.CountAsync(a => a.Kind == AlertKind.Risk, ct);
         var otherCount = await open.CountAsync(a => a.Kind != AlertKind.Risk, ct);
@@ -84,7 +89,10 @@ public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, C
     }
 
     /// <summary>Counts for a home card. It names clients, so it is audited like the list, for the clients it names.</summary>
-    public async Task<AlertSummary> SummaryForMeAsync(CancellationToken ct = default)
+    public Task<AlertSummary> SummaryForMeAsync(CancellationToken ct = default) =>
+        cache.GetAsync("alert-summary", "", () => MakeSummaryForMeAsync(ct), ct);
+
+    private async Task<AlertSummary> MakeSummaryForMeAsync(CancellationToken ct)
     {
         var open = OpenOfMine(new AlertFilter());
         // Whom they are about, risk first: one row per client, engagement and kind (a few dozen at most on a caseload).
@@ -116,7 +124,10 @@ public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, C
     }
 
     /// <summary>Alerts Tandem closed in the last two weeks, with the reason, so a therapist can see why one went away.</summary>
-    public async Task<IReadOnlyList<AlertView>> RecentlyClosedForMeAsync(CancellationToken ct = default)
+    public Task<IReadOnlyList<AlertView>> RecentlyClosedForMeAsync(CancellationToken ct = default) =>
+        cache.GetAsync("alerts-closed", "", () => MakeRecentlyClosedForMeAsync(ct), ct);
+
+    private async Task<IReadOnlyList<AlertView>> MakeRecentlyClosedForMeAsync(CancellationToken ct)
     {
         RequireTherapist();
         var since = time.GetUtcNow() - RecentlyClosedFor;

@@ -16,7 +16,7 @@ public sealed record DueItem(Guid EngagementId, string EngagementTitle, string I
 /// Which instruments an engagement asks for, and when (therapists set them; every participant
 /// can read them), and what is due now for the signed-in person.
 /// </summary>
-public sealed class ScheduleUseCases(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, PracticeInstruments instruments, IUpcomingSessions sessions)
+public sealed class ScheduleUseCases(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, PracticeInstruments instruments, IUpcomingSessions sessions, Infrastructure.Caching.ViewCache cache)
 {
     public async Task<IReadOnlyList<ScheduleView>> ListAsync(Guid engagementId, CancellationToken ct = default)
     {
@@ -55,7 +55,10 @@ public sealed class ScheduleUseCases(TandemDbContext db, EngagementAccess access
     }
 
     /// <summary>What the signed-in person is asked to fill in now, across their engagements (a few small indexed reads).</summary>
-    public async Task<IReadOnlyList<DueItem>> DueForMeAsync(CancellationToken ct = default)
+    public Task<IReadOnlyList<DueItem>> DueForMeAsync(CancellationToken ct = default) =>
+        cache.GetAsync("measures-due", "", () => MakeDueForMeAsync(ct), ct);
+
+    private async Task<IReadOnlyList<DueItem>> MakeDueForMeAsync(CancellationToken ct)
     {
         var myId = me.Id;
         var mine = await db.Participants.AsNoTracking().Where(p => p.UserId == myId && p.LeftAt == null)

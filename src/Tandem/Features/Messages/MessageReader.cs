@@ -13,7 +13,7 @@ namespace Tandem.Features.Messages;
 /// Turns stored messages into what people see. Callers have already checked access; this
 /// class only reads. Every list is paged and every count is an indexed query.
 /// </summary>
-public sealed class MessageReader(TandemDbContext db, MessageThreads threads, CurrentUser me, SafeMarkdown markdown, AuditTrail audit)
+public sealed class MessageReader(TandemDbContext db, MessageThreads threads, CurrentUser me, SafeMarkdown markdown, AuditTrail audit, Infrastructure.Caching.ViewCache cache)
 {
     public async Task<MessagePage> PageAsync(Engagement engagement, Guid thread, EngagementMessagingSettings? settings, long? before, int limit, CancellationToken ct)
     {
@@ -97,7 +97,10 @@ public sealed class MessageReader(TandemDbContext db, MessageThreads threads, Cu
     public Task<IReadOnlyList<UnreadView>> UnreadForMeAsync(CancellationToken ct = default) => UnreadForMeAsync(null, ct);
 
     /// <summary>The unread counts of one engagement of mine only (the hub shows its own), or of all when null.</summary>
-    public async Task<IReadOnlyList<UnreadView>> UnreadForMeAsync(Guid? engagementId, CancellationToken ct = default)
+    public Task<IReadOnlyList<UnreadView>> UnreadForMeAsync(Guid? engagementId, CancellationToken ct = default) =>
+        cache.GetAsync("unread", engagementId?.ToString() ?? "", () => MakeUnreadForMeAsync(engagementId, ct), ct);
+
+    private async Task<IReadOnlyList<UnreadView>> MakeUnreadForMeAsync(Guid? engagementId, CancellationToken ct)
     {
         var myId = me.Id;
         var mine = await db.Participants.AsNoTracking()

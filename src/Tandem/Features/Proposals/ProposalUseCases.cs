@@ -58,7 +58,8 @@ public sealed class ProposalUseCases(
     Infrastructure.Live.LiveUpdates live,
     MailOutbox mail,
     LinkBuilder links,
-    IEnumerable<IPlanChangeAgreedStep> agreedSteps)
+    IEnumerable<IPlanChangeAgreedStep> agreedSteps,
+    Infrastructure.Caching.ViewCache cache)
 {
     public Task<ProposalView> ProposeFormatAsync(Guid engagementId, EngagementFormat format, string? reason, CancellationToken ct = default) =>
         ProposeAsync(engagementId, ProposalKind.ChangeFormat, new ProposalPayload(Format: format), reason, ct);
@@ -222,7 +223,10 @@ public sealed class ProposalUseCases(
     /// and the client(s) named, for the home pages (issue 21: "1 proposal waits" had no name and no link).
     /// Each engagement whose proposals are shown is audited as a read of its proposals.
     /// </summary>
-    public async Task<IReadOnlyList<WaitingProposal>> WaitingForMeListAsync(int take = 10, CancellationToken ct = default)
+    public Task<IReadOnlyList<WaitingProposal>> WaitingForMeListAsync(int take = 10, CancellationToken ct = default) =>
+        cache.GetAsync("proposals-waiting", take.ToString(System.Globalization.CultureInfo.InvariantCulture), () => MakeWaitingForMeListAsync(take, ct), ct);
+
+    private async Task<IReadOnlyList<WaitingProposal>> MakeWaitingForMeListAsync(int take, CancellationToken ct)
     {
         var myId = me.Id;
         var mine = await db.Participants.Where(p => p.UserId == myId && p.LeftAt == null).Select(p => p.EngagementId).ToListAsync(ct);

@@ -26,6 +26,13 @@ public static class TandemMetrics
     private static readonly Counter<long> Alerts = Meter.CreateCounter<long>(
         "tandem.alerts.raised", "{alert}", "Alerts raised on questionnaire answers, by kind.");
 
+    private static readonly Counter<long> ViewLookups = Meter.CreateCounter<long>(
+        "tandem.view_cache.lookups", "{view}", "Views looked up in memory (issue 25), by view and whether one was kept (hit).");
+
+    /// <summary>A view looked up in the view cache: kept (hit) or made afresh.</summary>
+    public static void ViewLookedUp(string view, bool hit) =>
+        ViewLookups.Add(1, new KeyValuePair<string, object?>("tandem.view", view), new KeyValuePair<string, object?>("tandem.view_cache.hit", hit));
+
     private static readonly Histogram<int> AuditBatch = Meter.CreateHistogram<int>(
         "tandem.audit.batch.size", "{entry}", "Audit entries committed together by the audit writer (group commit).");
 

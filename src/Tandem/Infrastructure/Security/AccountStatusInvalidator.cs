@@ -13,10 +13,15 @@ namespace Tandem.Infrastructure.Security;
 /// takes effect on the next request. When its security stamp changes (deactivation, password, a new
 /// authenticator key, two-factor turned off) every other sign-in session of that person ends on the
 /// server too, with the reason, whichever page or use case made the change; the session making the
-/// change (the person's own, when they changed their password) goes on.
+/// change (the person's own, when they changed their password) goes on. Inside a transaction the sessions end in it,
+/// and the caches (every node's, through Redis) are told only once it has committed: told earlier, a request could read
+/// the old account again before the change is visible, and keep it.
 /// </summary>
-internal sealed class AccountStatusInvalidator(ISignInRevocations revocations, IHttpContextAccessor http, TimeProvider time) : SaveChangesInterceptor
+internal sealed class AccountStatusInvalidator(ISignInRevocations revocations, IHttpContextAccessor http, TimeProvider time) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
+    /// <summary>What to tell the caches when a transaction commits.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Data.Common.DbTransaction, List<Action>> AfterCommit = [];
+
     private sealed record Change(Guid UserId, string? EndSessionsBecause);
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, List<Change>> Pending = [];
@@ -47,7 +52,7 @@ internal sealed class AccountStatusInvalidator(ISignInRevocations revocations, I
             Pending.Remove(eventData.Context);
             foreach (var change in changes)
             {
-                revocations.AccountChanged(change.UserId);
+                Publish(eventData.Context, () => revocations.AccountChanged(change.UserId));
             }
         }
 
@@ -99,14 +104,70 @@ internal sealed class AccountStatusInvalidator(ISignInRevocations revocations, I
         Pending.Remove(context);
         foreach (var change in changes)
         {
-            if (change.EndSessionsBecause is { } reason)
+            var ended = change.EndSessionsBecause is { } reason ? await EndOtherSessionsAsync(db, change.UserId, reason, ct) : [];
+            Publish(db, () =>
             {
-                var ended = await EndOtherSessionsAsync(db, change.UserId, reason, ct);
-                revocations.SessionsEnded(ended);
-            }
+                if (ended.Count > 0)
+                {
+                    revocations.SessionsEnded(ended);
+                }
 
-            revocations.AccountChanged(change.UserId);
+                revocations.AccountChanged(change.UserId);
+            });
         }
+    }
+
+    /// <summary>Tells the caches now, or when the open transaction commits (never, if it rolls back).</summary>
+    private static void Publish(DbContext context, Action tell)
+    {
+        if (context.Database.CurrentTransaction is { } open)
+        {
+            var list = AfterCommit.GetValue(Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(open), _ => []);
+            lock (list)
+            {
+                list.Add(tell);
+            }
+        }
+        else
+        {
+            tell();
+        }
+    }
+
+    private static void Committed(System.Data.Common.DbTransaction transaction)
+    {
+        if (AfterCommit.TryGetValue(transaction, out var list))
+        {
+            AfterCommit.Remove(transaction);
+            foreach (var tell in list)
+            {
+                tell();
+            }
+        }
+    }
+
+    public void TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => Committed(transaction);
+
+    public Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Committed(transaction);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => AfterCommit.Remove(transaction);
+
+    public Task TransactionRolledBackAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        AfterCommit.Remove(transaction);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionFailed(System.Data.Common.DbTransaction transaction, TransactionErrorEventData eventData) => AfterCommit.Remove(transaction);
+
+    public Task TransactionFailedAsync(System.Data.Common.DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        AfterCommit.Remove(transaction);
+        return Task.CompletedTask;
     }
 
     /// <summary>Ends every open session of the person but the one this request runs in (when it is theirs).</summary>

@@ -27,6 +27,9 @@ public sealed class TenantContext(IHttpContextAccessor? accessor)
 
     public bool IsSystem => _systemDepth > 0;
 
+    /// <summary>The request being answered, if any (in a live circuit, the circuit's own connection).</summary>
+    public HttpContext? Request => accessor?.HttpContext;
+
     public IDisposable AsSystem()
     {
         _systemDepth++;

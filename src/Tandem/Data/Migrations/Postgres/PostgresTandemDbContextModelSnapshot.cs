@@ -126,6 +126,20 @@ namespace Tandem.Data.Migrations.Postgres
                     b.ToTable("UserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Data.DataVersion", b =>
+                {
+                    b.Property<Guid>("PracticeId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Token")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("PracticeId");
+
+                    b.ToTable("DataVersions", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Accounts.SignInSession", b =>
                 {
                     b.Property<Guid>("Id")

@@ -116,6 +116,20 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.ToTable("UserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Data.DataVersion", b =>
+                {
+                    b.Property<Guid>("PracticeId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Token")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PracticeId");
+
+                    b.ToTable("DataVersions", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Accounts.SignInSession", b =>
                 {
                     b.Property<Guid>("Id")

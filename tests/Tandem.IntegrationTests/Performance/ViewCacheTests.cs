@@ -1,0 +1,156 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Features.Audit;
+using Tandem.IntegrationTests.Sessions;
+using Tandem.IntegrationTests.Support;
+
+namespace Tandem.IntegrationTests.Performance;
+
+/// <summary>
+/// Issue 25: the therapist's Today is kept in memory between views, and that changes nothing a person can see: a change
+/// shows on the very next view, whoever made it and on whichever node; every view is still in the access log; a view is
+/// one person's only.
+/// </summary>
+public sealed class ViewCacheTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
+    private static DateTimeOffset LondonAt(TandemApp app, int daysFromToday, int hour)
+    {
+        var today = TimeZoneInfo.ConvertTime(app.Clock.GetUtcNow(), London).Date;
+        var wall = today.AddDays(daysFromToday).AddHours(hour);
+        return new DateTimeOffset(wall, London.GetUtcOffset(wall)).ToUniversalTime();
+    }
+
+    private static async Task<HttpClient> PagesAsync(TandemApp app, string email)
+    {
+        var pages = app.CreateAnonymousClient();
+        using (await PageForms.SignInAsync(pages, email))
+        {
+        }
+
+        return pages;
+    }
+
+    private static Dictionary<string, string?> CommandLog() => new()
+    {
+        ["Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore.Database.Command"] = "Information",
+    };
+
+    /// <summary>The reading commands the app ran since <paramref name="from"/> (its captured log), the audit trail's own left out.</summary>
+    private static List<string> ReadsSince(TandemApp app, int from) =>
+        app.Log.Lines.Skip(from)
+            .Where(l => l.Contains("Executed DbCommand", StringComparison.Ordinal) && l.Contains("SELECT", StringComparison.Ordinal)
+                && !l.Contains("AuditChainHeads", StringComparison.Ordinal) && !l.Contains("AuditEntries", StringComparison.Ordinal))
+            .ToList();
+
+    [Fact]
+    public async Task A_second_view_of_Today_is_served_from_memory_after_one_look_at_the_data_version()
+    {
+        await using var app = await TandemApp.StartAsync(settings: CommandLog());
+        using var pages = await PagesAsync(app, "alex@riverside.test");
+        await pages.GetStringAsync("/", Ct);
+
+        var before = app.Log.Lines.Count;
+        var home = await pages.GetStringAsync("/", Ct);
+        var reads = ReadsSince(app, before);
+
+        Assert.Contains("<h1>Today</h1>", home, StringComparison.Ordinal);
+        Assert.Contains("Jordan Ellis", home, StringComparison.Ordinal);
+        Assert.True(reads.Count <= 3, $"The second view of Today ran {reads.Count} reading commands:\n{string.Join("\n", reads)}");
+        // Read once for the whole page, though its parts load at the same moment.
+        Assert.Single(reads, l => l.Contains("DataVersions", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_change_shows_on_the_next_view_of_Today_whoever_made_it_and_on_either_node()
+    {
+        await using var app = await TandemApp.StartAsync();
+        await using var node2 = new TandemApp(app.Database, seeded: true, new Dictionary<string, string?>());
+        var jordans = await Demo.JordansEngagementAsync(app);
+        using var today = await PagesAsync(app, "alex@riverside.test");
+        Assert.DoesNotContain("Sleep since the move", await today.GetStringAsync("/", Ct), StringComparison.Ordinal);
+        Assert.DoesNotContain("Sleep since the move", await today.GetStringAsync("/", Ct), StringComparison.Ordinal);
+
+        // Alex, on the other node: a session today, with an agenda item.
+        using var alexOnNode2 = await node2.ClientForAsync("alex@riverside.test");
+        var session = await SessionSteps.ScheduleAsync(alexOnNode2, jordans, LondonAt(app, 0, 23), 50, "Room 4");
+        await alexOnNode2.PostJsonAsync($"/api/sessions/{session}/agenda", new { text = "Sleep since the move" }, HttpStatusCode.Created);
+        var after = await today.GetStringAsync("/", Ct);
+        Assert.Contains($"href=\"sessions/{session}\"", after, StringComparison.Ordinal);
+        Assert.Contains("Sleep since the move", after, StringComparison.Ordinal);
+
+        // Jordan, on the other node, adds to the agenda: Alex's next view on the first node has it.
+        using var jordan = await node2.ClientForAsync("jordan@riverside.test");
+        await jordan.PostJsonAsync($"/api/sessions/{session}/agenda", new { text = "Work hours" }, HttpStatusCode.Created);
+        Assert.Contains("Work hours", await today.GetStringAsync("/", Ct), StringComparison.Ordinal);
+
+        // A message from Jordan is counted at once; read by Alex, it is no longer new.
+        var unread = NewMessages(after);
+        var sent = await jordan.PostJsonAsync($"/api/engagements/{jordans}/messages", new { body = "See you tonight" }, HttpStatusCode.Created);
+        Assert.Equal(unread + 1, NewMessages(await today.GetStringAsync("/", Ct)));
+        await alexOnNode2.PostJsonAsync($"/api/messages/{sent.Id()}/read", null, HttpStatusCode.OK);
+        Assert.True(NewMessages(await today.GetStringAsync("/", Ct)) <= unread);
+    }
+
+    /// <summary>The count Today's messages card states.</summary>
+    private static int NewMessages(string html)
+    {
+        if (html.Contains("No new messages.", StringComparison.Ordinal))
+        {
+            return 0;
+        }
+
+        var m = System.Text.RegularExpressions.Regex.Match(html, @"You have (\d+) new messages?\.");
+        Assert.True(m.Success, "Today states no count of new messages.");
+        return int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task Every_view_of_Today_is_in_the_access_log_served_from_memory_or_not()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var jordans = await Demo.JordansEngagementAsync(app);
+        using (var alex = await app.ClientForAsync("alex@riverside.test"))
+        {
+            await SessionSteps.ScheduleAsync(alex, jordans, LondonAt(app, 0, 23), 50, "Room 4");
+        }
+
+        using var pages = await PagesAsync(app, "alex@riverside.test");
+        async Task<(int Today, int List)> CountAsync()
+        {
+            var counts = (0, 0);
+            await app.WithDbAsync(async db => counts = (
+                await db.AuditEntries.CountAsync(e => e.ObjectType == "Today" && e.EngagementId == jordans && e.Action == AuditAction.Read, Ct),
+                await db.AuditEntries.CountAsync(e => e.ObjectType == "EngagementList" && e.EngagementId == jordans && e.Action == AuditAction.Read, Ct)));
+            return counts;
+        }
+
+        var start = await CountAsync();
+        for (var view = 1; view <= 3; view++)
+        {
+            await pages.GetStringAsync("/", Ct);
+            var now = await CountAsync();
+            Assert.Equal((start.Today + view, start.List + view), now);
+        }
+    }
+
+    [Fact]
+    public async Task A_view_kept_for_one_therapist_is_never_shown_to_another()
+    {
+        await using var app = await TandemApp.StartAsync();
+        using var alex = await PagesAsync(app, "alex@riverside.test");
+        using var morgan = await PagesAsync(app, "morgan@riverside.test");
+
+        for (var round = 0; round < 2; round++)
+        {
+            var alexs = await alex.GetStringAsync("/", Ct);
+            var morgans = await morgan.GetStringAsync("/", Ct);
+            Assert.Contains("Jordan Ellis", alexs, StringComparison.Ordinal);
+            Assert.DoesNotContain("Jordan Ellis", morgans, StringComparison.Ordinal);
+            Assert.Contains("Good to see you, Morgan", morgans, StringComparison.Ordinal);
+        }
+    }
+}
