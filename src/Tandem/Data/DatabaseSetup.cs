@@ -47,26 +47,25 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     }
 
     /// <summary>
-    /// How many of its most used statements each PostgreSQL connection keeps prepared, unless the connection
-    /// string says otherwise (<c>Max Auto Prepare</c>; 0 turns it off). A prepared statement is parsed and
-    /// planned once per connection instead of on every page view: on the therapist's Today this cut
-    /// PostgreSQL's CPU per view by about a third (bench, quick set).
+    /// Npgsql's automatic preparation (<c>Max Auto Prepare</c>) stays off, as Npgsql ships it. Measured here (issue 25) it
+    /// saved a third of PostgreSQL's CPU on the therapist's Today, but with Npgsql 10.0 a statement refused by the
+    /// database at the moment it is being prepared (a too-long value, a second insert with the same idempotency key)
+    /// leaves that statement broken on its pooled connection: its next use fails with "Received unexpected backend
+    /// message DataRow" and its row is not written (npgsql/npgsql#6391, reproduced on this stack). Tandem refuses
+    /// duplicate submissions by design, so the next risk answer could be lost. Not worth any speed.
     /// </summary>
-    public const int DefaultMaxAutoPrepare = 64;
+    public const string AutoPrepareKey = "Max Auto Prepare";
 
-    /// <summary>The runtime connection string, with <see cref="DefaultMaxAutoPrepare"/> when it names no <c>Max Auto Prepare</c> of its own.</summary>
-    internal static string WithAutoPrepare(string connectionString)
+    /// <summary>A sentence for the operator when their connection string turns automatic preparation on; null when it does not.</summary>
+    public static string? AutoPrepareWarning(string connectionString)
     {
-        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        foreach (string key in given.Keys)
+        if (new Npgsql.NpgsqlConnectionStringBuilder(connectionString).MaxAutoPrepare <= 0)
         {
-            if (string.Equals(key.Replace(" ", "", StringComparison.Ordinal), "MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
-            {
-                return connectionString;
-            }
+            return null;
         }
 
-        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = DefaultMaxAutoPrepare }.ConnectionString;
+        return "ConnectionStrings:Postgres sets Max Auto Prepare: with Npgsql 10 a refused statement can break the next write of the same kind "
+            + "on that connection (npgsql/npgsql#6391), and Tandem refuses duplicate submissions by design. Remove it (docs/operations.md).";
     }
 
     public static DatabaseSettings From(IConfiguration config, IHostEnvironment env)
@@ -87,7 +86,6 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             }
 
             var migrations = config.GetConnectionString("Migrations") is { Length: > 0 } owner ? owner : cs;
-            cs = WithAutoPrepare(cs);
 
             // An upgrade on PostgreSQL in production is an operator's step (`Tandem migrate`, as the owner):
             // the app itself normally runs as a role that cannot change the schema.
@@ -168,7 +166,13 @@ public static class DatabaseSetup
     /// </summary>
     public static async Task PrepareTandemDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
-        if (services.GetRequiredService<DatabaseSettings>().MigrateOnStart)
+        var settings = services.GetRequiredService<DatabaseSettings>();
+        if (settings.Provider == DatabaseProvider.Postgres && DatabaseSettings.AutoPrepareWarning(settings.ConnectionString) is { } warning)
+        {
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("Tandem.Database").LogWarning("{Warning}", warning);
+        }
+
+        if (settings.MigrateOnStart)
         {
             await services.MigrateTandemDatabaseAsync(ct);
             return;

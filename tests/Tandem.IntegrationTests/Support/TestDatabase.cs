@@ -173,8 +173,7 @@ public sealed class TestDatabase : IAsyncDisposable
             return;
         }
 
-        // The app's own pool is keyed by the runtime string it was given (with its auto-prepare default).
-        foreach (var cs in new[] { PostgresConnection, Tandem.Data.DatabaseSettings.WithAutoPrepare(PostgresConnection!), PostgresOwnerConnection, PostgresAdminConnection })
+        foreach (var cs in new[] { PostgresConnection, PostgresOwnerConnection, PostgresAdminConnection })
         {
             await using var connection = new NpgsqlConnection(cs);
             NpgsqlConnection.ClearPool(connection);
