@@ -23,7 +23,6 @@ internal static class AuditChain
         }
 
         var postgres = db.Database.IsNpgsql();
-        var direct = AuditRows.Applies(db);
         var all = new List<AuditEntry>(events.Count);
         foreach (var group in events.GroupBy(e => e.PracticeId ?? Guid.Empty))
         {
@@ -53,11 +52,6 @@ internal static class AuditChain
             {
                 var entry = AuditEntry.Chain(e, practiceId, ++sequence, previous, keys);
                 all.Add(entry);
-                if (!direct)
-                {
-                    db.AuditEntries.Add(entry);
-                }
-
                 previous = entry.Hash;
             }
 
@@ -65,11 +59,8 @@ internal static class AuditChain
             head.LastHash = previous;
         }
 
-        if (direct)
-        {
-            // Written now, in the caller's transaction; the heads' new values go with the caller's save.
-            await AuditRows.InsertAsync(db, all, ct);
-        }
+        // Written now, in the caller's transaction; the heads' new values go with the caller's save.
+        await AuditRows.InsertAsync(db, all, ct);
 
         // The access log's weekly counts move with the entries, in the same transaction.
         await AccessReadCount.AddAsync(db, all, ct);
