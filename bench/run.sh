@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # Tandem's benchmark harness (issue 11, QUALITY.md "Speed").
 #
-#   bench/run.sh [--quick|--small|--full] [--provider sqlite|postgres] [--duration SECONDS] [--nodes 1|2]
+#   bench/run.sh [--quick|--small|--full] [--provider sqlite|postgres] [--duration SECONDS] [--nodes 1|2] [--cases REGEX] [--trace]
+#
+#   --cases R only the cases whose name matches the extended regex R (B0 and B1 always run), for an A/B of one
+#             change; prints the table and the goals but writes no results file
+#   --trace   also samples the server's stacks (dotnet-trace, sampled thread time) while each 64-connection case is measured,
+#             and writes the methods seen most often to .tmp/bench/logs/trace-<case>.txt, waiting threads included
+#             (dotnet-trace is installed as a global .NET tool when missing). Sampling slows the server: compare a
+#             traced run only with another traced run.
 #
 #   --nodes N requests go through nginx (round robin, keep-alive) to N Tandem nodes sharing one
 #             PostgreSQL and one Redis (issue 27, docs/scaling.md); compare --nodes 1 with --nodes 2.
@@ -25,6 +32,8 @@ DURATION=""
 CONNECTIONS=64
 THREADS=2
 NODES=""
+ONLY=""
+TRACE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) SIZE=quick ;;
@@ -33,7 +42,9 @@ while [ $# -gt 0 ]; do
     --provider) PROVIDER=${2:?sqlite or postgres}; shift ;;
     --duration) DURATION=${2:?seconds}; shift ;;
     --nodes) NODES=${2:?1 or 2}; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --cases) ONLY=${2:?a regex of case names}; shift ;;
+    --trace) TRACE=1 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -57,6 +68,10 @@ apt_install() {
 }
 
 command -v wrk >/dev/null 2>&1 || apt_install wrk
+if [ -n "$TRACE" ]; then
+  export PATH="$PATH:$HOME/.dotnet/tools"
+  command -v dotnet-trace >/dev/null 2>&1 || dotnet tool install -g dotnet-trace >/dev/null || die "could not install dotnet-trace"
+fi
 command -v curl >/dev/null 2>&1 || apt_install curl
 if [ -n "$NODES" ]; then
   command -v redis-server >/dev/null 2>&1 || apt_install redis-server
@@ -298,9 +313,14 @@ CASES=(
   "Practice outcome report (admin, 2 connections)|GET /api/practice/outcomes|$ADMIN_TOKEN|||2"
   "Practice outcome report (therapist's caseload, 2 connections)|GET /api/practice/outcomes|$THERAPIST_TOKEN|||2"
 )
+if [ -n "$ONLY" ]; then
+  SELECTED=()
+  for c in "${CASES[@]}"; do name=${c%%|*}; { [ "${name:0:3}" = "B0 " ] || [ "${name:0:3}" = "B1 " ] || grep -Eq -- "$ONLY" <<<"$name"; } && SELECTED+=("$c"); done
+  CASES=("${SELECTED[@]}")
+fi
 # Every daily page again with one connection: one person alone must see p99 under 25 ms.
-PAGES=("D client home" "D caseload (therapist home)")
-for c in "${CASES[@]}"; do [ "${c:0:2}" = "P " ] && PAGES+=("${c%%|*}"); done
+PAGES=()
+for c in "${CASES[@]}"; do [ "${c:0:2}" = "P " ] || [ "${c:0:2}" = "D " ] && PAGES+=("${c%%|*}"); done
 # Each right after its case, before the write cases add responses and messages to the same engagement.
 WITH_ALONE=()
 for c in "${CASES[@]}"; do
@@ -329,7 +349,19 @@ say "Warm-up ($WARMUP s per case) and measurement ($DURATION s per case, $CONNEC
 for c in "${CASES[@]}"; do
   IFS='|' read -r name spec token body targets conns <<<"$c"
   run_wrk "$WARMUP" "$name" "$spec" "$token" "$body" "$targets" "$conns" >/dev/null || true
+  TRACE_PID=""
+  if [ -n "$TRACE" ] && [ -z "$conns" ]; then
+    slug=$(tr -c 'a-zA-Z0-9\n' '-' <<<"$name" | tr -s '-' | tr 'A-Z' 'a-z')
+    dotnet-trace collect -p "$SERVER_PID" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf '%02d' "$DURATION")" \
+      -o "$LOGS/trace-$slug.nettrace" >"$LOGS/trace-$slug.log" 2>&1 &
+    TRACE_PID=$!
+  fi
   out=$(run_wrk "$DURATION" "$name" "$spec" "$token" "$body" "$targets" "$conns") || die "wrk failed on $name"
+  if [ -n "$TRACE_PID" ]; then
+    wait "$TRACE_PID" || true
+    { dotnet-trace report "$LOGS/trace-$slug.nettrace" topN -n 40 --inclusive; dotnet-trace report "$LOGS/trace-$slug.nettrace" topN -n 40; } \
+      >"$LOGS/trace-$slug.txt" 2>&1 || true
+  fi
   read -r _ rps p50 p99 bad sock total <<<"$(grep '^RESULT' <<<"$out")"
   RPS[$name]=$rps; P50[$name]=$p50; P99[$name]=$p99; BAD[$name]=$bad; SOCK[$name]=$sock
   printf '   %-38s %9s req/s  p50 %8s ms  p99 %8s ms  non-2xx %s  socket %s\n' "$name" "$rps" "$p50" "$p99" "$bad" "$sock" >&2
@@ -377,6 +409,11 @@ PY
 GOALS=$(goal_rows)
 say "Goals (issue 25): each daily page >= 0.6 of B1's throughput, p99 <= 1.5x B1's, p99 alone < 25 ms"
 echo "$GOALS" | tail -n +3 | sed 's/^| /   /; s/ |$//' >&2
+if [ -n "$ONLY" ]; then
+  [ ${#FAILED[@]} -gt 0 ] && die "requests errored (${FAILED[*]})"
+  say "Peak memory $(printf '%s' "$PEAK") MiB; $AUDIT_NOTE. Only some cases ran (--cases): no results file written."
+  exit 0
+fi
 DATE=$(date -u +%Y-%m-%d)
 OUT="$ROOT/bench/results/$DATE-$PROVIDER-$SIZE${NODES:+-${NODES}nodes}.md"
 [ ${#FAILED[@]} -gt 0 ] && OUT="$TMP/FAILED-$DATE-$PROVIDER-$SIZE.md"
