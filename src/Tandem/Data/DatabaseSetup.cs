@@ -53,10 +53,8 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     /// leaves that statement broken on its pooled connection: its next use fails with "Received unexpected backend
     /// message DataRow" and its row is not written (npgsql/npgsql#6391, reproduced on this stack). Tandem refuses
     /// duplicate submissions by design, so the next risk answer could be lost. Not worth any speed.
+    /// Returns a sentence for the operator when their connection string turns it on; null when it does not.
     /// </summary>
-    public const string AutoPrepareKey = "Max Auto Prepare";
-
-    /// <summary>A sentence for the operator when their connection string turns automatic preparation on; null when it does not.</summary>
     public static string? AutoPrepareWarning(string connectionString)
     {
         if (new Npgsql.NpgsqlConnectionStringBuilder(connectionString).MaxAutoPrepare <= 0)
