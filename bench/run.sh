@@ -170,6 +170,12 @@ fi
 # An upgrade's step: a cached data set from an older version gets this version's migrations (and the grants).
 ( cd "$APP_DIR" && dotnet Tandem.dll migrate --environment Production "${DB_ARGS[@]}" --Tandem:DataFolder="$DATA" --Serilog:MinimumLevel:Default=Warning ) \
   >"$LOGS/migrate-$PROVIDER-$SIZE.log" 2>&1 || { cat "$LOGS/migrate-$PROVIDER-$SIZE.log"; die "migrate failed"; }
+# The planner's statistics as a database in service has them (autovacuum keeps them current there): the copy starts
+# with whatever the seed's last autovacuum happened to see, which made plans, and so figures, differ from run to run.
+if [ "$PROVIDER" = postgres ]; then
+  PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d tandem_run -v ON_ERROR_STOP=1 -c "ANALYZE" >/dev/null \
+    || die "ANALYZE failed"
+fi
 
 # --- the server ---------------------------------------------------------------------------
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -349,6 +355,12 @@ say "Warm-up ($WARMUP s per case) and measurement ($DURATION s per case, $CONNEC
 for c in "${CASES[@]}"; do
   IFS='|' read -r name spec token body targets conns <<<"$c"
   run_wrk "$WARMUP" "$name" "$spec" "$token" "$body" "$targets" "$conns" >/dev/null || true
+  # The run adds in seconds the audit entries a practice writes in weeks (thousands on one engagement). In service,
+  # autovacuum re-reads the audit trail's statistics after every 10,000 entries (migration AuditEntriesFreshStatistics),
+  # long before one engagement grows like that; here the planner is told before each measurement, as it would know.
+  if [ "$PROVIDER" = postgres ]; then
+    PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d tandem_run -c 'ANALYZE "AuditEntries"' >/dev/null || true
+  fi
   TRACE_PID=""
   if [ -n "$TRACE" ] && [ -z "$conns" ]; then
     slug=$(tr -c 'a-zA-Z0-9\n' '-' <<<"$name" | tr -s '-' | tr 'A-Z' 'a-z')

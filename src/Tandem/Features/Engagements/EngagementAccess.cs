@@ -15,14 +15,29 @@ namespace Tandem.Features.Engagements;
 /// </summary>
 public sealed class EngagementAccess(TandemDbContext db, CurrentUser me, AuditTrail audit, BreakGlassContext breakGlass, TimeProvider time)
 {
+    /// <summary>The engagement last let through in this request, and for whom (see <see cref="RequireParticipantAsync"/>).</summary>
+    private (Guid UserId, Engagement Engagement)? _passed;
+
     public async Task<Engagement> RequireParticipantAsync(Guid engagementId, string purposeObject = "Engagement", CancellationToken ct = default)
     {
+        // A page's parts (the page itself, its list, its summary) each check the same engagement in one request: the
+        // first check loads it; the others use that same tracked entity, which is what a second query through this
+        // context would return anyway (EF hands back the instance it tracks). Only while the request is being answered:
+        // a live circuit's scope lasts hours, and there every check asks the database again.
+        if (_passed is { } passed && passed.Engagement.Id == engagementId && passed.UserId == me.Id && me.IsSignedIn
+            && db.Tenant.Request is { Response.HasStarted: false } && passed.Engagement.ParticipantFor(me.Id) is not null)
+        {
+            return passed.Engagement;
+        }
+
         var engagement = await db.Engagements.Include(e => e.Participants).FirstOrDefaultAsync(e => e.Id == engagementId, ct);
         if (engagement is null || !me.IsSignedIn || engagement.ParticipantFor(me.Id) is null)
         {
+            _passed = null;
             await RefuseAsync(engagementId, purposeObject, ct);
         }
 
+        _passed = (me.Id, engagement!);
         return engagement!;
     }
 

@@ -1,0 +1,48 @@
+using Tandem.IntegrationTests.Support;
+
+namespace Tandem.IntegrationTests.Performance;
+
+/// <summary>
+/// Issue 25: a page made of several parts (the access log: its header, its list, its week at a glance) checks the
+/// engagement once per request, not once per part; and the next request checks afresh, so a person taken off an
+/// engagement is refused at once.
+/// </summary>
+public sealed class EngagementCheckTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Dictionary<string, string?> CommandLog() => new()
+    {
+        ["Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore.Database.Command"] = "Information",
+    };
+
+    /// <summary>The commands since <paramref name="from"/> that load an engagement with its participants.</summary>
+    private static List<string> EngagementLoadsSince(TandemApp app, int from) =>
+        app.Log.Lines.Skip(from)
+            .Where(l => l.Contains("Executed DbCommand", StringComparison.Ordinal) && l.Contains("FROM \\\"Engagements\\\"", StringComparison.Ordinal)
+                && l.Contains("Participants", StringComparison.Ordinal))
+            .ToList();
+
+    [Fact]
+    public async Task The_access_log_page_checks_the_engagement_once_and_the_next_request_checks_again()
+    {
+        await using var app = await TandemApp.StartAsync(settings: CommandLog());
+        var engagement = await Demo.SamsEngagementAsync(app);
+        using var pages = app.CreateAnonymousClient();
+        using (await PageForms.SignInAsync(pages, "sam@riverside.test"))
+        {
+        }
+
+        var before = app.Log.Lines.Count;
+        var page = await pages.GetStringAsync($"/engagements/{engagement}/access-log", Ct);
+        var loads = EngagementLoadsSince(app, before);
+
+        Assert.Contains("Who opened this record", page, StringComparison.Ordinal);
+        Assert.Contains("At a glance", page, StringComparison.Ordinal);
+        Assert.True(loads.Count == 1, $"the access log page loaded the engagement {loads.Count} times:\n{string.Join("\n", loads)}");
+
+        before = app.Log.Lines.Count;
+        await pages.GetStringAsync($"/engagements/{engagement}/access-log", Ct);
+        Assert.Single(EngagementLoadsSince(app, before));
+    }
+}
