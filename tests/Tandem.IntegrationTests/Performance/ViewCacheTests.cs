@@ -65,6 +65,42 @@ public sealed class ViewCacheTests
     }
 
     [Fact]
+    public async Task The_hubs_recent_messages_are_kept_and_a_new_message_or_reading_it_shows_on_the_next_view_each_view_audited()
+    {
+        await using var app = await TandemApp.StartAsync(settings: CommandLog());
+        var jordans = await Demo.JordansEngagementAsync(app);
+        using var jordan = await app.ClientForAsync("jordan@riverside.test");
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        using var hub = await PagesAsync(app, "alex@riverside.test");
+        var alexId = (await alex.GetJsonAsync("/api/me")).Id();
+        var path = $"/engagements/{jordans}";
+        await hub.GetStringAsync(path, Ct);
+
+        // The second view quotes the messages without reading them again.
+        var before = app.Log.Lines.Count;
+        Assert.Contains("Recent messages", await hub.GetStringAsync(path, Ct), StringComparison.Ordinal);
+        Assert.DoesNotContain(ReadsSince(app, before), l => l.Contains("FROM \\\"Messages\\\"", StringComparison.Ordinal));
+
+        // Jordan writes: Alex's next view quotes it, marked new.
+        var sent = await jordan.PostJsonAsync($"/api/engagements/{jordans}/messages", new { body = "Running late tonight" }, HttpStatusCode.Created);
+        Assert.True(QuotedAsNew(await hub.GetStringAsync(path, Ct), "Running late tonight"), "the hub did not quote Jordan's new message as new");
+
+        // Alex reads it: the next view no longer marks it new.
+        await alex.PostJsonAsync($"/api/messages/{sent.Id()}/read", null, HttpStatusCode.OK);
+        var after = await hub.GetStringAsync(path, Ct);
+        Assert.Contains("Running late tonight", after, StringComparison.Ordinal);
+        Assert.False(QuotedAsNew(after, "Running late tonight"), "the hub still marks a message Alex has read as new");
+
+        // Four views, four entries in the access log, kept or not.
+        await app.WithDbAsync(async db => Assert.Equal(4, await db.AuditEntries.CountAsync(
+            e => e.ObjectType == "RecentMessages" && e.EngagementId == jordans && e.UserId == alexId && e.Action == AuditAction.Read, Ct)));
+    }
+
+    /// <summary>Whether the hub's list item quoting <paramref name="text"/> is marked new.</summary>
+    private static bool QuotedAsNew(string html, string text) =>
+        System.Text.RegularExpressions.Regex.IsMatch(html, "<li class=\"unread\">(?:(?!</li>).)*" + System.Text.RegularExpressions.Regex.Escape(text), System.Text.RegularExpressions.RegexOptions.Singleline);
+
+    [Fact]
     public async Task A_change_shows_on_the_next_view_of_Today_whoever_made_it_and_on_either_node()
     {
         await using var app = await TandemApp.StartAsync();
