@@ -132,7 +132,8 @@ if [ "$PROVIDER" = postgres ]; then
     -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $DATA -c max_connections=300 -c shared_buffers=512MB" start >/dev/null \
     || { tail -20 "$DATA/server.log"; die "PostgreSQL did not start"; }
   PG_CS="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Maximum Pool Size=100"
-  psql_do() { PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
+  psql_do() { psql_in postgres "$1"; }
+  psql_in() { PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$1" -v ON_ERROR_STOP=1 -c "$2" >/dev/null; }
   # As in production (docs/operations.md): the app works through a runtime role, held to row-level
   # security; the owner (here the superuser that seeded) migrates and grants.
   psql_do "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tandem_app') THEN CREATE ROLE tandem_app LOGIN; END IF; END \$\$"
@@ -173,8 +174,7 @@ fi
 # The planner's statistics as a database in service has them (autovacuum keeps them current there): the copy starts
 # with whatever the seed's last autovacuum happened to see, which made plans, and so figures, differ from run to run.
 if [ "$PROVIDER" = postgres ]; then
-  PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d tandem_run -v ON_ERROR_STOP=1 -c "ANALYZE" >/dev/null \
-    || die "ANALYZE failed"
+  psql_in tandem_run "ANALYZE" || die "ANALYZE failed"
 fi
 
 # --- the server ---------------------------------------------------------------------------
@@ -359,7 +359,7 @@ for c in "${CASES[@]}"; do
   # autovacuum re-reads the audit trail's statistics after every 10,000 entries (migration AuditEntriesFreshStatistics),
   # long before one engagement grows like that; here the planner is told before each measurement, as it would know.
   if [ "$PROVIDER" = postgres ]; then
-    PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d tandem_run -c 'ANALYZE "AuditEntries"' >/dev/null || true
+    psql_in tandem_run 'ANALYZE "AuditEntries"' || true
   fi
   TRACE_PID=""
   if [ -n "$TRACE" ] && [ -z "$conns" ]; then

@@ -11,11 +11,6 @@ public sealed class EngagementCheckTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Dictionary<string, string?> CommandLog() => new()
-    {
-        ["Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore.Database.Command"] = "Information",
-    };
-
     /// <summary>The commands since <paramref name="from"/> that load an engagement with its participants.</summary>
     private static List<string> EngagementLoadsSince(TandemApp app, int from) =>
         app.Log.Lines.Skip(from)
@@ -26,7 +21,7 @@ public sealed class EngagementCheckTests
     [Fact]
     public async Task The_access_log_page_checks_the_engagement_once_and_the_next_request_checks_again()
     {
-        await using var app = await TandemApp.StartAsync(settings: CommandLog());
+        await using var app = await TandemApp.StartAsync(settings: CommandLog.Settings());
         var engagement = await Demo.SamsEngagementAsync(app);
         using var pages = app.CreateAnonymousClient();
         using (await PageForms.SignInAsync(pages, "sam@riverside.test"))

@@ -34,11 +34,6 @@ public sealed class ViewCacheTests
         return pages;
     }
 
-    private static Dictionary<string, string?> CommandLog() => new()
-    {
-        ["Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore.Database.Command"] = "Information",
-    };
-
     /// <summary>The reading commands the app ran since <paramref name="from"/> (its captured log), the audit trail's own left out.</summary>
     private static List<string> ReadsSince(TandemApp app, int from) =>
         app.Log.Lines.Skip(from)
@@ -49,7 +44,7 @@ public sealed class ViewCacheTests
     [Fact]
     public async Task A_second_view_of_Today_is_served_from_memory_after_one_look_at_the_data_version()
     {
-        await using var app = await TandemApp.StartAsync(settings: CommandLog());
+        await using var app = await TandemApp.StartAsync(settings: CommandLog.Settings());
         using var pages = await PagesAsync(app, "alex@riverside.test");
         await pages.GetStringAsync("/", Ct);
 
@@ -67,7 +62,7 @@ public sealed class ViewCacheTests
     [Fact]
     public async Task The_hubs_recent_messages_are_kept_and_a_new_message_or_reading_it_shows_on_the_next_view_each_view_audited()
     {
-        await using var app = await TandemApp.StartAsync(settings: CommandLog());
+        await using var app = await TandemApp.StartAsync(settings: CommandLog.Settings());
         var jordans = await Demo.JordansEngagementAsync(app);
         using var jordan = await app.ClientForAsync("jordan@riverside.test");
         using var alex = await app.ClientForAsync("alex@riverside.test");
