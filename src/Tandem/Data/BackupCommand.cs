@@ -137,6 +137,16 @@ public static class BackupCommand
 
         // The restored database is brought to this version's schema, then its audit chains are checked.
         await services.MigrateTandemDatabaseAsync();
+        if (settings.Provider == DatabaseProvider.Postgres)
+        {
+            // pg_restore brings no planner statistics: until autovacuum gathers them, a query may take a plan a thousand
+            // times slower (an outcome report took seconds instead of milliseconds). Gathered now, before anyone uses it.
+            await using var connection = new NpgsqlConnection(settings.MigrationsConnectionString);
+            await connection.OpenAsync();
+            await using var analyze = new NpgsqlCommand("ANALYZE", connection) { CommandTimeout = 0 };
+            await analyze.ExecuteNonQueryAsync();
+        }
+
         await using var scope = services.CreateAsyncScope();
         var verification = await scope.ServiceProvider.GetRequiredService<AuditVerifier>().VerifyAsync();
         if (!verification.Ok)

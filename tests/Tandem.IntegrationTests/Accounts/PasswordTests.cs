@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Buffers.Binary;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -14,16 +15,37 @@ public sealed class PasswordTests
     [Fact]
     public async Task Stored_hashes_are_PBKDF2_SHA512_with_at_least_210000_iterations()
     {
-        await using var app = await TandemApp.StartAsync();
-        string? hash = null;
-        await app.WithDbAsync(async db => hash = (await db.Users.FirstAsync(u => u.Email == "alex@riverside.test", Ct)).PasswordHash);
+        // The production count (the test apps' lower one taken away); the demo passwords were hashed with the tests' count.
+        await using var app = await TandemApp.StartAsync(settings: new() { [Tandem.Infrastructure.Security.PasswordHashing.IterationsKey] = null });
+        Assert.Equal((uint)TandemApp.TestPasswordIterations, (await StoredHashAsync(app, "alex@riverside.test")).Iterations);
 
+        // Signing in upgrades the weaker hash to the count in force, and the password still works afterwards.
+        await app.LoginAsync("alex@riverside.test");
+        var (prf, iterations) = await StoredHashAsync(app, "alex@riverside.test");
+        Assert.Equal(2u, prf); // KeyDerivationPrf.HMACSHA512
+        Assert.Equal(210_000u, iterations);
+        await app.LoginAsync("alex@riverside.test");
+        Assert.Equal(210_000u, (await StoredHashAsync(app, "alex@riverside.test")).Iterations);
+        Figures.Print($"password hashing: PBKDF2-HMAC-SHA512, {iterations:N0} iterations");
+    }
+
+    [Fact]
+    public async Task A_wrong_password_does_not_upgrade_the_hash()
+    {
+        await using var app = await TandemApp.StartAsync(settings: new() { [Tandem.Infrastructure.Security.PasswordHashing.IterationsKey] = null });
+        using var client = app.CreateAnonymousClient();
+        using var response = await client.PostAsJsonAsync("/api/auth/login", new { email = "alex@riverside.test", password = "not-alexs-password-1" }, Ct);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal((uint)TandemApp.TestPasswordIterations, (await StoredHashAsync(app, "alex@riverside.test")).Iterations);
+    }
+
+    private static async Task<(uint Prf, uint Iterations)> StoredHashAsync(TandemApp app, string email)
+    {
+        string? hash = null;
+        await app.WithDbAsync(async db => hash = (await db.Users.AsNoTracking().FirstAsync(u => u.Email == email, Ct)).PasswordHash);
         var bytes = Convert.FromBase64String(hash!);
         Assert.Equal(0x01, bytes[0]); // Identity v3 format
-        Assert.Equal(2u, BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1))); // KeyDerivationPrf.HMACSHA512
-        var iterations = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5));
-        Assert.True(iterations >= 210_000);
-        Figures.Print($"password hashing: PBKDF2-HMAC-SHA512, {iterations:N0} iterations");
+        return (BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1)), BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5)));
     }
 
     [Theory]

@@ -69,6 +69,14 @@ public sealed class BackupTests
         {
             Assert.Equal("ok", await DirectDb.SqliteIntegrityCheckAsync(database, readOnly: false, Ct));
         }
+        else
+        {
+            // pg_restore brings no planner statistics; restore gathers them, so the first reports are not planned blind.
+            await using var connection = new Npgsql.NpgsqlConnection(database.PostgresAdminConnection);
+            await connection.OpenAsync(Ct);
+            await using var analyzed = new Npgsql.NpgsqlCommand("SELECT count(DISTINCT tablename) FROM pg_stats WHERE schemaname = 'public' AND tablename IN ('Sessions', 'AuditEntries', 'Engagements')", connection);
+            Assert.Equal(3L, await analyzed.ExecuteScalarAsync(Ct));
+        }
 
         var (verifyExit, verifyOutput) = await TandemProcess.RunCommandAsync(["verify-audit"], database, dataFolder, Ct);
         Assert.True(verifyExit == 0, $"verify-audit after restore exited {verifyExit}: {verifyOutput}");

@@ -35,6 +35,9 @@ public sealed class TandemApp : WebApplicationFactory<Program>
     /// </summary>
     public const string OwnOrigin = "https://localhost";
 
+    /// <summary>The PBKDF2 iteration count of test apps (and so of the template databases' demo passwords).</summary>
+    public const int TestPasswordIterations = 1_000;
+
     private readonly TestDatabase _database;
     private readonly bool _seeded;
     private readonly IReadOnlyDictionary<string, string?> _settings;
@@ -108,6 +111,9 @@ public sealed class TandemApp : WebApplicationFactory<Program>
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime", "Warning");
         // Tests sign in many times from one address; the rate-limit and throttling tests set the real limits.
+        // A thousand sign-ins a run at the production count (210,000) were a quarter of the suite's CPU. The hashes stay
+        // real PBKDF2-HMAC-SHA512; PasswordTests check the production count, and that a sign-in upgrades a weaker hash.
+        builder.UseSetting(Tandem.Infrastructure.Security.PasswordHashing.IterationsKey, TestPasswordIterations.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Security:SignInPermitLimit", "10000");
         builder.UseSetting("Security:SignInSourceFreeFailures", "10000");
         // Likewise for first-conversation requests; the directory's rate-limit test sets a small limit.

@@ -121,6 +121,16 @@ public sealed class TestDatabase : IAsyncDisposable
             }
             else
             {
+                // A copy takes the template's planner statistics with it. Without them every test database is one the
+                // planner knows nothing about, a state a running installation is never in for long (autovacuum), and
+                // some plans were a thousand times slower (an outcome report: 2.5 s a query instead of 2 ms).
+                await using (var connection = new NpgsqlConnection(PostgresConnectionFor(name)))
+                {
+                    await connection.OpenAsync();
+                    await using var analyze = new NpgsqlCommand("ANALYZE", connection);
+                    await analyze.ExecuteNonQueryAsync();
+                }
+
                 NpgsqlConnection.ClearAllPools();
                 template = name;
             }

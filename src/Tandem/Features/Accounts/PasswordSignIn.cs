@@ -39,10 +39,13 @@ public sealed class PasswordSignIn(
     TandemDbContext db,
     MailOutbox mail,
     LinkBuilder links,
-    AuditTrail audit)
+    AuditTrail audit,
+    Microsoft.Extensions.Options.IOptions<PasswordHasherOptions> hashing)
 {
     private static readonly TandemUser DummyUser = new();
-    private static string? _dummyHash;
+
+    /// <summary>The dummy hash, made with the iteration count in force (tests run apps with different counts in one process).</summary>
+    private static (int Iterations, string Hash)? _dummy;
 
     public SignInAttempt AttemptFor(string? email) =>
         SignInAttempt.For(email, tenant.SourceAddress ?? http.HttpContext?.Connection.RemoteIpAddress);
@@ -59,8 +62,12 @@ public sealed class PasswordSignIn(
 
         // The same hasher, the same parameters, one hash: for a real account its own, otherwise a dummy.
         var hash = user?.PasswordHash ?? DummyHash();
-        var verified = hasher.VerifyHashedPassword(user ?? DummyUser, hash, password ?? "") != PasswordVerificationResult.Failed
-            && user?.PasswordHash is not null;
+        var result = hasher.VerifyHashedPassword(user ?? DummyUser, hash, password ?? "");
+        var verified = result != PasswordVerificationResult.Failed && user?.PasswordHash is not null;
+
+        // A hash made with fewer iterations than the app now uses (the count was raised since) is checked faster than the
+        // dummy; the missing iterations are spent here, so such an account still answers like an unknown one.
+        PadToCurrentCost(user?.PasswordHash);
 
         // Only now: a slowed-down account must not answer faster than any other.
         var wait = await throttle.RetryAfterAsync(attempt, ct);
@@ -73,6 +80,18 @@ public sealed class PasswordSignIn(
         {
             await FailedAsync(attempt, user, ct);
             return new PasswordCheck(PasswordCheckOutcome.Failed, user, TimeSpan.Zero);
+        }
+
+        if (result == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            // Hashed with fewer iterations than the app now uses (Security:PasswordHashIterations was raised, or the
+            // hash is older): upgraded now, while the password is at hand. Only after the right password, so it tells
+            // a stranger nothing.
+            using (tenant.AsSystem())
+            {
+                user.PasswordHash = hasher.HashPassword(user, password!);
+                await users.UpdateAsync(user);
+            }
         }
 
         return new PasswordCheck(PasswordCheckOutcome.Succeeded, user, TimeSpan.Zero);
@@ -121,6 +140,37 @@ public sealed class PasswordSignIn(
         }
     }
 
-    private string DummyHash() =>
-        _dummyHash ??= hasher.HashPassword(DummyUser, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
+    private void PadToCurrentCost(string? storedHash)
+    {
+        var missing = hashing.Value.IterationCount - (long)StoredIterations(storedHash);
+        if (storedHash is not null && missing > 0)
+        {
+            System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2("padding", new byte[16], (int)missing, System.Security.Cryptography.HashAlgorithmName.SHA512, 32);
+        }
+    }
+
+    /// <summary>The iteration count in an Identity v3 hash (format byte 1, then PRF, iterations, salt length: big-endian).</summary>
+    internal static uint StoredIterations(string? hash)
+    {
+        Span<byte> header = stackalloc byte[9];
+        if (hash is null || hash.Length < 12 || !Convert.TryFromBase64Chars(hash.AsSpan(0, 12), header, out var written) || written < 9 || header[0] != 0x01)
+        {
+            return uint.MaxValue;
+        }
+
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header[5..]);
+    }
+
+    private string DummyHash()
+    {
+        var iterations = hashing.Value.IterationCount;
+        if (_dummy is { } dummy && dummy.Iterations == iterations)
+        {
+            return dummy.Hash;
+        }
+
+        var hash = hasher.HashPassword(DummyUser, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
+        _dummy = (iterations, hash);
+        return hash;
+    }
 }

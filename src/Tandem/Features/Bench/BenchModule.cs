@@ -43,7 +43,7 @@ public sealed class BenchModule : ITandemModule
         bench.MapGet("/plan-board/{id:guid}", async (Guid id, HttpContext http) =>
             {
                 var (engagement, plan, proposals) = await Plans.Pages.PlanBoard.ReadAsync(http.RequestServices, id);
-                return TypedResults.Json(new { engagement, plan, proposals });
+                return TypedResults.Json(new PlanBoardLoad(engagement, plan, proposals));
             })
             .RequireAuthorization(Policies.SignedIn)
             .WithSummary("What the plan board reads over its circuit when it loads, as one request (the harness cannot open a circuit; benchmark setting only).");
@@ -89,3 +89,6 @@ public sealed class BenchModule : ITandemModule
         return _template = FhirResponses.Build(Guid.Empty, instrument, answers, Guid.Empty, instrument.Respondent, DateTimeOffset.UnixEpoch);
     }
 }
+
+/// <summary>What the plan board loads over its circuit, as the bench endpoint answers it.</summary>
+internal sealed record PlanBoardLoad(Engagements.EngagementView Engagement, Plans.PlanView Plan, IReadOnlyList<Proposals.ProposalView> Proposals);

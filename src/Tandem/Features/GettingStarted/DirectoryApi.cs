@@ -45,7 +45,8 @@ public static class DirectoryApi
     public static IEndpointRouteBuilder MapDirectoryApi(this IEndpointRouteBuilder app)
     {
         var directory = app.MapGroup("/api/directory").WithTags("Directory");
-        directory.MapGet("", async ([AsParameters] DirectoryFilter filter, DirectoryQueries q, CancellationToken ct) => TypedResults.Ok(await q.ListAsync(filter, ct)))
+        directory.MapGet("", async (string? practice, string? format, string? mode, string? language, string? accepting, string? search, DirectoryQueries q, CancellationToken ct) =>
+                TypedResults.Ok(await q.ListAsync(new DirectoryFilter(practice, format, mode, language, accepting, search), ct)))
             .AllowAnonymous()
             .WithSummary("Public: the therapists who list themselves, with approaches, formats, languages and modes. No sign-in, no personal data beyond what they chose to publish. "
                 + "Filters (all optional, combined): practice=<name>, format=ClientLed|TherapistLed, mode=Online|InPerson, language=<a language a listing names>, accepting=true (taking new clients), "

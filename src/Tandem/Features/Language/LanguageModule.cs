@@ -35,7 +35,7 @@ public sealed class LanguageModule : ITandemModule
         var language = app.MapGroup("/api/language").WithTags("Language").RequireAuthorization(Policies.Therapist);
         language.MapPost("/check", Check)
             .WithSummary("Respectful-language hints for a text: [{start, length, term, match, category, suggestion, source}]. Never blocks anything.");
-        language.MapGet("/terms", (RespectfulLanguage checker) => TypedResults.Ok(checker.List.Terms.Select(t => new { t.Term, t.Category, t.Suggestion, t.Source, Forms = t.AllForms() })))
+        language.MapGet("/terms", (RespectfulLanguage checker) => TypedResults.Ok(checker.List.Terms.Select(t => new LanguageTermView(t.Term, t.Category, t.Suggestion, t.Source, t.AllForms())).ToList()))
             .WithSummary("The list in force (shipped entries plus the practice's own), with every form matched.");
     }
 
@@ -49,3 +49,6 @@ public sealed class LanguageModule : ITandemModule
         return TypedResults.Ok(checker.Check(request.Text));
     }
 }
+
+/// <summary>One entry of the list in force, with every form the checker matches.</summary>
+public sealed record LanguageTermView(string Term, string Category, string Suggestion, string Source, IReadOnlyList<string> Forms);

@@ -91,6 +91,7 @@ public static class TandemPipeline
         app.UseMiddleware<CrossSiteRequestGuard>();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseMiddleware<FormTokenGuard>();
         app.UseMiddleware<Input.PageInputGuard>();
 
         app.MapStaticAssets().AllowAnonymous();

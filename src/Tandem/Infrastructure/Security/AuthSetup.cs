@@ -39,12 +39,7 @@ public static class AuthSetup
         services.AddScoped<PasswordSignIn>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, NotFoundForForbidden>();
 
-        // PBKDF2-HMAC-SHA512 (Identity v3 format) at the OWASP 2023 iteration count.
-        services.Configure<PasswordHasherOptions>(o =>
-        {
-            o.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
-            o.IterationCount = 210_000;
-        });
+        services.AddTandemPasswordHashing(config, env);
 
         services.AddAuthentication(o =>
             {

@@ -61,17 +61,7 @@ internal sealed class CrossSiteRequestGuard(RequestDelegate next, AppOrigin orig
         }
 
         await NotFoundForForbidden.RecordRefusalAsync(context);
-        context.Response.StatusCode = StatusCodes.Status403Forbidden;
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status403Forbidden,
-                Title = "This request did not come from Tandem's own pages.",
-                Detail = refusal,
-            },
-        });
+        await Errors.ProblemResponse.WriteAsync(context, StatusCodes.Status403Forbidden, "This request did not come from Tandem's own pages.", refusal);
     }
 
     /// <summary>Authenticated by the session cookie (not a bearer token): the only ambient credential.</summary>

@@ -129,7 +129,10 @@ public sealed class InstrumentCatalog
         _byId = Ids.ToDictionary(id => id, id => Load(Path.Combine(folder, id + ".json")), StringComparer.Ordinal);
     }
 
-    public static InstrumentCatalog FromApp() => new(Path.Combine(AppContext.BaseDirectory, "Resources", "Instruments"));
+    /// <summary>The shipped instruments, read once per process: they are files of the build and never change while it runs.</summary>
+    private static readonly Lazy<InstrumentCatalog> Shipped = new(() => new(Path.Combine(AppContext.BaseDirectory, "Resources", "Instruments")));
+
+    public static InstrumentCatalog FromApp() => Shipped.Value;
 
     public IReadOnlyList<Instrument> All => Ids.Select(id => _byId[id]).ToList();
 
