@@ -300,4 +300,27 @@ public sealed class MailDeliveryTests
         Assert.Contains(expected, refused.Message, StringComparison.Ordinal);
         return refused.Message;
     }
+
+    [Fact]
+    public async Task A_mail_waiting_out_its_back_off_is_not_claimed_by_a_node_that_listed_it_earlier()
+    {
+        await using var app = await TandemApp.StartAsync(seeded: false);
+        var now = app.Clock.GetUtcNow();
+        // As a failed attempt leaves it: not claimed, next attempt 10 s from now.
+        var message = OutboxMessage.Create(Guid.NewGuid(), "someone@example.test", "Hello", "Hello.", "test", now, delay: TimeSpan.FromSeconds(10));
+        await app.WithDbAsync(async db =>
+        {
+            db.Set<OutboxMessage>().Add(message);
+            await db.SaveChangesAsync(Ct);
+        });
+
+        var claims = new List<bool>();
+        foreach (var at in new[] { now, now + TimeSpan.FromSeconds(11), now + TimeSpan.FromSeconds(12) })
+        {
+            await app.WithDbAsync(async db => claims.Add(await MailDispatcher.ClaimAsync(db, message.Id, at, "node-" + claims.Count, Ct)));
+        }
+
+        // Not before its time; then exactly one node gets it.
+        Assert.Equal([false, true, false], claims);
+    }
 }

@@ -45,13 +45,7 @@ public sealed class MailDispatcher(IServiceScopeFactory scopes, IOptions<MailSet
         var sent = 0;
         foreach (var id in due)
         {
-            // Claim first, in one conditional UPDATE: of two nodes (or two loops) that saw the
-            // same row, exactly one gets 1 here and sends; the other moves on.
-            var claimedAt = time.GetUtcNow();
-            var claimed = await db.Set<OutboxMessage>()
-                .Where(m => m.Id == id && m.SentAt == null && m.FailedAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < claimedAt))
-                .ExecuteUpdateAsync(u => u.SetProperty(m => m.ClaimedUntil, claimedAt + ClaimLease).SetProperty(m => m.ClaimedBy, _node), ct);
-            if (claimed == 0)
+            if (!await ClaimAsync(db, id, time.GetUtcNow(), _node, ct))
             {
                 continue;
             }
@@ -91,6 +85,16 @@ public sealed class MailDispatcher(IServiceScopeFactory scopes, IOptions<MailSet
 
         return sent;
     }
+
+    /// <summary>
+    /// Claims a due row in one conditional UPDATE: of two nodes (or two loops) that saw the same row, exactly one gets it
+    /// and sends; the other moves on. "Due" is checked again here, not only when the list was read: a row whose attempt
+    /// failed meanwhile waits out its back-off instead of being sent at once by a node that read the list before.
+    /// </summary>
+    internal static async Task<bool> ClaimAsync(TandemDbContext db, Guid id, DateTimeOffset now, string node, CancellationToken ct) =>
+        await db.Set<OutboxMessage>()
+            .Where(m => m.Id == id && m.SentAt == null && m.FailedAt == null && m.NextAttemptAt <= now && (m.ClaimedUntil == null || m.ClaimedUntil < now))
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.ClaimedUntil, now + ClaimLease).SetProperty(m => m.ClaimedBy, node), ct) == 1;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
