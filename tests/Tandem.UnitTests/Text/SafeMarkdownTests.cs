@@ -2,9 +2,11 @@ using Tandem.Infrastructure.Text;
 
 namespace Tandem.UnitTests.Text;
 
-public sealed class SafeMarkdownTests
+public sealed class SafeMarkdownTests : IDisposable
 {
     private readonly SafeMarkdown _markdown = new();
+
+    public void Dispose() => _markdown.Dispose();
 
     [Theory]
     [InlineData("<script>alert(1)</script>")]
@@ -26,6 +28,21 @@ public sealed class SafeMarkdownTests
 
         Assert.DoesNotMatch(@"(?i)<a[^>]*href=""(javascript|data):", html);
         Assert.DoesNotMatch(@"<[a-z]+[^>]*\son[a-z]+=", html);
+    }
+
+    [Fact]
+    public void A_text_shown_again_is_the_same_safe_HTML_kept_from_the_first_time_and_the_two_styles_are_kept_apart()
+    {
+        const string text = "line one\nline two <script>alert(1)</script>";
+        var first = _markdown.ToHtml(text);
+        var again = _markdown.ToHtml(text);
+        Assert.Same(first, again);
+        Assert.DoesNotContain("<script", again, StringComparison.OrdinalIgnoreCase);
+
+        // Typed text keeps its line break; a document lets wrapped lines flow: the same source, two results.
+        Assert.Contains("<br>", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("<br>", _markdown.DocumentToHtml(text), StringComparison.Ordinal);
+        Assert.NotEqual(first, _markdown.ToHtml(text + " edited"));
     }
 
     [Fact]

@@ -25,6 +25,9 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.HasIndex(e => new { e.PracticeId, e.EngagementId, e.At });
         // An engagement's access log, newest first (ORDER BY Id DESC ... LIMIT): read in index order, never sorted.
         builder.HasIndex(e => new { e.PracticeId, e.EngagementId, e.Id });
+        // One person's entries in an engagement, newest first: the log filtered to a person, "everyone but me" person by
+        // person, and the hop from one person to the next that finds who has entries at all.
+        builder.HasIndex(e => new { e.PracticeId, e.EngagementId, e.UserId, e.Id });
         builder.HasIndex(e => new { e.PracticeId, e.DataCategory, e.At });
     }
 }

@@ -1,5 +1,6 @@
 using Ganss.Xss;
 using Markdig;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Tandem.Infrastructure.Text;
 
@@ -8,7 +9,7 @@ namespace Tandem.Infrastructure.Text;
 /// (Markdig, raw HTML disabled), then an allow-list sanitiser (HtmlSanitizer). Links open
 /// safely; scripts, styles, event handlers and foreign schemes never survive.
 /// </summary>
-public sealed class SafeMarkdown
+public sealed class SafeMarkdown : IDisposable
 {
     // What people type in a box: a line break is a line break.
     private static readonly MarkdownPipeline Typed = new MarkdownPipelineBuilder()
@@ -28,6 +29,16 @@ public sealed class SafeMarkdown
         .Build();
 
     private readonly HtmlSanitizer _sanitizer;
+
+    /// <summary>
+    /// The HTML of texts shown lately, keyed by the text itself. Sanitising is the costliest step of showing a message or a
+    /// note (issue 25: a sixth of the conversation page's time), and a text gives the same HTML every time, so a kept
+    /// result never goes stale: an edit is a new text. Bounded (about 4 million characters) and let go after ten
+    /// minutes unseen, so what people wrote does not stay in memory longer than the pages that show it.
+    /// </summary>
+    private readonly MemoryCache _shown = new(new MemoryCacheOptions { SizeLimit = 4_000_000 });
+
+    private static readonly TimeSpan Unseen = TimeSpan.FromMinutes(10);
 
     public SafeMarkdown()
     {
@@ -55,7 +66,20 @@ public sealed class SafeMarkdown
     // Bidirectional overrides and isolates are dropped as the text is shown (issue 19, finding 14): they would make it read
     // in another order than it was written. New text is stored without them (StoredText); this covers what was stored before.
     public string ToHtml(string? markdown) =>
-        string.IsNullOrWhiteSpace(markdown) ? "" : _sanitizer.Sanitize(Markdown.ToHtml(Input.StoredText.WithoutBidiControls(markdown), Typed));
+        string.IsNullOrWhiteSpace(markdown) ? "" : Kept(markdown, Typed);
+
+    private string Kept(string markdown, MarkdownPipeline pipeline)
+    {
+        var key = (markdown, pipeline == Typed);
+        if (_shown.TryGetValue(key, out string? html) && html is not null)
+        {
+            return html;
+        }
+
+        html = _sanitizer.Sanitize(Markdown.ToHtml(Input.StoredText.WithoutBidiControls(markdown), pipeline));
+        _shown.Set(key, html, new MemoryCacheEntryOptions { Size = markdown.Length + html.Length, SlidingExpiration = Unseen });
+        return html;
+    }
 
     /// <summary>
     /// The first words of what someone wrote, as plain text on one line (markup, links' addresses and
@@ -80,5 +104,7 @@ public sealed class SafeMarkdown
     }
 
     public string DocumentToHtml(string? markdown) =>
-        string.IsNullOrWhiteSpace(markdown) ? "" : _sanitizer.Sanitize(Markdown.ToHtml(Input.StoredText.WithoutBidiControls(markdown), Document));
+        string.IsNullOrWhiteSpace(markdown) ? "" : Kept(markdown, Document);
+
+    public void Dispose() => _shown.Dispose();
 }

@@ -503,6 +503,8 @@ namespace Tandem.Data.Migrations.Postgres
 
                     b.HasIndex("PracticeId", "EngagementId", "Id");
 
+                    b.HasIndex("PracticeId", "EngagementId", "UserId", "Id");
+
                     b.ToTable("AuditEntries", (string)null);
                 });
 

@@ -491,6 +491,8 @@ namespace Tandem.Data.Migrations.Sqlite
 
                     b.HasIndex("PracticeId", "EngagementId", "Id");
 
+                    b.HasIndex("PracticeId", "EngagementId", "UserId", "Id");
+
                     b.ToTable("AuditEntries", (string)null);
                 });
 
