@@ -6,6 +6,7 @@ using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Mail;
 using Tandem.Infrastructure.Security;
 using Tandem.Infrastructure.Text;
+using Tandem.Features.Accounts;
 
 namespace Tandem.Features.Agreements;
 
@@ -165,7 +166,7 @@ public sealed class AgreementUseCases(
         }
 
         var participantIds = engagement.ActiveParticipants.Select(p => p.UserId).ToList();
-        var names = await db.Users.AsNoTracking().Where(u => participantIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var names = await db.DisplayNamesAsync(participantIds, ct);
         var signatures = await db.AgreementSignatures.AsNoTracking()
             .Where(s => s.EngagementId == engagement.Id && s.AgreementVersionId == version.Id && s.WithdrawnAt == null)
             .OrderBy(s => s.SignedAt)

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Engagements;
 using Tandem.Infrastructure.Security;
+using Tandem.Features.Accounts;
 
 namespace Tandem.Features.Audit;
 
@@ -82,7 +83,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             .ToList();
         var participants = engagement.Participants.Select(p => p.UserId).ToHashSet();
         var ids = rows.Select(r => r.UserId!.Value).Where(participants.Contains).Distinct().ToList();
-        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var names = await db.DisplayNamesAsync(ids, ct);
         var people = rows
             .GroupBy(r => participants.Contains(r.UserId!.Value) ? r.UserId : null)
             .Select(person => new AccessSummaryPerson(
@@ -169,7 +170,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         var joined = entries.Where(e => e.ObjectType == Engagements.CoTherapists.AuditObjectType && Guid.TryParse(e.ObjectId, out _))
             .Select(e => Guid.Parse(e.ObjectId!)).ToList();
         var userIds = entries.Select(e => e.UserId).OfType<Guid>().Concat(joined).Distinct().ToList();
-        var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var names = await db.DisplayNamesAsync(userIds, ct);
         var grants = await db.Set<BreakGlassGrant>().AsNoTracking().Where(g => g.EngagementId == engagementId).ToListAsync(ct);
         var sessionDays = await SessionDaysAsync(engagementId, entries, ct);
 

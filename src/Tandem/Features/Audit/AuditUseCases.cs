@@ -4,6 +4,7 @@ using Tandem.Features.Engagements;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Mail;
 using Tandem.Infrastructure.Security;
+using Tandem.Features.Accounts;
 
 namespace Tandem.Features.Audit;
 
@@ -49,7 +50,7 @@ public sealed class AuditUseCases(TandemDbContext db, CurrentUser me, AuditTrail
             .Where(e => before == null || e.Id < before)
             .OrderByDescending(e => e.Id).Take(take).ToListAsync(ct);
         var ids = entries.SelectMany(e => new[] { e.UserId, e.SubjectUserId }).OfType<Guid>().Distinct().ToList();
-        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var names = await db.DisplayNamesAsync(ids, ct);
         await audit.RecordAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "SecurityLog", DataCategory = AuditCategories.Security, Purpose = AuditPurposes.Administration }, ct);
         return SecurityLogWords.OneEntryPerSignIn(entries).Select(e => new SecurityLogEntry(
             e.Id, e.At,

@@ -5,6 +5,7 @@ using Tandem.Features.Measures;
 using Tandem.Features.Measures.Scoring;
 using Tandem.Features.Sessions;
 using Tandem.Infrastructure.Security;
+using Tandem.Features.Accounts;
 
 namespace Tandem.Features.Engagements;
 
@@ -66,7 +67,7 @@ public sealed class EngagementHubQueries(TandemDbContext db, EngagementAccess ac
             .Select(r => new { r.RespondentId, r.InstrumentId, r.SubmittedAt, Total = r.Total!.Value, r.Band })
             .Take(2000)
             .ToListAsync(ct);
-        var names = await db.Users.AsNoTracking().Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var names = await db.DisplayNamesAsync(people, ct);
         var scores = new List<HubScore>();
         foreach (var person in people)
         {

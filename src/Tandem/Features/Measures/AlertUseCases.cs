@@ -6,6 +6,7 @@ using Tandem.Features.Measures.Instruments;
 using Tandem.Features.Measures.Scoring;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Security;
+using Tandem.Features.Accounts;
 
 namespace Tandem.Features.Measures;
 
@@ -111,7 +112,7 @@ public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, C
         }
 
         var ids = groups.Select(g => g.SubjectUserId).Distinct().ToList();
-        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var names = await db.DisplayNamesAsync(ids, ct);
         var clients = groups.GroupBy(g => (g.SubjectUserId, g.EngagementId))
             .Select(g => new AlertClientGroup(g.Key.SubjectUserId, names.GetValueOrDefault(g.Key.SubjectUserId, "Former member"), g.Key.EngagementId,
                 g.Where(x => x.Kind == AlertKind.Risk).Sum(x => x.Count),
@@ -217,8 +218,14 @@ public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, C
     {
         var engagementIds = alerts.Select(a => a.EngagementId).Distinct().ToList();
         var userIds = alerts.Select(a => a.SubjectUserId).Distinct().ToList();
-        var titles = await db.Engagements.AsNoTracking().Where(e => engagementIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Title, ct);
-        var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        if (alerts.Count == 0)
+        {
+            return [];
+        }
+
+        var titles = await db.Engagements.AsNoTracking().Where(e => engagementIds.Contains(e.Id))
+            .Select(e => new { e.Id, e.Title }).ToDictionaryAsync(e => e.Id, e => e.Title, ct);
+        var names = await db.DisplayNamesAsync(userIds, ct);
         return alerts.Select(a => new AlertView(
             a.Id, a.EngagementId, titles.GetValueOrDefault(a.EngagementId, ""), a.SubjectUserId, names.GetValueOrDefault(a.SubjectUserId, "Former member"),
             a.InstrumentId, catalog.Find(a.InstrumentId)?.Title ?? a.InstrumentId, a.Kind, a.Rule, a.RaisedAt, a.AcknowledgedAt)

@@ -7,6 +7,7 @@ using Tandem.Features.Measures.Instruments;
 using Tandem.Features.Measures.Scoring;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Security;
+using Tandem.Features.Accounts;
 
 namespace Tandem.Features.Measures;
 
@@ -105,7 +106,7 @@ public sealed class MeasureQueries(TandemDbContext db, EngagementAccess access, 
     internal async Task<Dictionary<Guid, string>> NamesAsync(IEnumerable<Guid> ids, CancellationToken ct)
     {
         var list = ids.Distinct().ToList();
-        return await db.Users.AsNoTracking().Where(u => list.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return await db.DisplayNamesAsync(list, ct);
     }
 
     internal Task RecordReadAsync(string objectType, Guid engagementId, CancellationToken ct) => audit.RecordAsync(new AuditEvent

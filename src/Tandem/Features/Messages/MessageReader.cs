@@ -6,6 +6,7 @@ using Tandem.Features.Practices;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Security;
 using Tandem.Infrastructure.Text;
+using Tandem.Features.Accounts;
 
 namespace Tandem.Features.Messages;
 
@@ -182,6 +183,6 @@ public sealed class MessageReader(TandemDbContext db, MessageThreads threads, Cu
     private async Task<Dictionary<Guid, string>> NamesAsync(IEnumerable<Guid> userIds, CancellationToken ct)
     {
         var ids = userIds.Distinct().ToList();
-        return await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return await db.DisplayNamesAsync(ids, ct);
     }
 }

@@ -4,6 +4,7 @@ using Tandem.Features.Audit;
 using Tandem.Features.Engagements;
 using Tandem.Infrastructure.Security;
 using Tandem.Infrastructure.Text;
+using Tandem.Features.Accounts;
 
 namespace Tandem.Features.Messages;
 
@@ -42,7 +43,7 @@ public sealed class RecentMessages(TandemDbContext db, EngagementAccess access, 
             .Where(r => r.EngagementId == engagementId && r.UserId == myId)
             .ToDictionaryAsync(r => r.ThreadWith, r => r.ReadUpTo, ct);
         var authors = rows.Select(r => r.AuthorId).Distinct().ToList();
-        var names = await db.Users.AsNoTracking().Where(u => authors.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var names = await db.DisplayNamesAsync(authors, ct);
         await audit.RecordAsync(new AuditEvent
         {
             Action = AuditAction.Read,

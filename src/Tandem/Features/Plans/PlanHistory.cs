@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Accounts;
 
 namespace Tandem.Features.Plans;
 
@@ -11,7 +12,7 @@ internal static class PlanHistory
     {
         var after = PlanSnapshot.Of(plan);
         var ownerIds = after.Commitments.Select(c => c.OwnerId).Distinct().ToList();
-        var names = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var names = await db.DisplayNamesAsync(ownerIds, ct);
         var changes = PlanDiff.Between(before, after, id => names.GetValueOrDefault(id, "someone"));
         db.Set<PlanVersion>().Add(PlanVersion.Record(plan, authorId, proposalId, JsonSerializer.Serialize(changes, Options), after.ToJson(), now));
     }

@@ -6,6 +6,7 @@ using Tandem.Features.Engagements;
 using Tandem.Features.Proposals;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Security;
+using Tandem.Features.Accounts;
 
 namespace Tandem.Features.Plans;
 
@@ -206,7 +207,7 @@ public sealed class PlanUseCases(
     private async Task<Dictionary<Guid, string>> NamesAsync(Engagement engagement, IEnumerable<Guid> extra, CancellationToken ct)
     {
         var ids = engagement.Participants.Select(p => p.UserId).Concat(extra).Distinct().ToList();
-        return await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return await db.DisplayNamesAsync(ids, ct);
     }
 
     private async Task<DomainException> StaleAsync(Plan current, CancellationToken ct)

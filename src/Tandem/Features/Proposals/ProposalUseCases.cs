@@ -6,6 +6,7 @@ using Tandem.Features.Plans;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Mail;
 using Tandem.Infrastructure.Security;
+using Tandem.Features.Accounts;
 
 namespace Tandem.Features.Proposals;
 
@@ -406,7 +407,7 @@ public sealed class ProposalUseCases(
     internal async Task<IReadOnlyList<ProposalView>> ViewsAsync(Engagement engagement, IReadOnlyList<Proposal> proposals, CancellationToken ct)
     {
         var ids = engagement.Participants.Select(p => p.UserId).Concat(proposals.Select(p => p.AuthorId)).Distinct().ToList();
-        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var names = await db.DisplayNamesAsync(ids, ct);
         var goalIds = proposals.Select(p => p.Data.GoalId).OfType<Guid>().Distinct().ToList();
         var goalParts = goalIds.Count == 0 ? [] : await db.Set<Goal>().AsNoTracking().Where(g => goalIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => new { g.Text, g.WhyItMatters }, ct);
         var goals = goalParts.ToDictionary(g => g.Key, g => g.Value.Text);

@@ -4,6 +4,7 @@ using Tandem.Features.Audit;
 using Tandem.Features.Engagements;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Security;
+using Tandem.Features.Accounts;
 
 namespace Tandem.Features.Sessions;
 
@@ -266,6 +267,6 @@ internal static class People
         var list = ids.Distinct().ToList();
         return list.Count == 0
             ? []
-            : await db.Users.AsNoTracking().Where(u => list.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+            : await db.DisplayNamesAsync(list, ct);
     }
 }

@@ -9,6 +9,7 @@ using Tandem.Features.Practices;
 using Tandem.Features.Sessions;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Security;
+using Tandem.Features.Accounts;
 
 namespace Tandem.Features.Video;
 
@@ -346,7 +347,7 @@ public sealed class VideoRoom(
         var rows = await db.Set<VideoParticipant>().AsNoTracking().Where(p => p.SessionId == sessionId).ToListAsync(ct);
         var guests = await db.Set<VideoGuest>().AsNoTracking().Where(g => g.SessionId == sessionId && g.LastJoinedAt != null && g.RevokedAt == null).ToListAsync(ct);
         var ids = rows.Select(r => r.UserId).ToList();
-        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var names = await db.DisplayNamesAsync(ids, ct);
         var people = People(rows, names);
         people.AddRange(guests.OrderBy(g => g.CreatedAt).Select(g =>
             new VideoPersonView(g.Id, $"{g.Name} ({g.Role})", "Guest", g.State.ToString(), g.AudioOn, g.VideoOn, g.LastJoinedAt!.Value)));

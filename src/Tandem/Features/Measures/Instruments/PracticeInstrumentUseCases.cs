@@ -3,6 +3,7 @@ using Tandem.Data;
 using Tandem.Features.Audit;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Security;
+using Tandem.Features.Accounts;
 
 namespace Tandem.Features.Measures.Instruments;
 
@@ -116,7 +117,7 @@ public sealed class PracticeInstrumentUseCases(TandemDbContext db, CurrentUser m
     private async Task<Dictionary<Guid, string>> NamesAsync(IEnumerable<Guid> ids, CancellationToken ct)
     {
         var list = ids.Distinct().ToList();
-        return await db.Users.AsNoTracking().Where(u => list.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return await db.DisplayNamesAsync(list, ct);
     }
 
     private void Stage(AuditAction action, PracticeInstrument row) => audit.Stage(new AuditEvent

@@ -5,6 +5,7 @@ using Tandem.Features.Engagements;
 using Tandem.Features.Proposals;
 using Tandem.Infrastructure.Errors;
 using Tandem.Infrastructure.Security;
+using Tandem.Features.Accounts;
 
 namespace Tandem.Features.Measures.Reviews;
 
@@ -214,7 +215,7 @@ public sealed class OffTrackReviews(TandemDbContext db, EngagementAccess access,
         var viewer = me.Id;
         var therapist = engagement.IsTherapist(viewer);
         var ids = reviews.SelectMany(r => new[] { r.ClientId, r.TherapistId ?? Guid.Empty }).Distinct().ToList();
-        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var names = await db.DisplayNamesAsync(ids, ct);
         return reviews.Select(r =>
         {
             var isClient = r.ClientId == viewer;
