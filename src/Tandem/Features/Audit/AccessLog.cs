@@ -171,7 +171,10 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             .Select(e => Guid.Parse(e.ObjectId!)).ToList();
         var userIds = entries.Select(e => e.UserId).OfType<Guid>().Concat(joined).Distinct().ToList();
         var names = await db.DisplayNamesAsync(userIds, ct);
-        var grants = await db.Set<BreakGlassGrant>().AsNoTracking().Where(g => g.EngagementId == engagementId).ToListAsync(ct);
+        // The reasons given for emergency access, read only when the page shows such an entry.
+        var grants = entries.Any(e => e.Purpose == AuditPurposes.BreakGlass)
+            ? await db.Set<BreakGlassGrant>().AsNoTracking().Where(g => g.EngagementId == engagementId).ToListAsync(ct)
+            : [];
         var sessionDays = await SessionDaysAsync(engagementId, entries, ct);
 
         await audit.RecordAsync(new AuditEvent

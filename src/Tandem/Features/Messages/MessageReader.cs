@@ -27,9 +27,10 @@ public sealed class MessageReader(TandemDbContext db, MessageThreads threads, Cu
         var newestFirst = await query.OrderByDescending(m => m.Sequence).Take(limit + 1).ToListAsync(ct);
         var hasMore = newestFirst.Count > limit;
         var items = newestFirst.Take(limit).Reverse().ToList();
-        var views = await ViewsAsync(engagement, thread, items, ct);
-
-        var readUpTo = await ReadUpToAsync(engagement.Id, thread, ct);
+        // Who has read how far in this thread: the messages' "seen by" and, from the same rows, how far I have read.
+        var readers = await ReadersAsync(engagement.Id, thread, ct);
+        var views = await ViewsAsync(engagement, thread, items, readers, ct);
+        var readUpTo = readers.FirstOrDefault(r => r.UserId == me.Id)?.ReadUpTo ?? 0;
         var visible = await threads.VisibleThreadsAsync(engagement, settings, ct);
         var unreadByThread = await UnreadByThreadAsync(engagement.Id, visible, ct);
         var names = await NamesAsync(visible.Where(t => t != Guid.Empty), ct);
@@ -70,12 +71,19 @@ public sealed class MessageReader(TandemDbContext db, MessageThreads threads, Cu
             practice.CrisisInformation);
     }
 
-    public async Task<IReadOnlyList<MessageView>> ViewsAsync(Engagement engagement, Guid thread, IReadOnlyList<Message> messages, CancellationToken ct)
-    {
-        var readers = await db.Set<MessageReadState>().AsNoTracking()
-            .Where(r => r.EngagementId == engagement.Id && r.ThreadWith == thread)
-            .Select(r => new { r.UserId, r.ReadUpTo, r.ReadAt })
+    public async Task<IReadOnlyList<MessageView>> ViewsAsync(Engagement engagement, Guid thread, IReadOnlyList<Message> messages, CancellationToken ct) =>
+        await ViewsAsync(engagement, thread, messages, await ReadersAsync(engagement.Id, thread, ct), ct);
+
+    private sealed record ThreadReader(Guid UserId, long ReadUpTo, DateTimeOffset ReadAt);
+
+    private Task<List<ThreadReader>> ReadersAsync(Guid engagementId, Guid thread, CancellationToken ct) =>
+        db.Set<MessageReadState>().AsNoTracking()
+            .Where(r => r.EngagementId == engagementId && r.ThreadWith == thread)
+            .Select(r => new ThreadReader(r.UserId, r.ReadUpTo, r.ReadAt))
             .ToListAsync(ct);
+
+    private async Task<IReadOnlyList<MessageView>> ViewsAsync(Engagement engagement, Guid thread, IReadOnlyList<Message> messages, List<ThreadReader> readers, CancellationToken ct)
+    {
         var audience = MessageThreads.AudienceOf(engagement, thread).ToHashSet();
         var names = await NamesAsync(messages.Select(m => m.AuthorId).Concat(readers.Select(r => r.UserId)), ct);
         return messages.Select(m => new MessageView(
@@ -170,14 +178,6 @@ public sealed class MessageReader(TandemDbContext db, MessageThreads threads, Cu
             .GroupBy(m => m.ThreadWith)
             .Select(g => new { Thread = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Thread, g => g.Count, ct);
-    }
-
-    private Task<long> ReadUpToAsync(Guid engagementId, Guid thread, CancellationToken ct)
-    {
-        var myId = me.Id;
-        return db.Set<MessageReadState>().AsNoTracking()
-            .Where(r => r.EngagementId == engagementId && r.ThreadWith == thread && r.UserId == myId)
-            .Select(r => r.ReadUpTo).FirstOrDefaultAsync(ct);
     }
 
     private async Task<Dictionary<Guid, string>> NamesAsync(IEnumerable<Guid> userIds, CancellationToken ct)
