@@ -13,7 +13,7 @@
 #   --nodes N requests go through nginx (round robin, keep-alive) to N Tandem nodes sharing one
 #             PostgreSQL and one Redis (issue 27, docs/scaling.md); compare --nodes 1 with --nodes 2.
 #
-#   --quick   tiny data set (1 practice, 100 clients), 3 s per case: a smoke check, about a minute
+#   --quick   tiny data set (1 practice, 100 clients), 3 s per case: a smoke check, about 7 minutes
 #   --small   a tenth of the QUALITY.md data set, 10 s per case
 #   --full    the QUALITY.md data set (20 practices, 400 therapists, 10,000 clients, 300,000
 #             sessions with notes, 1,000,000 responses, 500,000 messages), 10 s per case
