@@ -104,6 +104,52 @@ public sealed class RemindersAndAuditTests
     }
 
     [Fact]
+    public async Task A_reminder_queued_while_the_therapist_changes_the_session_does_not_refuse_the_change()
+    {
+        // Found by CI: the background sweep queued a reminder between the therapist reading a session and saving its
+        // cancellation, and the cancellation was refused with 412 "Someone else changed this session". A reminder is
+        // bookkeeping, not an edit: the change goes through, and the reminder is still queued once.
+        await using var app = await TandemApp.StartAsync(settings: new() { ["Sessions:ReminderInterval"] = "30.00:00:00" });
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        var reminders = app.Service<SessionReminders>();
+        await reminders.QueueDueAsync(TestContext.Current.CancellationToken); // whatever the demo data has due
+        var id = await SessionSteps.ScheduleAsync(alex, await Demo.SamsEngagementAsync(app), app.Clock.GetUtcNow().AddHours(3));
+
+        await app.WithDbAsync(async db =>
+        {
+            var session = await db.Set<Session>().SingleAsync(s => s.Id == id);
+            Assert.True(await reminders.QueueDueAsync(TestContext.Current.CancellationToken) >= 2);
+            session.ChangeStatus(SessionStatus.Cancelled, app.Clock.GetUtcNow());
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
+
+        using var view = await alex.GetAsync($"/api/sessions/{id}", TestContext.Current.CancellationToken);
+        Assert.Contains("\"Cancelled\"", await view.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        await app.WithDbAsync(async db => Assert.Equal(2, await db.Set<OutboxMessage>().CountAsync(m => m.Kind == "session-reminder" && m.TextBody.Contains(id.ToString()))));
+    }
+
+    [Fact]
+    public async Task A_session_moved_after_its_reminder_gets_a_reminder_for_the_new_time()
+    {
+        await using var app = await TandemApp.StartAsync(settings: new() { ["Sessions:ReminderInterval"] = "30.00:00:00" });
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        var reminders = app.Service<SessionReminders>();
+        await reminders.QueueDueAsync(TestContext.Current.CancellationToken); // whatever the demo data has due
+        var id = await SessionSteps.ScheduleAsync(alex, await Demo.SamsEngagementAsync(app), app.Clock.GetUtcNow().AddHours(3));
+        Assert.True(await reminders.QueueDueAsync(TestContext.Current.CancellationToken) >= 2);
+
+        var moved = app.Clock.GetUtcNow().AddHours(5);
+        using (var put = await SessionSteps.SendAsync(alex, HttpMethod.Put, $"/api/sessions/{id}", new { startsAt = moved, durationMinutes = 50, location = "Room 2" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        Assert.True(await reminders.QueueDueAsync(TestContext.Current.CancellationToken) >= 2);
+        Assert.Equal(0, await reminders.QueueDueAsync(TestContext.Current.CancellationToken));
+        await app.WithDbAsync(async db => Assert.Equal(4, await db.Set<OutboxMessage>().CountAsync(m => m.Kind == "session-reminder" && m.TextBody.Contains(id.ToString()))));
+    }
+
+    [Fact]
     public async Task Clinical_reads_and_writes_are_audited_by_type_and_id_without_their_text()
     {
         await using var app = await TandemApp.StartAsync();

@@ -78,6 +78,9 @@ public sealed class ScheduleUseCases(
         var (session, engagement) = await sessions.RequireTherapistAsync(sessionId, "Session", ct, tracked: true);
         engagement.EnsureNotEnded();
         session.Reschedule(command.StartsAt, command.DurationMinutes, command.Location, time.GetUtcNow(), command.Mode);
+        // Written even when it was already empty as read: a reminder may have been queued for the old time since (its claim
+        // does not move the version), and the new time needs its own.
+        db.Entry(session).Property(s => s.ReminderQueuedAt).IsModified = true;
         audit.Stage(SessionAudit.Of(AuditAction.Update, "Session", session.Id, engagement.Id) with { Purpose = "reschedule" });
         await SaveAsync(ct);
         await events.PublishAsync(engagement, session.Id, SessionChange.Session, ct);

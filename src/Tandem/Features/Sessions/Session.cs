@@ -74,7 +74,10 @@ public sealed class Session : IPracticeScoped
 
     public DateTimeOffset? StatusChangedAt { get; private set; }
 
-    /// <summary>When the 24-hour reminder was queued (never twice).</summary>
+    /// <summary>
+    /// When the reminder was queued (never twice for one time). Set only by <see cref="SessionReminders"/>' conditional
+    /// claim, which leaves <see cref="Version"/> alone; a move clears it, so the new time gets its own reminder.
+    /// </summary>
     public DateTimeOffset? ReminderQueuedAt { get; private set; }
 
     public int Version { get; private set; }
@@ -157,13 +160,6 @@ public sealed class Session : IPracticeScoped
         Status = to;
         CancelledLate = late;
         StatusChangedAt = now;
-        Version++;
-    }
-
-    /// <summary>Also moves the version, so two web nodes can never both queue the same reminder.</summary>
-    public void MarkReminderQueued(DateTimeOffset now)
-    {
-        ReminderQueuedAt = now;
         Version++;
     }
 

@@ -29,7 +29,7 @@ public sealed class SessionReminders(IServiceScopeFactory scopes, TimeProvider t
         var now = time.GetUtcNow();
         // Each practice chooses how long before (Practice settings, 1 to 72 hours; 24 by default).
         var horizon = now + TimeSpan.FromHours(PracticeSettings.MaxReminderHours);
-        var due = await db.Set<Session>()
+        var due = await db.Set<Session>().AsNoTracking()
             .Where(s => s.Status == SessionStatus.Scheduled && s.ReminderQueuedAt == null && s.StartsAt > now && s.StartsAt <= horizon)
             .OrderBy(s => s.StartsAt).Take(1000).ToListAsync(ct);
         var practiceIds = due.Select(s => s.PracticeId).Distinct().ToList();
@@ -47,8 +47,22 @@ public sealed class SessionReminders(IServiceScopeFactory scopes, TimeProvider t
             .Join(db.Users.Where(u => u.IsActive && u.Email != null), p => p.UserId, u => u.Id, (p, u) => new { p.EngagementId, u.Id, u.Email, u.TimeZone })
             .ToListAsync(ct);
         var queued = 0;
+        // One transaction: each session is claimed by a conditional update (no reminder yet, still planned, still at the
+        // time read above), and its mails and audit entry are written with the claim or not at all. The claim leaves the
+        // session's version alone: a reminder is bookkeeping, not an edit, so a therapist moving or cancelling the session
+        // at that moment is not told someone else changed it (before, their change was refused with 412). Two web nodes
+        // sweeping at once: the second's claim finds the reminder taken and sends nothing.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         foreach (var session in due)
         {
+            var claimed = await db.Set<Session>()
+                .Where(s => s.Id == session.Id && s.ReminderQueuedAt == null && s.Status == SessionStatus.Scheduled && s.StartsAt == session.StartsAt)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.ReminderQueuedAt, now), ct);
+            if (claimed == 0)
+            {
+                continue;
+            }
+
             foreach (var person in people.Where(p => p.EngagementId == session.EngagementId))
             {
                 var local = TimeZones.ToLocal(session.StartsAt, person.TimeZone);
@@ -64,7 +78,6 @@ public sealed class SessionReminders(IServiceScopeFactory scopes, TimeProvider t
                 queued++;
             }
 
-            session.MarkReminderQueued(now);
             audit.Stage(new AuditEvent
             {
                 Action = AuditAction.Execute,
@@ -78,17 +91,8 @@ public sealed class SessionReminders(IServiceScopeFactory scopes, TimeProvider t
             });
         }
 
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Another web node queued these reminders first (each session's version changed under us):
-            // nothing of ours was written, so each person still gets one reminder. The next round picks up the rest.
-            return 0;
-        }
-
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return queued;
     }
 
