@@ -110,7 +110,8 @@ run_suite() {
   say "Suite: $name"
   local began; began=$(date +%s)
   local log="$LOGS/$name.log"
-  env "$@" dotnet run --project "$project" -c "$CONFIG" --no-build -- -noColor -failSkips "${FILTER[@]}" 2>&1 | tee "$log" \
+  rm -f "$LOGS/$name.xml"
+  env "$@" dotnet run --project "$project" -c "$CONFIG" --no-build -- -noColor -failSkips -xml "$LOGS/$name.xml" "${FILTER[@]}" 2>&1 | tee "$log" \
     | awk '/\[FAIL\]/ { print; n = 8; fflush(); next } n > 0 { print; n--; fflush(); next } /Total: |figure:/ { print; fflush() }' || true
   local line total errors failed skipped notrun
   line=$(grep -E 'Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+' "$log" | tail -1)
@@ -129,6 +130,19 @@ run_suite() {
   TOTAL_PASSED=$((TOTAL_PASSED + good))
   TOTAL_FAILED=$((TOTAL_FAILED + bad))
   SUMMARY+=("$name: $good passed, $bad failed ($(( $(date +%s) - began )) s)")
+  slowest "$LOGS/$name.xml"
+}
+
+# The five slowest tests of a suite (from its xUnit XML), so a suite that grows slow shows where.
+slowest() {
+  [ -s "$1" ] || return 0
+  echo "   slowest:"
+  grep -o '<test [^>]*>' "$1" \
+    | awk '{ n = ""; t = ""
+             if (match($0, / name="[^"]*"/)) n = substr($0, RSTART + 7, RLENGTH - 8)
+             if (match($0, / time="[0-9.]+"/)) t = substr($0, RSTART + 7, RLENGTH - 8)
+             if (t != "") print t, n }' \
+    | sort -rn | head -5 | awk '{ t = $1; $1 = ""; printf "   %7.1f s %s\n", t, substr($0, 2) }'
 }
 
 START=$(date +%s)
