@@ -141,6 +141,7 @@ slowest() {
     | awk '{ n = ""; t = ""
              if (match($0, / name="[^"]*"/)) n = substr($0, RSTART + 7, RLENGTH - 8)
              if (match($0, / time="[0-9.]+"/)) t = substr($0, RSTART + 7, RLENGTH - 8)
+             gsub(/&quot;/, "\"", n); gsub(/&lt;/, "<", n); gsub(/&gt;/, ">", n); gsub(/&apos;/, "'\''", n); gsub(/&amp;/, "\\&", n)
              if (t != "") print t, n }' \
     | sort -rn | head -5 | awk '{ t = $1; $1 = ""; printf "   %7.1f s %s\n", t, substr($0, 2) }'
 }
