@@ -111,9 +111,7 @@ public sealed class RemindersAndAuditTests
         // bookkeeping, not an edit: the change goes through, and the reminder is still queued once.
         await using var app = await TandemApp.StartAsync(settings: new() { ["Sessions:ReminderInterval"] = "30.00:00:00" });
         using var alex = await app.ClientForAsync("alex@riverside.test");
-        var reminders = app.Service<SessionReminders>();
-        await reminders.QueueDueAsync(TestContext.Current.CancellationToken); // whatever the demo data has due
-        var id = await SessionSteps.ScheduleAsync(alex, await Demo.SamsEngagementAsync(app), app.Clock.GetUtcNow().AddHours(3));
+        var (reminders, id) = await SamsSessionInThreeHoursAsync(app, alex);
 
         await app.WithDbAsync(async db =>
         {
@@ -128,14 +126,20 @@ public sealed class RemindersAndAuditTests
         await app.WithDbAsync(async db => Assert.Equal(2, await db.Set<OutboxMessage>().CountAsync(m => m.Kind == "session-reminder" && m.TextBody.Contains(id.ToString()))));
     }
 
+    /// <summary>With the sweep asleep and what the demo data has due already queued, Alex plans a session with Sam three hours on.</summary>
+    private static async Task<(SessionReminders Reminders, Guid Id)> SamsSessionInThreeHoursAsync(TandemApp app, HttpClient alex)
+    {
+        var reminders = app.Service<SessionReminders>();
+        await reminders.QueueDueAsync(TestContext.Current.CancellationToken);
+        return (reminders, await SessionSteps.ScheduleAsync(alex, await Demo.SamsEngagementAsync(app), app.Clock.GetUtcNow().AddHours(3)));
+    }
+
     [Fact]
     public async Task A_session_moved_after_its_reminder_gets_a_reminder_for_the_new_time()
     {
         await using var app = await TandemApp.StartAsync(settings: new() { ["Sessions:ReminderInterval"] = "30.00:00:00" });
         using var alex = await app.ClientForAsync("alex@riverside.test");
-        var reminders = app.Service<SessionReminders>();
-        await reminders.QueueDueAsync(TestContext.Current.CancellationToken); // whatever the demo data has due
-        var id = await SessionSteps.ScheduleAsync(alex, await Demo.SamsEngagementAsync(app), app.Clock.GetUtcNow().AddHours(3));
+        var (reminders, id) = await SamsSessionInThreeHoursAsync(app, alex);
         Assert.True(await reminders.QueueDueAsync(TestContext.Current.CancellationToken) >= 2);
 
         var moved = app.Clock.GetUtcNow().AddHours(5);
