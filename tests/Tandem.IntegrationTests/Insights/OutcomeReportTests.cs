@@ -255,8 +255,11 @@ public sealed partial class OutcomeReportTests
 
     /// <summary>
     /// Disclosure control must not eat the report: a year of about a hundred finished courses
-    /// shows the whole practice's headline results, each format's and each therapist's courses,
-    /// and the last quarter shows the whole practice's (the demo's Riverside, two therapists).
+    /// shows the whole practice's counts and PHQ-9 results, each format's and each therapist's
+    /// courses, and the last quarter shows the whole practice's (the demo's Riverside, two
+    /// therapists). Reliable improvement and recovery are hidden on the days they would give away a
+    /// count of 1 to 4 in the demo's history, which moves with the day it is seeded; how often they
+    /// stay in sight over a year of days is measured in the unit suite (DemoPracticeYearTests).
     /// </summary>
     [Fact]
     public async Task The_headline_figures_of_a_year_and_a_quarter_stay_in_sight()
@@ -280,12 +283,12 @@ public sealed partial class OutcomeReportTests
             }
         }
 
-        string[] headline = ["courses", "measured", "casesAtStart", "reliableImprovement", "recovery", "phq9.meanFirst", "phq9.meanLast", "phq9.effectSize"];
+        string[] headline = ["courses", "measured", "casesAtStart", "phq9.meanFirst", "phq9.meanLast", "phq9.effectSize"];
         Shown(year, "whole practice", year.GetProperty("overall"), headline);
         Shown(quarter, "whole practice", quarter.GetProperty("overall"), headline);
         foreach (var g in year.GetProperty("byFormat").EnumerateArray().Concat(year.GetProperty("byTherapist").EnumerateArray()))
         {
-            Shown(year, g.GetProperty("label").GetString()!, g, "courses", "reliableImprovement");
+            Shown(year, g.GetProperty("label").GetString()!, g, "courses", "measured");
         }
 
         Assert.True(missing.Count == 0, "hidden: " + string.Join("; ", missing));

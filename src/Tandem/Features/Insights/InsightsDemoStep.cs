@@ -41,10 +41,39 @@ public sealed class InsightsDemoStep(UserManager<TandemUser> users, InstrumentCa
         (16, 6, -1.6, 1.0, 10),
     ];
 
+    /// <summary>One former client's course as the demo writes it.</summary>
+    /// <param name="Therapist">0 for Alex, 1 for Morgan.</param>
+    /// <param name="StartedDaysAgo">Days before the seeding day the engagement started.</param>
+    /// <param name="Sessions">Weekly sessions held from a week after the start; the engagement ends a week after the last.</param>
+    public sealed record FormerCourse(int Therapist, EngagementFormat Format, int StartedDaysAgo, int Sessions, int Phq9, int Gad7, double Phq9Slope, double Gad7Slope)
+    {
+        /// <summary>PHQ-9 at the given measure (one every other session, the first at the first session).</summary>
+        public int Phq9At(int step) => Math.Clamp((int)Math.Round(Phq9 + (Phq9Slope * step)), 0, 27);
+
+        public int Gad7At(int step) => Math.Clamp((int)Math.Round(Gad7 + (Gad7Slope * step)), 0, 21);
+
+        /// <summary>How many times each measure was taken (every other session, from the first).</summary>
+        public int Measures => (Sessions + 1) / 2;
+    }
+
+    /// <summary>
+    /// The i-th former client's course: started 4 to 26 months before the seeding day, spread
+    /// evenly; the two therapists and the two formats in turn (two in five therapist-led).
+    /// </summary>
+    public static FormerCourse Former(int i)
+    {
+        var c = Courses[i % Courses.Length];
+        var format = i / 2 % 5 is 1 or 3 ? EngagementFormat.TherapistLed : EngagementFormat.ClientLed;
+        return new FormerCourse(i % 2, format, 120 + (i * 173 % 660) + (i % 3), c.Sessions, c.Phq, c.Gad, c.PhqSlope, c.GadSlope);
+    }
+
+    /// <summary>The number of former clients seeded when <c>Demo:FormerClients</c> is not set.</summary>
+    public const int DefaultFormerClients = 192;
+
     public async Task SeedAsync(DemoContext demo, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(demo);
-        var count = Math.Clamp(config.GetValue("Demo:FormerClients", 192), 0, FirstNames.Length * Surnames.Length);
+        var count = Math.Clamp(config.GetValue("Demo:FormerClients", DefaultFormerClients), 0, FirstNames.Length * Surnames.Length);
         if (count == 0)
         {
             return;
@@ -58,9 +87,9 @@ public sealed class InsightsDemoStep(UserManager<TandemUser> users, InstrumentCa
 
         for (var i = 0; i < count; i++)
         {
-            var course = Courses[i % Courses.Length];
-            var therapist = therapists[i % 2];
-            var format = i / 2 % 5 is 1 or 3 ? EngagementFormat.TherapistLed : EngagementFormat.ClientLed;
+            var course = Former(i);
+            var therapist = therapists[course.Therapist];
+            var format = course.Format;
             var name = $"{FirstNames[i % FirstNames.Length]} {Surnames[i / FirstNames.Length % Surnames.Length]}";
             var user = TandemUser.Create(practice.Id, $"former{i + 1:00}@riverside.test", name, PersonRole.Client, "Europe/London", demo.Now.AddDays(-800));
             var created = await users.CreateAsync(user);
@@ -69,8 +98,7 @@ public sealed class InsightsDemoStep(UserManager<TandemUser> users, InstrumentCa
                 throw new InvalidOperationException($"Demo former client {name}: {string.Join("; ", created.Errors.Select(e => e.Description))}");
             }
 
-            // Started 4 to 26 months ago, spread evenly; weekly sessions; ended a week after the last one.
-            var started = demo.Now.AddDays(-120 - (i * 173 % 660) - (i % 3));
+            var started = demo.Now.AddDays(-course.StartedDaysAgo);
             var engagement = Engagement.Start(practice.Id, $"Working together ({name.Split(' ')[0]})", format, therapist.Id, started);
             engagement.Add(user.Id, ParticipantRole.Client, started.AddDays(1));
             db.AgreementSignatures.Add(AgreementSignature.Sign(engagement, therapist.Id, version, "127.0.0.1", started.AddDays(2)));
@@ -102,12 +130,12 @@ public sealed class InsightsDemoStep(UserManager<TandemUser> users, InstrumentCa
                 if (s % 2 == 0)
                 {
                     var step = s / 2;
-                    var phq = Math.Clamp((int)Math.Round(course.Phq + (course.PhqSlope * step)), 0, 27);
-                    var gad = Math.Clamp((int)Math.Round(course.Gad + (course.GadSlope * step)), 0, 21);
+                    var phq = course.Phq9At(step);
+                    var gad = course.Gad7At(step);
                     var at = session.StartsAt.AddMinutes(-30);
                     measures.Add(demo, engagement, InstrumentCatalog.Phq9, user.Id, at, MeasuresDemoStep.Spread(phq, 9, 3), history);
                     measures.Add(demo, engagement, InstrumentCatalog.Gad7, user.Id, at.AddMinutes(5), MeasuresDemoStep.Spread(gad, 7, 3), history);
-                    db.Set<GoalRating>().Add(GoalRating.Create(engagement, goal, user.Id, Math.Clamp(2 + step - (course.PhqSlope > 0 ? 2 * step : 0), 0, 10), null, at));
+                    db.Set<GoalRating>().Add(GoalRating.Create(engagement, goal, user.Id, Math.Clamp(2 + step - (course.Phq9Slope > 0 ? 2 * step : 0), 0, 10), null, at));
                 }
 
                 if (s % 2 == 1)

@@ -160,8 +160,8 @@ public static class OutcomeTables
             groups.Axis,
             [
                 new("courses", Weight: 80), new("dropout", Denominator: Courses), new("measured", Weight: 50),
-                new("improvement", Denominator: Measured), new("no-change", Denominator: Measured), new("deterioration", Denominator: Measured), new("mixed", Denominator: Measured),
-                new("cases", Weight: 40), new("recovery", Denominator: Cases), new("reliable-recovery", Denominator: Cases),
+                new("improvement", Denominator: Measured, Weight: 40), new("no-change", Denominator: Measured), new("deterioration", Denominator: Measured), new("mixed", Denominator: Measured),
+                new("cases", Weight: 40), new("recovery", Denominator: Cases, Weight: 40), new("reliable-recovery", Denominator: Cases),
                 new("phq9-cases", Weight: 30), new("response", Denominator: Phq9Cases), new("remission", Denominator: Phq9Cases),
             ],
             [new Relation(Measured, [Improvement, NoChange, Deterioration, Mixed])],

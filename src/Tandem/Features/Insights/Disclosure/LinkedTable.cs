@@ -136,7 +136,7 @@ public sealed class LinkedTable
 
         foreach (var f in Figures)
         {
-            text.Append(f.People).Append(f.Denominator).Append(',');
+            text.Append(f.People).Append(f.Denominator).Append(':').Append(f.Weight).Append(',');
         }
 
         foreach (var d in DerivedCounts)
@@ -448,10 +448,13 @@ public sealed class LinkedTable
 
     private (Move[]? Move, double Cost) Cheapest(Target target, bool bounds)
     {
-        // In tiers, from the few smallest moves of each axis to all of them with linked counts
-        // carried along; the first tier that finds a move sparing the whole-practice figures wins.
-        // A move over cells already hidden costs nothing: look for one among all moves first (this
-        // fails fast, so it is cheap), such as two small quarters hiding each other.
+        // A move over cells already hidden costs nothing: look for one first, from the few smallest
+        // moves of each axis to all of them with linked counts carried along (this fails fast, so it
+        // is cheap), such as two small quarters hiding each other. Otherwise the cheapest among all
+        // moves of each axis, then with linked counts carried along; the first of the two that finds
+        // a move sparing the whole-practice figures wins. Pricing only the few smallest moves took
+        // the first that spared them, often one hiding every format's reliable improvement when one
+        // hiding "no reliable change" was there to be found (docs/outcome-disclosure.md).
         foreach (var tier in Tiers)
         {
             foreach (var move in Candidates(target, tier))
@@ -464,7 +467,7 @@ public sealed class LinkedTable
         }
 
         (Move[]? Move, double Cost) best = (null, double.MaxValue);
-        foreach (var tier in Tiers)
+        foreach (var tier in Tiers.Where(t => t.AllMoves))
         {
             var found = Cheapest(target, bounds, tier);
             if (found.Move is not null && found.Cost < best.Cost)
