@@ -32,8 +32,9 @@ public sealed class MondayMorningTests(BrowserFixture browser)
         var jordans = (await jordan.GetJsonAsync("/api/engagements")).EnumerateArray().First().Id();
         await jordan.PostJsonAsync($"/api/engagements/{jordans}/proposals", new { kind = "AddGoal", text = "Walk to work twice a week" }, HttpStatusCode.Created);
 
-        // Later today on Alex's clocks (or at the very end of the day, if the suite runs late).
-        var now = DateTimeOffset.UtcNow;
+        // Later today on Alex's clocks (or at the very end of the day, if the suite runs late): the app's clock, which
+        // stands still from its start, not this machine's, which may have passed midnight since.
+        var now = app.Clock.GetUtcNow();
         var endOfDay = LondonMidnightAfter(now).AddMinutes(-60);
         var startsAt = now.AddMinutes(30) < endOfDay ? now.AddMinutes(30) : endOfDay;
         var session = (await alex.PostJsonAsync($"/api/engagements/{jordans}/sessions", new { startsAt, durationMinutes = 50, location = "Room 3" }, HttpStatusCode.Created)).Id();

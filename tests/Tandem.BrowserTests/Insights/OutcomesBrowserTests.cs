@@ -18,7 +18,7 @@ public sealed class OutcomesBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Whole practice, Q");
 
         // A year: finished courses (comparable) and those still in treatment (clearly not).
-        var year = (DateTime.UtcNow.Year - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var year = (app.TodayIn().Year - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await page.GetByLabel("Period", new() { Exact = true }).SelectOptionAsync(year);
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Whole practice, {year}.");
@@ -61,7 +61,8 @@ public sealed class OutcomesBrowserTests(BrowserFixture browser)
         await BrowserSession.ScreenshotAsync(page, "outcomes-admin-desktop");
 
         // Days in between widen to a whole period, and the page says so.
-        var month = new DateTime(DateTime.UtcNow.Year, ((DateTime.UtcNow.Month - 1) / 3 * 3) + 1, 1).AddMonths(-1);
+        var today = app.TodayIn();
+        var month = new DateTime(today.Year, ((today.Month - 1) / 3 * 3) + 1, 1).AddMonths(-1);
         await page.GotoAsync($"practice/outcomes?from={month:yyyy-MM}-05&to={month:yyyy-MM}-20");
         await Assertions.Expect(page.GetByText("Reports cover whole calendar months, quarters or years")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("Finished courses are reported by quarter and by year")).ToBeVisibleAsync();
@@ -72,7 +73,7 @@ public sealed class OutcomesBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "Finished courses, PHQ-9 and GAD-7 together" }).GetByRole(AriaRole.Columnheader, new() { Name = "Whole practice" })).ToBeVisibleAsync();
 
         // A period still running is not shown, and the page says why.
-        await page.GotoAsync($"practice/outcomes?period={DateTime.UtcNow.Year}");
+        await page.GotoAsync($"practice/outcomes?period={today.Year}");
         await Assertions.Expect(page.GetByText("is not over yet")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("NaN")).ToHaveCountAsync(0);
     }

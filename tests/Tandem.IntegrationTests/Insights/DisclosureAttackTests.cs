@@ -48,7 +48,7 @@ public sealed class DisclosureAttackTests
     {
         await using var app = await TandemApp.StartAsync(formerClients: true);
         using var admin = await app.ClientForAsync("admin@riverside.test");
-        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        var today = app.TodayIn();
         var to = LastQuarterEnd(today);
 
         var reports = new List<(DateOnly From, JsonElement? Report)>();
@@ -138,7 +138,7 @@ public sealed class DisclosureAttackTests
     {
         await using var app = await TandemApp.StartAsync(formerClients: true);
         using var admin = await app.ClientForAsync("admin@riverside.test");
-        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        var today = app.TodayIn();
         var quarter = QuarterKey(LastQuarterEnd(today));
 
         var list = await admin.GetJsonAsync("/api/practice/engagements");
@@ -278,7 +278,7 @@ public sealed class DisclosureAttackTests
     public async Task No_report_shows_a_count_of_1_to_4_people()
     {
         await using var app = await TandemApp.StartAsync(formerClients: true);
-        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        var today = app.TodayIn();
         var findings = new List<string>();
         var asked = 0;
         foreach (var who in new[] { "admin@riverside.test", "alex@riverside.test", "morgan@riverside.test" })
@@ -327,7 +327,7 @@ public sealed class DisclosureAttackTests
     {
         await using var app = await TandemApp.StartAsync(formerClients: true);
         using var admin = await app.ClientForAsync("admin@riverside.test");
-        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        var today = app.TodayIn();
         var findings = new List<string>();
         var byPeriod = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var query in Periods(today))
@@ -476,7 +476,7 @@ public sealed class DisclosureAttackTests
         using var admin = await app.ClientForAsync("admin@riverside.test");
         using var morgan = await app.ClientForAsync("morgan@riverside.test");
         using var casey = await app.ClientForAsync("casey@riverside.test");
-        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        var today = app.TodayIn();
         var quarter = QuarterKey(LastQuarterEnd(today));
 
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(admin, $"/api/practice/outcomes?period={quarter}")).Status);

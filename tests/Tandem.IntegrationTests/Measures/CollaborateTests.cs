@@ -189,7 +189,7 @@ public sealed class CollaborateTests
         ledClient.Dispose();
 
         // The quarter is reported once it is over.
-        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        var today = app.TodayIn();
         var quarter = DisclosureAttackTestsKey(today);
         var nextQuarter = new DateOnly(today.Year, (((today.Month - 1) / 3) * 3) + 1, 1).AddMonths(3).AddDays(2);
         app.Clock.Advance(nextQuarter.ToDateTime(TimeOnly.MinValue) - app.Clock.GetUtcNow().UtcDateTime);

@@ -66,8 +66,8 @@ public sealed class SchedulingBasicsTests
         var jordans = await Demo.JordansEngagementAsync(app);
         using var alex = await app.ClientForAsync("alex@riverside.test");
         var first = LondonAt(app, 40, 8);
-        // Alex already sees Jordan at 08:20 on the third week.
-        await SessionSteps.ScheduleAsync(alex, jordans, first.AddDays(14).AddMinutes(20), 50, "Room 1");
+        // Alex already sees Jordan at 08:20 on the third week, London time (a clock change may fall in between).
+        await SessionSteps.ScheduleAsync(alex, jordans, LondonAt(app, 54, 8).AddMinutes(20), 50, "Room 1");
         var before = (await SessionsAsync(alex, sams, first.AddMinutes(-1))).Count;
 
         var cases = new (object Body, HttpStatusCode Status, string Words)[]

@@ -59,6 +59,13 @@ public sealed class TandemApp : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
+    /// <summary>
+    /// Today on the app's clock where a practice is (Riverside's Europe/London unless told): reports,
+    /// quarters and years are the practice's own, so a test must not take the UTC date for it.
+    /// </summary>
+    public DateOnly TodayIn(string timeZone = "Europe/London") =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Clock.GetUtcNow(), Tandem.Features.Practices.TimeZones.Find(timeZone)).DateTime);
+
     /// <summary>Every log event this app wrote (Warning and above in tests), as its sinks get it: after redaction.</summary>
     public CapturedLog Log { get; } = new();
 

@@ -57,7 +57,8 @@ public sealed class DemoPracticeYearTests
         foreach (var (day, year, quarter, lastQuarter) in Days())
         {
             days++;
-            // Courses and scored courses of every group, and the whole practice's count at caseness: every day.
+            // Courses and scored courses of every group, and the whole practice's count at caseness, of the
+            // year and (the whole practice) of the last quarter: every day.
             for (var g = 0; g < Groups.Axis.Size; g++)
             {
                 always.AddRange(Hidden(year, 0, g, OutcomeTables.Courses, OutcomeTables.Measured).Select(h => $"{day} 2025 {h}"));
@@ -67,6 +68,7 @@ public sealed class DemoPracticeYearTests
             everyGroupImprovement += Enumerable.Range(0, Groups.Axis.Size).All(g => year.Label(0, g, OutcomeTables.Improvement) == CellLabel.Shown) ? 1 : 0;
             wholeYear += !Hidden(year, 0, 0, OutcomeTables.Improvement, OutcomeTables.Recovery).Any() ? 1 : 0;
             var q = OutcomeTables.IndexOf(lastQuarter);
+            always.AddRange(Hidden(quarter, q, 0, OutcomeTables.Courses, OutcomeTables.Measured, OutcomeTables.Cases).Select(h => $"{day} {lastQuarter.Key} {h}"));
             wholeQuarter += !Hidden(quarter, q, 0, OutcomeTables.Courses, OutcomeTables.Measured, OutcomeTables.Cases, OutcomeTables.Improvement, OutcomeTables.Recovery).Any() ? 1 : 0;
             if (day.DayOfYear % 60 == 1)
             {
