@@ -143,8 +143,10 @@ public static class DatabaseSetup
         }
         else
         {
+            // A list in a query (ids, kinds of record) is one JSON parameter, as PostgreSQL's is one array: with a parameter
+            // per element EF wrote the SQL again at every execution (with the tenant filter's, 8% of the access log's CPU).
             services.AddDbContext<TandemDbContext, SqliteTandemDbContext>((sp, o) => o
-                .UseSqlite(settings.ConnectionString)
+                .UseSqlite(settings.ConnectionString, sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                 .ConfigureWarnings(SkipModelDiffOnMigrate)
                 .AddInterceptors(SqliteDurability.Instance, sp.GetRequiredService<AccountStatusInvalidator>()));
         }

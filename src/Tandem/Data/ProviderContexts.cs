@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Tandem.Features.Audit;
 using Tandem.Infrastructure.Tenancy;
@@ -16,10 +17,17 @@ public sealed class SqliteTandemDbContext(DbContextOptions<SqliteTandemDbContext
         // ordering and range queries run in SQL.
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
     }
+
+    private protected override void UseTenantQueryCacheKeys(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.ReplaceService<ICompiledQueryCacheKeyGenerator, SqliteTenantQueryCacheKeys>();
 }
 
 public sealed class PostgresTandemDbContext(DbContextOptions<PostgresTandemDbContext> options, TenantContext tenant, AuditTrail? audit = null)
-    : TandemDbContext(options, tenant, audit);
+    : TandemDbContext(options, tenant, audit)
+{
+    private protected override void UseTenantQueryCacheKeys(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.ReplaceService<ICompiledQueryCacheKeyGenerator, PostgresTenantQueryCacheKeys>();
+}
 
 /// <summary>Used only by `dotnet ef` to build the SQLite migrations.</summary>
 internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteTandemDbContext>

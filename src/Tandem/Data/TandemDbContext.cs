@@ -60,7 +60,19 @@ public abstract class TandemDbContext
     // Read by the global query filters at query time (EF parameterises instance members).
     internal Guid TenantPracticeId => _tenant.PracticeId ?? Guid.Empty;
 
+    /// <summary>Tandem's own system work: its queries are compiled without the tenant filters and cached apart (<see cref="TenantQueries"/>).</summary>
     internal bool TenantBypass => _tenant.IsSystem;
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        base.OnConfiguring(optionsBuilder);
+        // Whoever builds the options (the app, a command, a test, the design-time factory): the two halves of the system mode together.
+        optionsBuilder.AddInterceptors(TenantQueries.Interceptor);
+        UseTenantQueryCacheKeys(optionsBuilder);
+    }
+
+    /// <summary>Replaces the provider's compiled-query cache keys with ones that carry the tenant mode.</summary>
+    private protected abstract void UseTenantQueryCacheKeys(DbContextOptionsBuilder optionsBuilder);
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -73,7 +85,7 @@ public abstract class TandemDbContext
         builder.Entity<IdentityUserToken<Guid>>().ToTable("UserTokens");
         builder.Entity<IdentityUserPasskey<Guid>>().ToTable("UserPasskeys");
 
-        builder.Entity<Practice>().HasQueryFilter(p => EF.Constant(TenantBypass) || p.Id == TenantPracticeId);
+        builder.Entity<Practice>().HasQueryFilter(p => p.Id == TenantPracticeId);
         var apply = typeof(TandemDbContext).GetMethod(nameof(ApplyTenantFilter), BindingFlags.NonPublic | BindingFlags.Instance)!;
         foreach (var entity in builder.Model.GetEntityTypes().Where(e => typeof(IPracticeScoped).IsAssignableFrom(e.ClrType) && e.BaseType is null))
         {
@@ -85,7 +97,7 @@ public abstract class TandemDbContext
         where T : class, IPracticeScoped
     {
         var entity = builder.Entity<T>();
-        entity.HasQueryFilter(e => EF.Constant(TenantBypass) || e.PracticeId == TenantPracticeId);
+        entity.HasQueryFilter(e => e.PracticeId == TenantPracticeId);
 
         // Every query of a practice's rows starts with its practice. A table whose own indexes already lead with
         // PracticeId needs no index of PracticeId alone: it would cost every insert, and SQLite's planner (no statistics)

@@ -15,6 +15,8 @@ namespace Tandem.IntegrationTests.Foundation;
 /// </summary>
 public sealed class TenantFilterTests
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     [Fact]
     public async Task Practice_and_system_queries_see_exactly_their_rows_in_any_order()
     {
@@ -33,6 +35,81 @@ public sealed class TenantFilterTests
             Assert.Equal(all, await SystemCountAsync(db));
             Assert.Equal(riverside, await PracticeCountAsync(db, await PracticeIdAsync(app, "Riverside")));
         }
+    }
+
+    /// <summary>
+    /// System work's queries are compiled without the filters (TenantQueries). The same query for a
+    /// practice must never get that plan, nor the reverse, whichever runs first, in one context or
+    /// two: navigations, joins, subqueries, projections and lookups by key.
+    /// </summary>
+    [Fact]
+    public async Task A_query_compiled_for_system_work_is_never_served_to_a_practice_nor_the_reverse()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var riverside = await PracticeIdAsync(app, "Riverside");
+        var harbor = await PracticeIdAsync(app, "Harbor");
+        Shapes? truthAll = null, truthRiverside = null, truthHarbor = null;
+        Guid harborEngagement = Guid.Empty;
+        await app.WithDbAsync(async db =>
+        {
+            // The truth, from explicit conditions rather than the filters.
+            truthAll = await ShapesAsync(db, null);
+            truthRiverside = await ShapesAsync(db, riverside);
+            truthHarbor = await ShapesAsync(db, harbor);
+            harborEngagement = await db.Engagements.Where(e => e.PracticeId == harbor).Select(e => e.Id).FirstAsync(Ct);
+        });
+        Assert.True(truthRiverside!.Engagements > 0 && truthHarbor!.Engagements > 0, "the demo has engagements in both practices");
+
+        for (var round = 0; round < 2; round++)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+            if (round == 0)
+            {
+                using (db.Tenant.AsSystem())
+                {
+                    Assert.Equal(truthAll, await ShapesAsync(db, null));
+                    Assert.NotNull(await db.Engagements.FindAsync([harborEngagement], Ct));
+                }
+            }
+
+            using (db.Tenant.Use(riverside))
+            {
+                Assert.Equal(truthRiverside, await ShapesAsync(db, null));
+                db.ChangeTracker.Clear();
+                Assert.Null(await db.Engagements.FindAsync([harborEngagement], Ct));
+            }
+
+            using (db.Tenant.Use(harbor))
+            {
+                Assert.Equal(truthHarbor, await ShapesAsync(db, null));
+            }
+
+            using (db.Tenant.AsSystem())
+            {
+                Assert.Equal(truthAll, await ShapesAsync(db, null));
+                Assert.NotNull(await db.Engagements.FindAsync([harborEngagement], Ct));
+            }
+
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>Counts by several query shapes; with a practice, each shape names it explicitly.</summary>
+    private sealed record Shapes(int Engagements, int ParticipantsByInclude, int EmailsByJoin, int UsersBySubquery, string Practices);
+
+    private static async Task<Shapes> ShapesAsync(TandemDbContext db, Guid? practice)
+    {
+        db.ChangeTracker.Clear();
+        var engagements = await db.Engagements.AsNoTracking().Include(e => e.Participants)
+            .Where(e => practice == null || e.PracticeId == practice).ToListAsync(Ct);
+        var emails = await (from p in db.Participants
+                            join u in db.Users on p.UserId equals u.Id
+                            where practice == null || p.PracticeId == practice
+                            select u.Email).CountAsync(Ct);
+        var users = await db.Users.CountAsync(u => (practice == null || u.PracticeId == practice) && db.Participants.Any(p => p.UserId == u.Id), Ct);
+        var practices = await db.Practices.Where(p => practice == null || p.Id == practice).OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(Ct);
+        return new Shapes(engagements.Count, engagements.Sum(e => e.Participants.Count), emails, users, string.Join(",", practices));
     }
 
     [Fact]
