@@ -91,6 +91,49 @@ public sealed class ViewCacheTests
             e => e.ObjectType == "RecentMessages" && e.EngagementId == jordans && e.UserId == alexId && e.Action == AuditAction.Read, Ct)));
     }
 
+    [Fact]
+    public async Task The_conversation_is_kept_and_a_new_message_or_its_reading_shows_on_the_next_view_each_view_audited()
+    {
+        await using var app = await TandemApp.StartAsync(settings: CommandLog.Settings());
+        var jordans = await Demo.JordansEngagementAsync(app);
+        using var jordan = await app.ClientForAsync("jordan@riverside.test");
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        using var page = await PagesAsync(app, "jordan@riverside.test");
+        var jordanId = (await jordan.GetJsonAsync("/api/me")).Id();
+        var path = $"/engagements/{jordans}/messages";
+        var mine = await jordan.PostJsonAsync($"/api/engagements/{jordans}/messages", new { body = "Can we talk about sleep?" }, HttpStatusCode.Created);
+        await page.GetStringAsync(path, Ct);
+
+        // The second view shows the thread without reading its messages, read marks or names again.
+        var before = app.Log.Lines.Count;
+        var second = await page.GetStringAsync(path, Ct);
+        Assert.Contains("Can we talk about sleep?", second, StringComparison.Ordinal);
+        var reads = ReadsSince(app, before);
+        Assert.DoesNotContain(reads, l => l.Contains("FROM \\\"Messages\\\"", StringComparison.Ordinal)
+            || l.Contains("FROM \\\"MessageReadStates\\\"", StringComparison.Ordinal) || l.Contains("FROM \\\"PracticeSettings\\\"", StringComparison.Ordinal));
+        Assert.Equal("sent", Receipt(second, "Can we talk about sleep?"));
+
+        // Alex reads it: Jordan's next view says so.
+        await alex.PostJsonAsync($"/api/messages/{mine.Id()}/read", null, HttpStatusCode.OK);
+        Assert.Equal("read", Receipt(await page.GetStringAsync(path, Ct), "Can we talk about sleep?"));
+
+        // Alex answers: Jordan's next view has it.
+        await alex.PostJsonAsync($"/api/engagements/{jordans}/messages", new { body = "Yes, first thing on Thursday" }, HttpStatusCode.Created);
+        Assert.Contains("Yes, first thing on Thursday", await page.GetStringAsync(path, Ct), StringComparison.Ordinal);
+
+        // Four views, four entries in the access log, kept or not.
+        await app.WithDbAsync(async db => Assert.Equal(4, await db.AuditEntries.CountAsync(
+            e => e.ObjectType == "MessageThread" && e.EngagementId == jordans && e.UserId == jordanId && e.Action == AuditAction.Read, Ct)));
+    }
+
+    /// <summary>The receipt ("sent" or "read") under the person's own message quoting <paramref name="text"/>.</summary>
+    private static string Receipt(string html, string text)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(html, System.Text.RegularExpressions.Regex.Escape(text) + "(?:(?!</li>).)*data-receipt=\"(\\w+)\"", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(m.Success, $"no receipt under \"{text}\"");
+        return m.Groups[1].Value;
+    }
+
     /// <summary>Whether the hub's list item quoting <paramref name="text"/> is marked new.</summary>
     private static bool QuotedAsNew(string html, string text) =>
         System.Text.RegularExpressions.Regex.IsMatch(html, "<li class=\"unread\">(?:(?!</li>).)*" + System.Text.RegularExpressions.Regex.Escape(text), System.Text.RegularExpressions.RegexOptions.Singleline);

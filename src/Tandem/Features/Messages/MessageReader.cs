@@ -16,7 +16,16 @@ namespace Tandem.Features.Messages;
 /// </summary>
 public sealed class MessageReader(TandemDbContext db, MessageThreads threads, CurrentUser me, SafeMarkdown markdown, AuditTrail audit, Infrastructure.Caching.ViewCache cache)
 {
-    public async Task<MessagePage> PageAsync(Engagement engagement, Guid thread, EngagementMessagingSettings? settings, long? before, int limit, CancellationToken ct)
+    /// <summary>
+    /// One page of a thread for the caller, kept in memory like the other views opened all day (<see cref="Infrastructure.Caching.ViewCache"/>):
+    /// a new message, a read mark or a settings change moves the practice's data version, so the next view is made afresh.
+    /// The caller has checked access (every view, kept or not) and records the read.
+    /// </summary>
+    public Task<MessagePage> PageAsync(Engagement engagement, Guid thread, EngagementMessagingSettings? settings, long? before, int limit, CancellationToken ct) =>
+        cache.GetAsync("messages", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{engagement.Id:N}:{thread:N}:{before}:{limit}"),
+            () => MakePageAsync(engagement, thread, settings, before, limit, ct), ct);
+
+    private async Task<MessagePage> MakePageAsync(Engagement engagement, Guid thread, EngagementMessagingSettings? settings, long? before, int limit, CancellationToken ct)
     {
         var query = db.Set<Message>().AsNoTracking().Where(m => m.EngagementId == engagement.Id && m.ThreadWith == thread);
         if (before is { } cursor)
