@@ -126,6 +126,38 @@ public sealed class ViewCacheTests
             e => e.ObjectType == "MessageThread" && e.EngagementId == jordans && e.UserId == jordanId && e.Action == AuditAction.Read, Ct)));
     }
 
+    [Fact]
+    public async Task Progress_is_kept_and_a_new_response_shows_on_the_next_view_each_view_audited()
+    {
+        await using var app = await TandemApp.StartAsync(settings: CommandLog.Settings());
+        var jordans = await Demo.JordansEngagementAsync(app);
+        using var jordan = await app.ClientForAsync("jordan@riverside.test");
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        using var page = await PagesAsync(app, "alex@riverside.test");
+        var alexId = (await alex.GetJsonAsync("/api/me")).Id();
+        var path = $"/engagements/{jordans}/progress";
+        var api = $"/api/engagements/{jordans}/progress";
+        int Phq9Points(System.Text.Json.JsonElement progress) => progress.GetProperty("people").EnumerateArray()
+            .SelectMany(p => p.GetProperty("measures").EnumerateArray()).Where(m => m.GetProperty("instrumentId").GetString() == "phq-9")
+            .Sum(m => m.GetProperty("series").GetArrayLength());
+        await page.GetStringAsync(path, Ct);
+
+        // The second view (page or API: the same view) reads no responses or alerts again.
+        var before = app.Log.Lines.Count;
+        Assert.Contains("PHQ-9", await page.GetStringAsync(path, Ct), StringComparison.Ordinal);
+        var points = Phq9Points(await alex.GetJsonAsync(api));
+        Assert.DoesNotContain(ReadsSince(app, before), l => l.Contains("FROM \\\"MeasureResponses\\\"", StringComparison.Ordinal)
+            || l.Contains("FROM \\\"MeasureAlerts\\\"", StringComparison.Ordinal));
+
+        // Jordan answers a PHQ-9: Alex's next view has the new score.
+        await jordan.PostJsonAsync($"/api/engagements/{jordans}/responses", Measures.MeasureRequests.Phq9(each: 2), HttpStatusCode.Created);
+        Assert.Equal(points + 1, Phq9Points(await alex.GetJsonAsync(api)));
+
+        // Four views, four entries in the access log, kept or not.
+        await app.WithDbAsync(async db => Assert.Equal(4, await db.AuditEntries.CountAsync(
+            e => e.ObjectType == "Progress" && e.EngagementId == jordans && e.UserId == alexId && e.Action == AuditAction.Read, Ct)));
+    }
+
     /// <summary>The receipt ("sent" or "read") under the person's own message quoting <paramref name="text"/>.</summary>
     private static string Receipt(string html, string text)
     {

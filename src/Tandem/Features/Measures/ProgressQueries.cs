@@ -66,11 +66,22 @@ public sealed record EngagementProgress(
 /// A client sees only their own series, and the therapists' Collaboration Check totals so
 /// both can see the gap (PRODUCT.md: "both see the gap"); never another client's answers.
 /// </summary>
-public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access, CurrentUser me, MeasureQueries measures, AlertUseCases alerts, PracticeInstruments instruments, Expected.ExpectedCurveStore curveStore)
+public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access, CurrentUser me, MeasureQueries measures, AlertUseCases alerts, PracticeInstruments instruments, Expected.ExpectedCurveStore curveStore, Infrastructure.Caching.ViewCache cache)
 {
+    /// <summary>
+    /// The progress view for the caller, kept in memory like the other views opened all day (<see cref="Infrastructure.Caching.ViewCache"/>):
+    /// a new response, an alert's change or a refreshed curve moves the practice's data version, so the next view is made
+    /// afresh. Access is checked on every view; a kept view records its reads again before it is shown.
+    /// </summary>
     public async Task<EngagementProgress> ForEngagementAsync(Guid engagementId, CancellationToken ct = default)
     {
         var engagement = await access.RequireParticipantAsync(engagementId, "Progress", ct);
+        return await cache.GetAsync("progress", engagementId.ToString(), () => MakeAsync(engagement, ct), ct);
+    }
+
+    private async Task<EngagementProgress> MakeAsync(Engagement engagement, CancellationToken ct)
+    {
+        var engagementId = engagement.Id;
         var isTherapist = engagement.IsTherapist(me.Id);
         var people = isTherapist ? engagement.Clients.Select(c => c.UserId).ToList() : [me.Id];
         var therapistIds = engagement.Therapists.Select(t => t.UserId).ToList();
