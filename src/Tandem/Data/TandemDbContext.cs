@@ -66,10 +66,27 @@ public abstract class TandemDbContext
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
     {
         base.OnConfiguring(optionsBuilder);
-        // Whoever builds the options (the app, a command, a test, the design-time factory): the two halves of the system mode together.
-        optionsBuilder.AddInterceptors(TenantQueries.Interceptor);
-        UseTenantQueryCacheKeys(optionsBuilder);
+        // Whoever builds the options (the app, a command, a test, the design-time factory): the two halves of the system mode
+        // together. Only when missing: the app's options carry both already (DatabaseSetup), and options left untouched here
+        // are the same instance for every context, which EF then finds in its service-provider cache by a hash it computed
+        // once; changed here, each context's options were new ones, hashed again at every request (issue 25).
+        var core = optionsBuilder.Options.FindExtension<Microsoft.EntityFrameworkCore.Infrastructure.CoreOptionsExtension>();
+        if (core?.Interceptors?.Contains(TenantQueries.Interceptor) != true)
+        {
+            optionsBuilder.AddInterceptors(TenantQueries.Interceptor);
+        }
+
+        if (core?.ReplacedServices?.TryGetValue((typeof(Microsoft.EntityFrameworkCore.Query.ICompiledQueryCacheKeyGenerator), null), out var keys) != true
+            || !typeof(ITenantQueryCacheKeys).IsAssignableFrom(keys))
+        {
+            UseTenantQueryCacheKeys(optionsBuilder);
+        }
     }
+
+    /// <summary>The options the app builds once for all its contexts: both halves of the system mode included.</summary>
+    internal static DbContextOptionsBuilder WithTenantQueries<TKeys>(DbContextOptionsBuilder optionsBuilder)
+        where TKeys : class, Microsoft.EntityFrameworkCore.Query.ICompiledQueryCacheKeyGenerator, ITenantQueryCacheKeys =>
+        optionsBuilder.AddInterceptors(TenantQueries.Interceptor).ReplaceService<Microsoft.EntityFrameworkCore.Query.ICompiledQueryCacheKeyGenerator, TKeys>();
 
     /// <summary>Replaces the provider's compiled-query cache keys with ones that carry the tenant mode.</summary>
     private protected abstract void UseTenantQueryCacheKeys(DbContextOptionsBuilder optionsBuilder);
