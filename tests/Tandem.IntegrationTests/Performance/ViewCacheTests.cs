@@ -159,6 +159,41 @@ public sealed class ViewCacheTests
             e => e.ObjectType == "Progress" && e.EngagementId == jordans && e.UserId == alexId && e.Action == AuditAction.Read, Ct)));
     }
 
+    [Fact]
+    public async Task The_plan_board_is_kept_and_a_rating_or_a_proposal_shows_on_the_next_load_each_load_audited()
+    {
+        // What the board reads over its circuit when it loads, as the harness's one request (Bench:Enabled).
+        var settings = CommandLog.Settings();
+        settings["Bench:Enabled"] = "true";
+        await using var app = await TandemApp.StartAsync(settings: settings);
+        var sams = await Demo.SamsEngagementAsync(app);
+        using var sam = await app.ClientForAsync("sam@riverside.test");
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        var alexId = (await alex.GetJsonAsync("/api/me")).Id();
+        var board = $"/bench/plan-board/{sams}";
+        await alex.GetJsonAsync(board);
+
+        // The second load reads no engagement, goals or proposals again.
+        var before = app.Log.Lines.Count;
+        var second = await alex.GetJsonAsync(board);
+        Assert.DoesNotContain(ReadsSince(app, before), l => l.Contains("FROM \\\"Engagements\\\"", StringComparison.Ordinal)
+            || l.Contains("FROM \\\"Goals\\\"", StringComparison.Ordinal) || l.Contains("FROM \\\"Proposals\\\"", StringComparison.Ordinal));
+        var goal = second.GetProperty("plan").GetProperty("goals").EnumerateArray().First(g => g.Str("status") == "Agreed");
+
+        // Sam rates the goal: Alex's next load has the rating.
+        await sam.PostJsonAsync($"/api/engagements/{sams}/goals/{goal.Id()}/ratings", new { value = 8, attainment = 1 }, HttpStatusCode.Created);
+        var rated = (await alex.GetJsonAsync(board)).GetProperty("plan").GetProperty("goals").EnumerateArray().Single(g => g.Id() == goal.Id());
+        Assert.Equal(8, rated.GetProperty("latestRating").GetProperty("value").GetInt32());
+
+        // Sam proposes a goal: Alex's next load has it.
+        await sam.PostJsonAsync($"/api/engagements/{sams}/proposals", new { kind = "AddGoal", text = "Walk by the river on Sundays" }, HttpStatusCode.Created);
+        Assert.Contains("Walk by the river on Sundays", (await alex.GetJsonAsync(board)).GetRawText(), StringComparison.Ordinal);
+
+        // Four loads, four reads of the plan in the access log, kept or not.
+        await app.WithDbAsync(async db => Assert.Equal(4, await db.AuditEntries.CountAsync(
+            e => e.ObjectType == "Plan" && e.EngagementId == sams && e.UserId == alexId && e.Action == AuditAction.Read, Ct)));
+    }
+
     /// <summary>The receipt ("sent" or "read") under the person's own message quoting <paramref name="text"/>.</summary>
     private static string Receipt(string html, string text)
     {

@@ -95,14 +95,25 @@ public sealed partial class PlanBoard
         StateHasChanged();
     }
 
-    /// <summary>What the board reads when it loads (also timed by the benchmark harness, which cannot open a circuit).</summary>
+    /// <summary>
+    /// What the board reads when it loads (also timed by the benchmark harness, which cannot open a circuit): kept in memory
+    /// per person like the hub (<see cref="Infrastructure.Caching.ViewCache"/>, issue 25). It is made after the participant
+    /// check and used again only under the same data version, which any change to the plan, a proposal, an answer or the
+    /// engagement moves; each use records the same reads again before the board shows them.
+    /// </summary>
     internal static async Task<(EngagementView Engagement, PlanView Plan, IReadOnlyList<ProposalView> Proposals)> ReadAsync(IServiceProvider sp, Guid id)
     {
-        var e = await sp.GetRequiredService<EngagementQueries>().GetAsync(id);
-        var p = await sp.GetRequiredService<PlanUseCases>().GetAsync(id);
-        var list = await sp.GetRequiredService<ProposalUseCases>().ListAsync(id);
-        return (e, p, list);
+        var board = await sp.GetRequiredService<Infrastructure.Caching.ViewCache>().GetAsync("plan-board", id.ToString(), async () =>
+        {
+            var e = await sp.GetRequiredService<EngagementQueries>().GetAsync(id);
+            var p = await sp.GetRequiredService<PlanUseCases>().GetAsync(id);
+            var list = await sp.GetRequiredService<ProposalUseCases>().ListAsync(id);
+            return new Board(e, p, list);
+        });
+        return (board.Engagement, board.Plan, board.Proposals);
     }
+
+    private sealed record Board(EngagementView Engagement, PlanView Plan, IReadOnlyList<ProposalView> Proposals);
 
     private async Task LoadAsync(bool live = false)
     {
