@@ -280,6 +280,57 @@ public sealed class ViewCacheTests
     }
 
     [Fact]
+    public async Task A_therapist_who_leaves_an_engagement_is_refused_its_kept_views_at_once()
+    {
+        // The participant check runs when a view is made, not when a kept one is used: leaving must move the data version.
+        await using var app = await TandemApp.StartAsync();
+        var jordans = await Demo.JordansEngagementAsync(app);
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        using var morgan = await app.ClientForAsync("morgan@riverside.test");
+        using var morgansPages = await PagesAsync(app, "morgan@riverside.test");
+        var morganId = await Accounts.SignInTests.IdOf(app, "morgan@riverside.test");
+        await alex.PostJsonAsync($"/api/engagements/{jordans}/therapists", new { userId = morganId }, HttpStatusCode.OK);
+
+        string[] apis = [$"/api/engagements/{jordans}/progress", $"/api/engagements/{jordans}/messages"];
+        string[] pages = [$"/engagements/{jordans}", $"/engagements/{jordans}/progress", $"/engagements/{jordans}/messages"];
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var api in apis)
+            {
+                Assert.Equal(HttpStatusCode.OK, await morgan.StatusOfGetAsync(api));
+            }
+
+            foreach (var page in pages)
+            {
+                using var seen = await morgansPages.GetAsync(page, Ct);
+                Assert.Equal(HttpStatusCode.OK, seen.StatusCode);
+            }
+        }
+
+        await app.WithDbAsync(async db =>
+        {
+            var engagement = await db.Engagements.Include(e => e.Participants).SingleAsync(e => e.Id == jordans, Ct);
+            engagement.Remove(morganId, app.Clock.GetUtcNow());
+            await db.SaveChangesAsync(Ct);
+        });
+
+        foreach (var api in apis)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, await morgan.StatusOfGetAsync(api));
+        }
+
+        foreach (var page in pages)
+        {
+            using var refused = await morgansPages.GetAsync(page, Ct);
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        }
+
+        // Each refusal is in the access log, as a refusal (nobody who left reads a kept copy unrecorded).
+        await app.WithDbAsync(async db => Assert.True(await db.AuditEntries.CountAsync(
+            e => e.EngagementId == jordans && e.UserId == morganId && e.Outcome == AuditOutcome.Refused, Ct) >= apis.Length + pages.Length));
+    }
+
+    [Fact]
     public async Task A_view_kept_for_one_therapist_is_never_shown_to_another()
     {
         await using var app = await TandemApp.StartAsync();

@@ -71,13 +71,14 @@ public sealed class ProgressQueries(TandemDbContext db, EngagementAccess access,
     /// <summary>
     /// The progress view for the caller, kept in memory like the other views opened all day (<see cref="Infrastructure.Caching.ViewCache"/>):
     /// a new response, an alert's change or a refreshed curve moves the practice's data version, so the next view is made
-    /// afresh. Access is checked on every view; a kept view records its reads again before it is shown.
+    /// afresh. A kept view records its reads again before it is shown.
+    /// Access is decided on every view: by the participant check when the view is made, and on a kept view by the view
+    /// itself. It is kept for this person only, under the data version it was made at, and every change that could
+    /// change the decision (a participant joining or leaving, the engagement, the person's account) moves that version:
+    /// a person who passed the check at this version still passes it (the hub works the same way).
     /// </summary>
-    public async Task<EngagementProgress> ForEngagementAsync(Guid engagementId, CancellationToken ct = default)
-    {
-        var engagement = await access.RequireParticipantAsync(engagementId, "Progress", ct);
-        return await cache.GetAsync("progress", engagementId.ToString(), () => MakeAsync(engagement, ct), ct);
-    }
+    public Task<EngagementProgress> ForEngagementAsync(Guid engagementId, CancellationToken ct = default) =>
+        cache.GetAsync("progress", engagementId.ToString(), async () => await MakeAsync(await access.RequireParticipantAsync(engagementId, "Progress", ct), ct), ct);
 
     private async Task<EngagementProgress> MakeAsync(Engagement engagement, CancellationToken ct)
     {

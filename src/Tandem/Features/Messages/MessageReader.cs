@@ -19,11 +19,18 @@ public sealed class MessageReader(TandemDbContext db, MessageThreads threads, Cu
     /// <summary>
     /// One page of a thread for the caller, kept in memory like the other views opened all day (<see cref="Infrastructure.Caching.ViewCache"/>):
     /// a new message, a read mark or a settings change moves the practice's data version, so the next view is made afresh.
-    /// The caller has checked access (every view, kept or not) and records the read.
+    /// Access to the thread (<see cref="MessageThreads.RequireAsync"/>) is decided when the view is made; a kept view is
+    /// this person's, made under the same data version, and every change that could change the decision (a participant,
+    /// the engagement, its messaging settings, the thread's first message, the person's account) moves that version.
+    /// The caller records the read.
     /// </summary>
-    public Task<MessagePage> PageAsync(Engagement engagement, Guid thread, EngagementMessagingSettings? settings, long? before, int limit, CancellationToken ct) =>
-        cache.GetAsync("messages", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{engagement.Id:N}:{thread:N}:{before}:{limit}"),
-            () => MakePageAsync(engagement, thread, settings, before, limit, ct), ct);
+    public Task<MessagePage> PageAsync(Guid engagementId, Guid? withClient, long? before, int limit, CancellationToken ct) =>
+        cache.GetAsync("messages", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{engagementId:N}:{withClient ?? Guid.Empty:N}:{before}:{limit}"),
+            async () =>
+            {
+                var (engagement, thread, settings) = await threads.RequireAsync(engagementId, withClient, forWriting: false, ct);
+                return await MakePageAsync(engagement, thread, settings, before, limit, ct);
+            }, ct);
 
     private async Task<MessagePage> MakePageAsync(Engagement engagement, Guid thread, EngagementMessagingSettings? settings, long? before, int limit, CancellationToken ct)
     {

@@ -78,8 +78,8 @@ public sealed class MessageUseCases(
 
     public async Task<MessagePage> ListAsync(Guid engagementId, Guid? withClient, long? before = null, int limit = 50, CancellationToken ct = default)
     {
-        var (engagement, thread, settings) = await threads.RequireAsync(engagementId, withClient, forWriting: false, ct);
-        var page = await reader.PageAsync(engagement, thread, settings, before, Math.Clamp(limit, 1, 200), ct);
+        var thread = withClient ?? Guid.Empty;
+        var page = await reader.PageAsync(engagementId, withClient, before, Math.Clamp(limit, 1, 200), ct);
         await audit.RecordAsync(new AuditEvent
         {
             Action = AuditAction.Read,
