@@ -79,6 +79,54 @@ public sealed class AlertListTests
     }
 
     [Fact]
+    public async Task Todays_alert_card_names_eight_clients_and_records_a_read_for_those_it_names_only()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var morganId = await Accounts.SignInTests.IdOf(app, "morgan@riverside.test");
+        var joined = new List<Guid>();
+        for (var i = 1; i <= 10; i++)
+        {
+            var (id, client) = await NewClient.JoinAsync(app, "morgan@riverside.test", displayName: $"Quinn {i:00}");
+            client.Dispose();
+            joined.Add(id);
+        }
+
+        await app.WithDbAsync(async db =>
+        {
+            foreach (var id in joined)
+            {
+                var engagement = await db.Engagements.Include(e => e.Participants).SingleAsync(e => e.Id == id, Ct);
+                db.Add(MeasureAlert.Raise(engagement.PracticeId, id, engagement.Clients.Single().UserId, "phq-9", AlertKind.Risk, "Risk: test", app.Clock.GetUtcNow()));
+            }
+
+            await db.SaveChangesAsync(Ct);
+        });
+
+        using var pages = app.CreateAnonymousClient();
+        using (await PageForms.SignInAsync(pages, "morgan@riverside.test"))
+        {
+        }
+
+        var home = await pages.GetStringAsync("/", Ct);
+        var named = System.Text.RegularExpressions.Regex.Matches(home, "<a href=\"alerts\\?client=([0-9a-f-]{36})\">")
+            .Select(m => Guid.Parse(m.Groups[1].Value)).ToList();
+        Assert.Equal(AlertSummary.Named, named.Count);
+        await app.WithDbAsync(async db =>
+        {
+            var mine = await db.Participants.Where(p => p.UserId == morganId && p.LeftAt == null).Select(p => p.EngagementId).ToListAsync(Ct);
+            var clients = await db.Set<MeasureAlert>().Where(a => a.AcknowledgedAt == null && a.ClosedAt == null && mine.Contains(a.EngagementId))
+                .Select(a => new { a.SubjectUserId, a.EngagementId }).Distinct().CountAsync(Ct);
+            Assert.True(clients >= 10, $"{clients} clients with open alerts");
+            Assert.Contains($"And {clients - AlertSummary.Named} more clients.", home, StringComparison.Ordinal);
+
+            // The card's read is in the access log of each client it named, and of nobody it only counted.
+            var recorded = await db.AuditEntries.Where(e => e.ObjectType == "MeasureAlertSummary" && e.UserId == morganId)
+                .Select(e => e.SubjectUserId!.Value).ToListAsync(Ct);
+            Assert.Equal(named.Order(), recorded.Order());
+        });
+    }
+
+    [Fact]
     public async Task Not_on_track_closes_itself_with_a_reason_when_a_later_score_shows_reliable_improvement()
     {
         await using var app = await TandemApp.StartAsync();

@@ -53,9 +53,9 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
     {
         Capturing.Value?.Add(recorded);
         // Read now, not when the view was made.
-        var direct = recorded.Select(e => Buffer(e with { At = default })).OfType<AuditEvent>().ToList();
-        return direct.Count == 0 ? Task.CompletedTask
-            : direct.Count == 1 ? writer.WriteAsync(direct[0], ct)
+        var direct = BufferAll(recorded.Select(e => e with { At = default }).ToList());
+        return direct.Length == 0 ? Task.CompletedTask
+            : direct.Length == 1 ? writer.WriteAsync(direct[0], ct)
             : writer.WriteManyAsync(direct, ct);
     }
 
@@ -70,6 +70,27 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
     {
         Capturing.Value?.Add([e]);
         return Buffer(e) is { } entry ? writer.WriteAsync(entry, ct) : Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// <see cref="Buffer"/> for several entries at once (a list of 25 engagements, a kept view's reads): completed, counted
+    /// and left with the request's others in one step; what could not wait is returned, to be committed at once.
+    /// </summary>
+    private AuditEvent[] BufferAll(List<AuditEvent> events)
+    {
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        var completed = new AuditEvent[events.Count];
+        for (var i = 0; i < completed.Length; i++)
+        {
+            completed[i] = Complete(events[i]);
+        }
+
+        Count(completed.Length);
+        return http.HttpContext is { } context && RequestAuditBuffer.TryAddAll(context, writer, completed) ? [] : completed;
     }
 
     /// <summary>Completes an entry and leaves it with the request's others when it can wait for the answer (then null).</summary>
@@ -98,19 +119,19 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
         Capturing.Value?.Add(entries);
 
         // Outside a request (a live circuit, background work), or once its answer has started: one hand-over, one commit.
-        var direct = entries.Select(Buffer).OfType<AuditEvent>().ToList();
-        return direct.Count == 0 ? Task.CompletedTask : writer.WriteManyAsync(direct, ct);
+        var direct = BufferAll(entries);
+        return direct.Length == 0 ? Task.CompletedTask : writer.WriteManyAsync(direct, ct);
     }
 
     /// <summary><see cref="RecordEachAsync(AuditEvent, IEnumerable{ValueTuple{Guid, Guid?}}, CancellationToken)"/> for lists of whole engagements.</summary>
     public Task RecordEachAsync(AuditEvent list, IEnumerable<Guid> engagementIds, CancellationToken ct = default) =>
         RecordEachAsync(list, engagementIds.Select(id => (id, (Guid?)null)), ct);
 
-    private void Count()
+    private void Count(int entries = 1)
     {
         if (http.HttpContext is { } context)
         {
-            context.Items[RequestCountKey] = EventsOf(context) + 1;
+            context.Items[RequestCountKey] = EventsOf(context) + entries;
         }
     }
 
@@ -129,16 +150,28 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
         return taken;
     }
 
+    /// <summary>Who the last entry was completed for: a list of 25 engagements is 25 entries for the same person.</summary>
+    private (ClaimsPrincipal? User, Guid? Id, string? Role) _actor;
+
+    private (Guid? Id, string? Role) Actor(ClaimsPrincipal? user)
+    {
+        if (_actor.User is null || !ReferenceEquals(_actor.User, user))
+        {
+            _actor = (user, Guid.TryParse(user?.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null, user?.FindFirstValue(ClaimTypes.Role));
+        }
+
+        return (_actor.Id, _actor.Role);
+    }
+
     private AuditEvent Complete(AuditEvent e)
     {
-        var user = tenant.User;
-        var userId = Guid.TryParse(user?.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : (Guid?)null;
+        var (userId, role) = Actor(tenant.User);
         return e with
         {
             At = e.At == default ? time.GetUtcNow() : e.At,
             UserId = e.UserId ?? userId,
             // Outside any request (start-up seeding, background work, maintenance commands) the actor is the system itself.
-            Role = e.Role ?? user?.FindFirstValue(ClaimTypes.Role) ?? (userId is not null ? null : http.HttpContext is null ? "System" : "Anonymous"),
+            Role = e.Role ?? role ?? (userId is not null ? null : http.HttpContext is null ? "System" : "Anonymous"),
             PracticeId = e.PracticeId ?? tenant.PracticeId,
             SourceAddress = e.SourceAddress ?? tenant.SourceAddress?.ToString() ?? http.HttpContext?.Connection.RemoteIpAddress?.ToString() ?? (http.HttpContext is null ? "local" : null),
             Purpose = breakGlass.EngagementId is { } glass && e.EngagementId == glass ? AuditPurposes.BreakGlass
@@ -159,7 +192,10 @@ internal sealed class RequestAuditBuffer
     private RequestAuditBuffer(AuditWriter writer) => _writer = writer;
 
     /// <summary>False when the answer has started (or is starting): the caller commits the entry itself, at once.</summary>
-    public static bool TryAdd(HttpContext context, AuditWriter writer, AuditEvent entry)
+    public static bool TryAdd(HttpContext context, AuditWriter writer, AuditEvent entry) => TryAddAll(context, writer, [entry]);
+
+    /// <summary>Several entries, all or none (then the caller commits them itself, at once).</summary>
+    public static bool TryAddAll(HttpContext context, AuditWriter writer, IReadOnlyList<AuditEvent> entries)
     {
         if (context.Response.HasStarted)
         {
@@ -190,7 +226,7 @@ internal sealed class RequestAuditBuffer
                 return false;
             }
 
-            buffer._entries.Add(entry);
+            buffer._entries.AddRange(entries);
             return true;
         }
     }

@@ -50,7 +50,11 @@ public sealed record AlertPage(IReadOnlyList<AlertView> Alerts, int Page, int Pa
 
 /// <summary>A count of open alerts for a home card: how many, how many about risk, whom they are about.</summary>
 /// <summary>The therapist's open alerts at a glance: counted in the database, then grouped by client, risk first.</summary>
-public sealed record AlertSummary(int OpenCount, int RiskCount, IReadOnlyList<AlertClientGroup> Clients);
+public sealed record AlertSummary(int OpenCount, int RiskCount, IReadOnlyList<AlertClientGroup> Clients, int MoreClients = 0)
+{
+    /// <summary>How many clients the card on Today names (risk first); the others are counted, not named.</summary>
+    public const int Named = 8;
+}
 
 /// <summary>One client's open alerts in one engagement: how many about risk, and the kinds of the others.</summary>
 public sealed record AlertClientGroup(Guid SubjectUserId, string Name, Guid EngagementId, int RiskCount, int OtherCount, IReadOnlyList<AlertKind> OtherKinds);
@@ -89,7 +93,11 @@ public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, C
         return new AlertPage(views, filter.SafePage, PageSize, riskCount + otherCount, riskCount, skip + others.Count < otherCount);
     }
 
-    /// <summary>Counts for a home card. It names clients, so it is audited like the list, for the clients it names.</summary>
+    /// <summary>
+    /// Counts for a home card. It names clients, so it is audited like the list, for the clients it names: the first
+    /// <see cref="AlertSummary.Named"/> (risk first); the rest are only counted ("and 17 more clients"), so their names
+    /// are not read and no read of theirs is recorded (issue 25: a caseload of 25 recorded 25 reads for 8 names shown).
+    /// </summary>
     public Task<AlertSummary> SummaryForMeAsync(CancellationToken ct = default) =>
         cache.GetAsync("alert-summary", "", () => MakeSummaryForMeAsync(ct), ct);
 
@@ -111,6 +119,7 @@ public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, C
             return new AlertSummary(0, 0, []);
         }
 
+        // Every client's name is needed to put them in order (risk first, then by name); only the named ones are shown.
         var ids = groups.Select(g => g.SubjectUserId).Distinct().ToList();
         var names = await db.DisplayNamesAsync(ids, ct);
         var clients = groups.GroupBy(g => (g.SubjectUserId, g.EngagementId))
@@ -120,8 +129,9 @@ public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, C
                 g.Where(x => x.Kind != AlertKind.Risk).Select(x => x.Kind).Distinct().Order().ToList()))
             .OrderByDescending(c => c.RiskCount > 0).ThenBy(c => c.Name, StringComparer.CurrentCulture)
             .ToList();
-        await RecordReadsAsync(clients.Select(c => (c.EngagementId, c.SubjectUserId)), "MeasureAlertSummary", ct);
-        return new AlertSummary(openCount, riskCount, clients);
+        var named = clients.Take(AlertSummary.Named).ToList();
+        await RecordReadsAsync(named.Select(c => (c.EngagementId, c.SubjectUserId)), "MeasureAlertSummary", ct);
+        return new AlertSummary(openCount, riskCount, named, clients.Count - named.Count);
     }
 
     /// <summary>Alerts Tandem closed in the last two weeks, with the reason, so a therapist can see why one went away.</summary>
