@@ -48,8 +48,10 @@ public sealed record AlertPage(IReadOnlyList<AlertView> Alerts, int Page, int Pa
         Alerts.Where(a => a.Kind != AlertKind.Risk).GroupBy(a => (a.SubjectUserId, a.SubjectName));
 }
 
-/// <summary>A count of open alerts for a home card: how many, how many about risk, whom they are about.</summary>
-/// <summary>The therapist's open alerts at a glance: counted in the database, then grouped by client, risk first.</summary>
+/// <summary>
+/// The therapist's open alerts at a glance, for the card on Today: counted in the database, how many about risk, and the
+/// first <see cref="Named"/> clients they are about (risk first); <see cref="MoreClients"/> are counted, not named.
+/// </summary>
 public sealed record AlertSummary(int OpenCount, int RiskCount, IReadOnlyList<AlertClientGroup> Clients, int MoreClients = 0)
 {
     /// <summary>How many clients the card on Today names (risk first); the others are counted, not named.</summary>
