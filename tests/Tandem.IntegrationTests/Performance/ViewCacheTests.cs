@@ -250,33 +250,63 @@ public sealed class ViewCacheTests
         return int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    private static readonly string[] ListedAs = ["Today", "EngagementList"];
+
+    /// <summary>
+    /// One view of Today, one entry per engagement it shows: "Today" (the coming sessions, their agenda and the
+    /// caseload's row) for an engagement with sessions this week, "EngagementList" (its row alone) for the others, and
+    /// nothing for an ended engagement the page only counts. Kept in memory or made afresh, the same.
+    /// </summary>
     [Fact]
-    public async Task Every_view_of_Today_is_in_the_access_log_served_from_memory_or_not()
+    public async Task Every_view_of_Today_is_in_the_access_log_once_per_engagement_shown_served_from_memory_or_not()
     {
         await using var app = await TandemApp.StartAsync();
         var jordans = await Demo.JordansEngagementAsync(app);
+        // Two new engagements without sessions: one stays a row of the caseload, one is ended (only counted).
+        var (rowOnly, quinn) = await NewClient.JoinAsync(app, title: "Rows only", displayName: "Quinn Lee");
+        quinn.Dispose();
+        var (ended, robin) = await NewClient.JoinAsync(app);
+        robin.Dispose();
         using (var alex = await app.ClientForAsync("alex@riverside.test"))
         {
             await SessionSteps.ScheduleAsync(alex, jordans, LondonAt(app, 0, 23), 50, "Room 4");
+            await alex.PostJsonAsync($"/api/engagements/{ended}/end", null, HttpStatusCode.OK);
         }
 
         using var pages = await PagesAsync(app, "alex@riverside.test");
-        async Task<(int Today, int List)> CountAsync()
+        async Task<Dictionary<(Guid, string), int>> CountAsync()
         {
-            var counts = (0, 0);
-            await app.WithDbAsync(async db => counts = (
-                await db.AuditEntries.CountAsync(e => e.ObjectType == "Today" && e.EngagementId == jordans && e.Action == AuditAction.Read, Ct),
-                await db.AuditEntries.CountAsync(e => e.ObjectType == "EngagementList" && e.EngagementId == jordans && e.Action == AuditAction.Read, Ct)));
+            var counts = new Dictionary<(Guid, string), int>();
+            await app.WithDbAsync(async db =>
+            {
+                foreach (var id in new[] { jordans, rowOnly, ended })
+                {
+                    foreach (var type in ListedAs)
+                    {
+                        counts[(id, type)] = await db.AuditEntries.CountAsync(e => e.ObjectType == type && e.EngagementId == id && e.Action == AuditAction.Read, Ct);
+                    }
+                }
+            });
             return counts;
         }
 
         var start = await CountAsync();
         for (var view = 1; view <= 3; view++)
         {
-            await pages.GetStringAsync("/", Ct);
+            var html = await pages.GetStringAsync("/", Ct);
+            Assert.Contains("Show ended engagements (1)", html, StringComparison.Ordinal);
             var now = await CountAsync();
-            Assert.Equal((start.Today + view, start.List + view), now);
+            Assert.Equal(start[(jordans, "Today")] + view, now[(jordans, "Today")]);
+            Assert.Equal(start[(jordans, "EngagementList")], now[(jordans, "EngagementList")]);
+            Assert.Equal(start[(rowOnly, "EngagementList")] + view, now[(rowOnly, "EngagementList")]);
+            Assert.Equal(start[(rowOnly, "Today")], now[(rowOnly, "Today")]);
+            Assert.Equal(start[(ended, "EngagementList")], now[(ended, "EngagementList")]);
+            Assert.Equal(start[(ended, "Today")], now[(ended, "Today")]);
         }
+
+        // Shown when asked for: then its row is a read.
+        await pages.GetStringAsync("/?show=ended", Ct);
+        Assert.Equal(start[(ended, "EngagementList")] + 1, (await CountAsync())[(ended, "EngagementList")]);
     }
 
     [Fact]

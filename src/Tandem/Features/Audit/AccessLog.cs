@@ -17,6 +17,37 @@ public sealed record AccessSummaryPerson(Guid? UserId, string Name, IReadOnlyLis
 /// <summary>The week at a glance: who else opened what, and the same in one plain sentence.</summary>
 public sealed record AccessLogSummary(DateTimeOffset Since, IReadOnlyList<AccessSummaryPerson> People, string Sentence);
 
+/// <summary>One of the engagement's people, as the page's filter offers them.</summary>
+public sealed record AccessLogPerson(Guid UserId, string Name);
+
+/// <summary>The access log page: the engagement's title, its other people, one page of entries and (on the first page) the week's summary.</summary>
+public sealed record AccessLogPageView(string Title, bool ViewerIsClient, int ClientCount, IReadOnlyList<AccessLogPerson> Others, IReadOnlyList<AccessLogEntry> Entries, AccessLogSummary? Summary);
+
+/// <summary>How often one person opened one kind of record.</summary>
+internal sealed record ReadCount(Guid UserId, string ObjectType, int Count);
+
+/// <summary>The columns of an audit entry its sentence is made from.</summary>
+internal sealed class LogRow
+{
+    public long Id { get; init; }
+
+    public DateTimeOffset At { get; init; }
+
+    public Guid? UserId { get; init; }
+
+    public string? Role { get; init; }
+
+    public AuditAction Action { get; init; }
+
+    public string ObjectType { get; init; } = "";
+
+    public string? ObjectId { get; init; }
+
+    public string Purpose { get; init; } = "";
+
+    public AuditOutcome Outcome { get; init; }
+}
+
 /// <summary>
 /// "Who opened my record and when", in plain words, for the participants of an engagement.
 /// A client sees everything about the shared record and their own personal records, never
@@ -48,16 +79,71 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     /// sentence for the top of the page: "This week Alex opened your plan 3 times and your
     /// session notes twice." Only reads a person chose to make (not live updates), by others.
     /// </summary>
-    /// <param name="record">False when the page also lists the entries, whose read is recorded already (one view, one entry).</param>
-    public async Task<AccessLogSummary> SummaryAsync(Guid engagementId, bool record = true, CancellationToken ct = default)
+    public async Task<AccessLogSummary> SummaryAsync(Guid engagementId, CancellationToken ct = default)
     {
         var engagement = await access.RequireParticipantAsync(engagementId, "AccessLog", ct);
         var viewer = me.Id;
         var since = time.GetUtcNow().AddDays(-7);
-        var counted = CountedList;
+        var counts = await SummaryCountsAsync(engagement, viewer, since, ct);
+        var names = await db.DisplayNamesAsync(NamedIn(engagement, counts), ct);
+        await RecordAsync(engagementId, ct);
+        return Summary(engagement, viewer, since, counts, names);
+    }
 
-        // Whole hours from the hourly counts kept beside the entries; the part of an hour at the window's start from the
-        // entries themselves, so the week is exact to the millisecond and the cost does not grow with the reads.
+    /// <param name="othersOnly">Leave out the viewer's own visits and changes (the page's default: a person wants to know who else looked).</param>
+    public async Task<IReadOnlyList<AccessLogEntry>> ForEngagementAsync(Guid engagementId, Guid? who = null, string? kind = null, long? before = null, int take = 100, bool othersOnly = false, CancellationToken ct = default)
+    {
+        var engagement = await access.RequireParticipantAsync(engagementId, "AccessLog", ct);
+        var rows = await RowsAsync(engagement, me.Id, who, kind, before, take, othersOnly, ct);
+        var names = await db.DisplayNamesAsync(NamedIn(rows), ct);
+        var (grants, sessionDays) = await ContextAsync(engagement, rows, ct);
+        await RecordAsync(engagementId, ct);
+        return Entries(engagement, rows, names, grants, sessionDays);
+    }
+
+    /// <summary>
+    /// The page "Who opened this record": the engagement's name and people (for the filter), the entries and, on the
+    /// first page, the week's summary. One access check, one lookup of names, one entry in the trail ("opened the
+    /// access log"): the page shows nothing of the record but its title and who takes part, which the log names anyway.
+    /// </summary>
+    public async Task<AccessLogPageView> PageAsync(Guid engagementId, Guid? who, string? kind, long? before, int take, bool othersOnly, CancellationToken ct = default)
+    {
+        var engagement = await access.RequireParticipantAsync(engagementId, "AccessLog", ct);
+        var viewer = me.Id;
+        var rows = await RowsAsync(engagement, viewer, who, kind, before, take, othersOnly, ct);
+        var since = time.GetUtcNow().AddDays(-7);
+        var counts = before is null ? await SummaryCountsAsync(engagement, viewer, since, ct) : null;
+        var active = engagement.ActiveParticipants.OrderBy(p => p.Role == ParticipantRole.Therapist ? 0 : 1).ThenBy(p => p.JoinedAt).ToList();
+        var names = await db.DisplayNamesAsync(NamedIn(rows).Concat(active.Select(p => p.UserId)).Concat(counts is null ? [] : NamedIn(engagement, counts)), ct);
+        var (grants, sessionDays) = await ContextAsync(engagement, rows, ct);
+        await RecordAsync(engagementId, ct);
+        return new AccessLogPageView(
+            engagement.Title,
+            engagement.ParticipantFor(viewer)?.Role == ParticipantRole.Client,
+            active.Count(p => p.Role == ParticipantRole.Client),
+            [.. active.Where(p => p.UserId != viewer).Select(p => new AccessLogPerson(p.UserId, names.GetValueOrDefault(p.UserId, "Former member")))],
+            Entries(engagement, rows, names, grants, sessionDays),
+            counts is null ? null : Summary(engagement, viewer, since, counts, names));
+    }
+
+    private Task RecordAsync(Guid engagementId, CancellationToken ct) => audit.RecordAsync(new AuditEvent
+    {
+        Action = AuditAction.Read,
+        ObjectType = "AccessLog",
+        ObjectId = engagementId.ToString(),
+        EngagementId = engagementId,
+        DataCategory = AuditCategories.Clinical,
+    }, ct);
+
+    /// <summary>
+    /// How often each person opened each kind of record in the week, counted in SQL. Whole hours come from the hourly
+    /// counts kept beside the entries; the part of an hour at the window's start from the entries themselves, so the week
+    /// is exact to the millisecond and the cost does not grow with the reads.
+    /// </summary>
+    private async Task<List<ReadCount>> SummaryCountsAsync(Engagement engagement, Guid viewer, DateTimeOffset since, CancellationToken ct)
+    {
+        var engagementId = engagement.Id;
+        var counted = CountedList;
         var firstHour = AccessReadCount.HourOf(since) + (AccessReadCount.StartOf(AccessReadCount.HourOf(since)) == since ? 0 : 1);
         var edge = AccessReadCount.StartOf(firstHour);
         var hourly = db.Set<AccessReadCount>().AsNoTracking()
@@ -69,23 +155,29 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         }
 
         var whole = await hourly.GroupBy(c => new { c.UserId, c.ObjectType })
-            .Select(g => new { UserId = (Guid?)g.Key.UserId, g.Key.ObjectType, Count = g.Sum(c => c.Count) })
+            .Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(c => c.Count)))
             .ToListAsync(ct);
         var part = await Visible(engagement, viewer)
             .Where(e => e.At >= since && e.At < edge && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success
                 && e.Purpose != AuditPurposes.LiveUpdate && e.UserId != null && e.UserId != viewer && counted.Contains(e.ObjectType))
             .GroupBy(e => new { e.UserId, e.ObjectType })
-            .Select(g => new { g.Key.UserId, g.Key.ObjectType, Count = g.Count() })
+            .Select(g => new ReadCount(g.Key.UserId!.Value, g.Key.ObjectType, g.Count()))
             .ToListAsync(ct);
-        var rows = whole.Concat(part)
-            .GroupBy(r => (r.UserId, r.ObjectType))
-            .Select(g => new { g.Key.UserId, g.Key.ObjectType, Count = g.Sum(r => r.Count) })
-            .ToList();
+        return [.. whole.Concat(part).GroupBy(r => (r.UserId, r.ObjectType)).Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(r => r.Count)))];
+    }
+
+    /// <summary>The people a summary names: the participants among those who read (others are "someone without access").</summary>
+    private static IEnumerable<Guid> NamedIn(Engagement engagement, List<ReadCount> counts)
+    {
         var participants = engagement.Participants.Select(p => p.UserId).ToHashSet();
-        var ids = rows.Select(r => r.UserId!.Value).Where(participants.Contains).Distinct().ToList();
-        var names = await db.DisplayNamesAsync(ids, ct);
-        var people = rows
-            .GroupBy(r => participants.Contains(r.UserId!.Value) ? r.UserId : null)
+        return counts.Select(r => r.UserId).Where(participants.Contains);
+    }
+
+    private static AccessLogSummary Summary(Engagement engagement, Guid viewer, DateTimeOffset since, List<ReadCount> counts, Dictionary<Guid, string> names)
+    {
+        var participants = engagement.Participants.Select(p => p.UserId).ToHashSet();
+        var people = counts
+            .GroupBy(r => participants.Contains(r.UserId) ? r.UserId : (Guid?)null)
             .Select(person => new AccessSummaryPerson(
                 person.Key,
                 person.Key is { } id ? names.GetValueOrDefault(id, "Former member") : "Someone without access",
@@ -94,19 +186,6 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             .OrderByDescending(p => p.Items.Sum(i => i.Count))
             .ThenBy(p => p.Name, StringComparer.CurrentCulture)
             .ToList();
-
-        if (record)
-        {
-            await audit.RecordAsync(new AuditEvent
-            {
-                Action = AuditAction.Read,
-                ObjectType = "AccessLog",
-                ObjectId = engagementId.ToString(),
-                EngagementId = engagementId,
-                DataCategory = AuditCategories.Clinical,
-            }, ct);
-        }
-
         return new AccessLogSummary(since, people, SummarySentence(people, engagement.IsTherapist(viewer)));
     }
 
@@ -136,11 +215,9 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         _ => $"{count.ToString(System.Globalization.CultureInfo.InvariantCulture)} times",
     };
 
-    /// <param name="othersOnly">Leave out the viewer's own visits and changes (the page's default: a person wants to know who else looked).</param>
-    public async Task<IReadOnlyList<AccessLogEntry>> ForEngagementAsync(Guid engagementId, Guid? who = null, string? kind = null, long? before = null, int take = 100, bool othersOnly = false, CancellationToken ct = default)
+    /// <summary>The entries of one page of the log, newest first, with only the columns a sentence needs (not the chain's hashes).</summary>
+    private async Task<List<LogRow>> RowsAsync(Engagement engagement, Guid viewer, Guid? who, string? kind, long? before, int take, bool othersOnly, CancellationToken ct)
     {
-        var engagement = await access.RequireParticipantAsync(engagementId, "AccessLog", ct);
-        var viewer = me.Id;
         take = Math.Clamp(take, 1, 500);
         var query = Visible(engagement, viewer);
         if (who is { } whoId)
@@ -162,29 +239,33 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             query = query.Where(e => e.Id < b);
         }
 
-        var entries = othersOnly && who is null
+        return othersOnly && who is null
             ? await OthersNewestAsync(engagement, query, viewer, take, ct)
-            : await query.OrderByDescending(e => e.Id).Take(take).ToListAsync(ct);
-        var participants = engagement.Participants.Select(p => p.UserId).ToHashSet();
-        // A co-therapist's entry names the person who joined (its object), so the clients read who now sees their record.
-        var joined = entries.Where(e => e.ObjectType == Engagements.CoTherapists.AuditObjectType && Guid.TryParse(e.ObjectId, out _))
-            .Select(e => Guid.Parse(e.ObjectId!)).ToList();
-        var userIds = entries.Select(e => e.UserId).OfType<Guid>().Concat(joined).Distinct().ToList();
-        var names = await db.DisplayNamesAsync(userIds, ct);
-        // The reasons given for emergency access, read only when the page shows such an entry.
-        var grants = entries.Any(e => e.Purpose == AuditPurposes.BreakGlass)
+            : await query.OrderByDescending(e => e.Id).Take(take).Select(Row).ToListAsync(ct);
+    }
+
+    /// <summary>Everyone an entry names: who acted, and the person a co-therapist entry says joined.</summary>
+    private static IEnumerable<Guid> NamedIn(List<LogRow> rows) =>
+        rows.Select(e => e.UserId).OfType<Guid>().Concat(rows.Select(Joined).OfType<Guid>());
+
+    /// <summary>A co-therapist's entry names the person who joined (its object), so the clients read who now sees their record.</summary>
+    private static Guid? Joined(LogRow e) =>
+        e.ObjectType == Engagements.CoTherapists.AuditObjectType && Guid.TryParse(e.ObjectId, out var id) ? id : null;
+
+    /// <summary>The reasons given for emergency access (read only when the page shows such an entry) and the sessions' days.</summary>
+    private async Task<(List<BreakGlassGrant> Grants, Dictionary<string, string> SessionDays)> ContextAsync(Engagement engagement, List<LogRow> rows, CancellationToken ct)
+    {
+        var engagementId = engagement.Id;
+        var grants = rows.Any(e => e.Purpose == AuditPurposes.BreakGlass)
             ? await db.Set<BreakGlassGrant>().AsNoTracking().Where(g => g.EngagementId == engagementId).ToListAsync(ct)
             : [];
-        var sessionDays = await SessionDaysAsync(engagementId, entries, ct);
+        return (grants, await SessionDaysAsync(engagementId, rows, ct));
+    }
 
-        await audit.RecordAsync(new AuditEvent
-        {
-            Action = AuditAction.Read,
-            ObjectType = "AccessLog",
-            ObjectId = engagementId.ToString(),
-            EngagementId = engagementId,
-            DataCategory = AuditCategories.Clinical,
-        }, ct);
+    private List<AccessLogEntry> Entries(Engagement engagement, List<LogRow> entries, Dictionary<Guid, string> names, List<BreakGlassGrant> grants, Dictionary<string, string> sessionDays)
+    {
+        var viewer = me.Id;
+        var participants = engagement.Participants.Select(p => p.UserId).ToHashSet();
 
         // A stay in an online session reads as one span ("was in the online session of 4 December, 10:02-10:51"): each
         // leaving is paired with the same person's latest joining of that session before it.
@@ -209,27 +290,45 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             return new AccessLogEntry(e.Id, e.At, insider ? e.UserId : null, name, e.Role ?? "", e.Action.ToString(), e.ObjectType,
                 e.ObjectType == "OnlineSessionLeft" && joinedAt.TryGetValue(e.Id, out var from)
                     ? $"{name} {(name == "You" ? "were" : "was")} in the online session{(e.ObjectId is { } sid && sessionDays.GetValueOrDefault(sid) is { } d ? $" of {d}" : "")}, {me.Local(from):HH:mm}-{me.Local(e.At):HH:mm}"
-                    : Sentence(name, e, e.ObjectId is { } oid ? sessionDays.GetValueOrDefault(oid) : null, JoinedName(e, names)),
+                    : Sentence(name, e, e.ObjectId is { } oid ? sessionDays.GetValueOrDefault(oid) : null, Joined(e) is { } joined ? names.GetValueOrDefault(joined) : null),
                 grant is not null, grant?.Reason, e.Outcome.ToString());
         }).ToList();
     }
+
+    /// <summary>The columns of an entry a sentence is made from.</summary>
+    private static readonly System.Linq.Expressions.Expression<Func<AuditEntry, LogRow>> Row = e => new LogRow
+    {
+        Id = e.Id,
+        At = e.At,
+        UserId = e.UserId,
+        Role = e.Role,
+        Action = e.Action,
+        ObjectType = e.ObjectType,
+        ObjectId = e.ObjectId,
+        Purpose = e.Purpose,
+        Outcome = e.Outcome,
+    };
+
+    /// <summary><see cref="Row"/> for an entry already in memory (the FHIR export's).</summary>
+    private static readonly Func<AuditEntry, LogRow> ToRow = Row.Compile();
 
     /// <summary>
     /// The newest entries by anyone but the viewer, read person by person. Filtering the viewer out of one newest-first
     /// walk made the page step over every visit the viewer ever made (a client who checks the log daily pays for all of
     /// them, and the log grows with each look); here each person's newest entries come from the index on
-    /// (engagement, person, id), so the cost follows the number of people, a handful, not the length of the log.
+    /// (engagement, person, id), so the cost follows the number of people, a handful, not the length of the log. The
+    /// people's lists are merged in the database (one statement, one page of rows back), not each read in full.
     /// </summary>
-    private async Task<List<AuditEntry>> OthersNewestAsync(Engagement engagement, IQueryable<AuditEntry> query, Guid viewer, int take, CancellationToken ct)
+    private async Task<List<LogRow>> OthersNewestAsync(Engagement engagement, IQueryable<AuditEntry> query, Guid viewer, int take, CancellationToken ct)
     {
         var people = await PeopleInLogAsync(engagement, ct);
-        var entries = await query.Where(e => e.UserId == null).OrderByDescending(e => e.Id).Take(take).ToListAsync(ct);
+        var merged = query.Where(e => e.UserId == null).OrderByDescending(e => e.Id).Take(take).Select(Row);
         foreach (var person in people.Where(p => p != viewer))
         {
-            entries.AddRange(await query.Where(e => e.UserId == person).OrderByDescending(e => e.Id).Take(take).ToListAsync(ct));
+            merged = merged.Concat(query.Where(e => e.UserId == person).OrderByDescending(e => e.Id).Take(take).Select(Row));
         }
 
-        return [.. entries.OrderByDescending(e => e.Id).Take(take)];
+        return await merged.OrderByDescending(e => e.Id).Take(take).ToListAsync(ct);
     }
 
     /// <summary>
@@ -283,7 +382,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         engagement.Participants.Where(p => p.Role == ParticipantRole.Client && p.UserId != viewer).Select(p => p.UserId).Distinct().ToList();
 
     /// <summary>"12 March" (in the viewer's zone) for entries about a session or its note, keyed by the entry's object id.</summary>
-    private async Task<Dictionary<string, string>> SessionDaysAsync(Guid engagementId, List<AuditEntry> entries, CancellationToken ct)
+    private async Task<Dictionary<string, string>> SessionDaysAsync(Guid engagementId, List<LogRow> entries, CancellationToken ct)
     {
         var ids = entries.Where(e => (e.ObjectType is "SharedNote" or "Session" or "Agenda" || e.ObjectType.StartsWith("OnlineSession", StringComparison.Ordinal)) && Guid.TryParse(e.ObjectId, out _))
             .Select(e => Guid.Parse(e.ObjectId!)).Distinct().ToList();
@@ -316,10 +415,10 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         return days;
     }
 
-    private static string? JoinedName(AuditEntry e, Dictionary<Guid, string> names) =>
-        e.ObjectType == Engagements.CoTherapists.AuditObjectType && Guid.TryParse(e.ObjectId, out var id) ? names.GetValueOrDefault(id) : null;
+    /// <summary>An entry in one plain sentence ("Alex Rivera opened the plan"), as the access log says it.</summary>
+    public static string Sentence(string who, AuditEntry e) => Sentence(who, ToRow(e), null, null);
 
-    public static string Sentence(string who, AuditEntry e, string? sessionDay = null, string? joinedName = null)
+    private static string Sentence(string who, LogRow e, string? sessionDay, string? joinedName)
     {
         if (e.Outcome == AuditOutcome.Refused && e.ObjectType != "OnlineSessionGuestLinkUsed")
         {
@@ -400,7 +499,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         "CoTherapistCandidates" => "the practice's therapists",
         "AccessLog" => "the access log",
         "Sessions" or "SessionList" or "Schedule" => "the sessions",
-        "Today" => "the day's sessions and their agenda",
+        "Today" => "the coming sessions and their agenda (the therapist's day)",
         "EngagementHub" => "the overview of the work (sessions and latest scores)",
         "AgendaItem" or "Agenda" => "the session agenda",
         "SharedNote" or "Note" => "a session note",

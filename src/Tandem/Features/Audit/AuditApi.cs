@@ -18,7 +18,7 @@ public static class AuditApi
             .RequireAuthorization(Policies.Clinician).WithTags("Transparency")
             .WithSummary("Who accessed what in this engagement, when and why, in plain words (participants only). Filter with ?who=<userId>&kind=read|change, leave out your own with ?others=true; page with ?before=<id>. In a couple or family a client does not see a partner's page views.");
         app.MapGet("/api/engagements/{id:guid}/access-log/summary", async (Guid id, AccessLog log, CancellationToken ct) =>
-                TypedResults.Ok(await log.SummaryAsync(id, ct: ct)))
+                TypedResults.Ok(await log.SummaryAsync(id, ct)))
             .RequireAuthorization(Policies.Clinician).WithTags("Transparency")
             .WithSummary("The last seven days at a glance: who else opened which part of the record how often, and a plain sentence saying so.");
 

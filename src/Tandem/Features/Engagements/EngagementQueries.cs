@@ -22,7 +22,10 @@ public sealed record PracticeEngagementView(Guid Id, EngagementFormat Format, En
 
 public sealed class EngagementQueries(TandemDbContext db, CurrentUser me, EngagementAccess access, AuditTrail audit)
 {
-    public async Task<IReadOnlyList<EngagementView>> MineAsync(CancellationToken ct = default)
+    public Task<IReadOnlyList<EngagementView>> MineAsync(CancellationToken ct = default) => MineAsync(record: true, ct);
+
+    /// <param name="record">False for a page that records what it shows of each engagement itself (Today: one entry per engagement shown).</param>
+    internal async Task<IReadOnlyList<EngagementView>> MineAsync(bool record, CancellationToken ct)
     {
         var myId = me.Id;
         var engagements = await db.Engagements.AsNoTracking()
@@ -32,7 +35,11 @@ public sealed class EngagementQueries(TandemDbContext db, CurrentUser me, Engage
             .Take(500)
             .ToListAsync(ct);
         var views = await ToViewsAsync(engagements, ct);
-        await audit.RecordEachAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "EngagementList", DataCategory = AuditCategories.Clinical }, engagements.Select(e => e.Id), ct);
+        if (record)
+        {
+            await audit.RecordEachAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "EngagementList", DataCategory = AuditCategories.Clinical }, engagements.Select(e => e.Id), ct);
+        }
+
         return views;
     }
 

@@ -65,7 +65,7 @@ public sealed class TodayQueries(TandemDbContext db, CurrentUser me, EngagementQ
         var tomorrow = LocalClock.ToUtc(today.AddDays(1), TimeOnly.MinValue, zone);
         var weekEnd = LocalClock.ToUtc(today.AddDays(1 + ComingDaysShown), TimeOnly.MinValue, zone);
 
-        var mine = await engagements.MineAsync(ct);
+        var mine = await engagements.MineAsync(record: false, ct);
         var ids = mine.Select(e => e.Id).ToList();
         var clients = mine.ToDictionary(e => e.Id, e => ClientNames(e));
 
@@ -99,10 +99,6 @@ public sealed class TodayQueries(TandemDbContext db, CurrentUser me, EngagementQ
                 })
                 .ToDictionaryAsync(g => g.Key, g => (g.Next, g.Last), ct);
 
-        // The sessions and their agenda are clinical: each engagement shown is in its clients' access log.
-        await audit.RecordEachAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "Today", DataCategory = AuditCategories.Clinical },
-            sessions.Select(s => s.EngagementId).Distinct(), ct);
-
         var titles = mine.ToDictionary(e => e.Id, e => e.Title);
         var rows = sessions.Select(s =>
         {
@@ -122,6 +118,23 @@ public sealed class TodayQueries(TandemDbContext db, CurrentUser me, EngagementQ
             .ThenBy(r => r.NextSession ?? DateTimeOffset.MaxValue)
             .ThenBy(r => r.Clients, StringComparer.CurrentCulture)
             .ToList();
+
+        // One view, one entry per engagement it shows, in its clients' access log: "Today" for an engagement with
+        // sessions this week (the sessions, their agenda and its row in the caseload), "EngagementList" for one shown
+        // only as a row. An ended engagement the page only counts is not read.
+        // (An empty day and caseload is one entry without an engagement: the therapist's own trail still shows the look.)
+        var withSessions = sessions.Select(s => s.EngagementId).ToHashSet();
+        var rowsOnly = caseload.Where(r => !withSessions.Contains(r.Id)).Select(r => r.Id).ToList();
+        if (withSessions.Count > 0 || rowsOnly.Count == 0)
+        {
+            await audit.RecordEachAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "Today", DataCategory = AuditCategories.Clinical },
+                mine.Where(e => withSessions.Contains(e.Id)).Select(e => e.Id), ct);
+        }
+
+        if (rowsOnly.Count > 0)
+        {
+            await audit.RecordEachAsync(new AuditEvent { Action = AuditAction.Read, ObjectType = "EngagementList", DataCategory = AuditCategories.Clinical }, rowsOnly, ct);
+        }
 
         return new TodayView(today, zone,
             rows.Where(s => s.StartsAt < tomorrow).ToList(),
