@@ -33,7 +33,7 @@ public sealed class HonestLiveAuditTests(BrowserFixture browser)
     public async Task Nobody_looking_means_nothing_read_marked_read_or_audited_until_Alex_looks(Away away)
     {
         await using var app = await BrowserSession.StartAppAsync();
-        using var samApi = await ApiAsync(app, "sam@riverside.test");
+        using var samApi = await BrowserSession.ApiAsync(app, "sam@riverside.test");
         var sams = (await samApi.GetJsonAsync("/api/engagements")).EnumerateArray().Single().Id();
         var alexId = Guid.Empty;
         await app.WithDbAsync(async db => alexId = (await db.Users.SingleAsync(u => u.Email == "alex@riverside.test", Ct)).Id);
@@ -77,7 +77,7 @@ public sealed class HonestLiveAuditTests(BrowserFixture browser)
 
         // Time passes (the app's clock): a silent page is no longer taken as looked at.
         app.Clock.Advance(TimeSpan.FromSeconds(20));
-        var mark = await LastAuditSequenceAsync(app);
+        var mark = await BrowserSession.LastAuditEntryAsync(app);
 
         var posted = await samApi.PostJsonAsync($"/api/engagements/{sams}/messages", new { body = "Are we still on for Thursday?" }, System.Net.HttpStatusCode.Created);
         await samApi.PostJsonAsync($"/api/engagements/{sams}/proposals", new { kind = "AddQuestion", text = "What helps on a hard morning?" }, System.Net.HttpStatusCode.Created);
@@ -140,21 +140,6 @@ public sealed class HonestLiveAuditTests(BrowserFixture browser)
               document.dispatchEvent(new Event("visibilitychange"));
             }
             """, visible);
-
-    private static async Task<HttpClient> ApiAsync(TandemApp app, string email)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(BrowserSession.BaseUrl(app) + "/") };
-        var tokens = await client.PostJsonAsync("/api/auth/login", new { email, password = TandemApp.DemoPassword }, System.Net.HttpStatusCode.OK);
-        client.DefaultRequestHeaders.Authorization = new("Bearer", tokens.Str("accessToken"));
-        return client;
-    }
-
-    private static async Task<long> LastAuditSequenceAsync(TandemApp app)
-    {
-        long last = 0;
-        await app.WithDbAsync(async db => last = await db.AuditEntries.MaxAsync(e => (long?)e.Id, Ct) ?? 0);
-        return last;
-    }
 
     private static async Task<List<AuditEntry>> AuditByAsync(TandemApp app, Guid engagementId, Guid userId, long after)
     {

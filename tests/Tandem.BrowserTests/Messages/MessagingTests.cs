@@ -7,18 +7,10 @@ namespace Tandem.BrowserTests.Messages;
 
 public sealed class MessagingTests(BrowserFixture browser)
 {
-    /// <summary>An API client against the app on Kestrel (the in-memory client has no socket to reach it).</summary>
-    private static async Task<HttpClient> ApiAsync(TandemApp app, string email)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(BrowserSession.BaseUrl(app) + "/") };
-        var tokens = await client.PostJsonAsync("/api/auth/login", new { email, password = TandemApp.DemoPassword }, System.Net.HttpStatusCode.OK);
-        client.DefaultRequestHeaders.Authorization = new("Bearer", tokens.Str("accessToken"));
-        return client;
-    }
 
     private static async Task<Guid> SamsEngagementAsync(TandemApp app)
     {
-        using var sam = await ApiAsync(app, "sam@riverside.test");
+        using var sam = await BrowserSession.ApiAsync(app, "sam@riverside.test");
         return (await sam.GetJsonAsync("/api/engagements")).EnumerateArray().Single().Id();
     }
 
@@ -88,7 +80,7 @@ public sealed class MessagingTests(BrowserFixture browser)
     {
         await using var app = await BrowserSession.StartAppAsync();
         var sams = await SamsEngagementAsync(app);
-        using (var samApi = await ApiAsync(app, "sam@riverside.test"))
+        using (var samApi = await BrowserSession.ApiAsync(app, "sam@riverside.test"))
         {
             await samApi.PostJsonAsync($"/api/engagements/{sams}/messages", new { body = "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\"> [x](javascript:window.pwned=3)" }, System.Net.HttpStatusCode.Created);
         }

@@ -2,6 +2,7 @@ using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Tandem.IntegrationTests.Support;
@@ -151,6 +152,23 @@ public static class BrowserSession
             await Task.Delay(200);
         }
         Assert.True(sizes[0] <= sizes[1], $"{page.Url} is {sizes[0]}px wide in a {sizes[1]}px window");
+    }
+
+    /// <summary>An API client signed in as a demo person, against the app on Kestrel (the in-memory client has no socket to reach it).</summary>
+    public static async Task<HttpClient> ApiAsync(TandemApp app, string email)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl(app) + "/") };
+        var tokens = await client.PostJsonAsync("/api/auth/login", new { email, password = TandemApp.DemoPassword }, System.Net.HttpStatusCode.OK);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", tokens.Str("accessToken"));
+        return client;
+    }
+
+    /// <summary>The id of the newest audit entry: entries after it were written by what a test does next.</summary>
+    public static async Task<long> LastAuditEntryAsync(TandemApp app)
+    {
+        long last = 0;
+        await app.WithDbAsync(async db => last = await db.AuditEntries.MaxAsync(e => (long?)e.Id) ?? 0);
+        return last;
     }
 
     public static async Task<string> ScreenshotAsync(IPage page, string name)

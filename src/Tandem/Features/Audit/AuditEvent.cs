@@ -66,4 +66,11 @@ public static class AuditPurposes
 public sealed class AuditOccasion
 {
     public string? ReadPurpose { get; set; }
+
+    /// <summary>
+    /// The reads of this scope draw again what the person was just shown and whose reads were recorded then: a live
+    /// page's first drawing over its connection, after the server drew the same page unchanged (ScopedWork.RunLookAsync).
+    /// Its successful reads are not recorded a second time; refusals and changes are, as always.
+    /// </summary>
+    public bool RepeatsRecordedLook { get; set; }
 }

@@ -53,7 +53,7 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
     {
         Capturing.Value?.Add(recorded);
         // Read now, not when the view was made.
-        var direct = BufferAll(recorded.Select(e => e with { At = default }).ToList());
+        var direct = BufferAll(recorded.Where(e => !Repeats(e)).Select(e => e with { At = default }).ToList());
         return direct.Length == 0 ? Task.CompletedTask
             : direct.Length == 1 ? writer.WriteAsync(direct[0], ct)
             : writer.WriteManyAsync(direct, ct);
@@ -69,8 +69,16 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
     public Task RecordAsync(AuditEvent e, CancellationToken ct = default)
     {
         Capturing.Value?.Add([e]);
+        if (Repeats(e))
+        {
+            return Task.CompletedTask;
+        }
+
         return Buffer(e) is { } entry ? writer.WriteAsync(entry, ct) : Task.CompletedTask;
     }
+
+    /// <summary>A successful read that draws again what was just shown and recorded (<see cref="AuditOccasion.RepeatsRecordedLook"/>).</summary>
+    private bool Repeats(AuditEvent e) => occasion.RepeatsRecordedLook && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success;
 
     /// <summary>
     /// <see cref="Buffer"/> for several entries at once (a list of 25 engagements, a kept view's reads): completed, counted
@@ -117,6 +125,10 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
         }
 
         Capturing.Value?.Add(entries);
+        if (Repeats(list))
+        {
+            return Task.CompletedTask;
+        }
 
         // Outside a request (a live circuit, background work), or once its answer has started: one hand-over, one commit.
         var direct = BufferAll(entries);

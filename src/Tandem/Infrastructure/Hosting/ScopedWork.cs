@@ -41,6 +41,38 @@ public sealed class ScopedWork(IServiceScopeFactory scopes, AuthenticationStateP
         return await work(scope.ServiceProvider);
     }
 
+    /// <summary>
+    /// The reads of a live page's first drawing, which happens twice for one look: on the server, into the page the
+    /// browser receives (prerendering), and again when the page's live connection starts. Prerendering: runs
+    /// <paramref name="work"/> as usual and returns, beside its result, the <see cref="RecordedLook"/> the component keeps
+    /// in the page (<c>[PersistentState]</c>, protected by the framework). Over the connection, given that look: when it
+    /// is this person's, less than a minute old, and the practice's record has not changed since (the same data version,
+    /// read before the prerender's reads), this drawing shows what the person was just shown and recorded, so its
+    /// successful reads are not recorded again (refusals and changes are). Otherwise it is recorded like any look.
+    /// </summary>
+    public async Task<(T Result, RecordedLook? Look)> RunLookAsync<T>(Func<IServiceProvider, Task<T>> work, RecordedLook? carried, bool interactive)
+    {
+        var user = (await auth.GetAuthenticationStateAsync()).User;
+        await using var scope = scopes.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var tenant = sp.GetRequiredService<TenantContext>();
+        tenant.SetCircuitUser(user);
+        tenant.SetSourceAddress(_address);
+        var me = sp.GetRequiredService<Security.CurrentUser>();
+        var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+        RecordedLook? look = null;
+        if (me.IsSignedIn && tenant.PracticeId is { } practice && !tenant.IsSystem)
+        {
+            var version = await Data.DataVersions.CurrentAsync(sp.GetRequiredService<Data.TandemDbContext>(), practice, CancellationToken.None);
+            look = new RecordedLook(me.Id, practice, version, now);
+            sp.GetRequiredService<Features.Audit.AuditOccasion>().RepeatsRecordedLook = interactive && carried is { } before
+                && before.UserId == look.UserId && before.PracticeId == look.PracticeId && before.Version == look.Version
+                && now - before.At >= TimeSpan.Zero && now - before.At < RecordedLook.Lasts;
+        }
+
+        return (await work(sp), interactive ? null : look);
+    }
+
     public Task RunAsync(Func<IServiceProvider, Task> work) =>
         RunAsync<bool>(async sp =>
         {
@@ -49,4 +81,14 @@ public sealed class ScopedWork(IServiceScopeFactory scopes, AuthenticationStateP
         });
 
     public async Task<ClaimsPrincipal> UserAsync() => (await auth.GetAuthenticationStateAsync()).User;
+}
+
+/// <summary>
+/// What a prerendered live page recorded: whose look, in which practice, under which data version, when
+/// (<see cref="ScopedWork.RunLookAsync"/>).
+/// </summary>
+public sealed record RecordedLook(Guid UserId, Guid PracticeId, Guid Version, DateTimeOffset At)
+{
+    /// <summary>A page's live connection starts within seconds of the page; a look older than this is a new one.</summary>
+    public static readonly TimeSpan Lasts = TimeSpan.FromMinutes(1);
 }
