@@ -50,27 +50,30 @@ public sealed class ScopedWork(IServiceScopeFactory scopes, AuthenticationStateP
     /// read before the prerender's reads), this drawing shows what the person was just shown and recorded, so its
     /// successful reads are not recorded again (refusals and changes are). Otherwise it is recorded like any look.
     /// </summary>
-    public async Task<(T Result, RecordedLook? Look)> RunLookAsync<T>(Func<IServiceProvider, Task<T>> work, RecordedLook? carried, bool interactive)
-    {
-        var user = (await auth.GetAuthenticationStateAsync()).User;
-        await using var scope = scopes.CreateAsyncScope();
-        var sp = scope.ServiceProvider;
-        var tenant = sp.GetRequiredService<TenantContext>();
-        tenant.SetCircuitUser(user);
-        tenant.SetSourceAddress(_address);
-        var me = sp.GetRequiredService<Security.CurrentUser>();
-        var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
-        RecordedLook? look = null;
-        if (me.IsSignedIn && tenant.PracticeId is { } practice && !tenant.IsSystem)
+    public Task<(T Result, RecordedLook? Look)> RunLookAsync<T>(Func<IServiceProvider, Task<T>> work, RecordedLook? carried, bool interactive) =>
+        RunAsync(async sp =>
         {
-            var version = await Data.DataVersions.CurrentAsync(sp.GetRequiredService<Data.TandemDbContext>(), practice, CancellationToken.None);
-            look = new RecordedLook(me.Id, practice, version, now);
-            sp.GetRequiredService<Features.Audit.AuditOccasion>().RepeatsRecordedLook = interactive && carried is { } before
-                && before.UserId == look.UserId && before.PracticeId == look.PracticeId && before.Version == look.Version
-                && now - before.At >= TimeSpan.Zero && now - before.At < RecordedLook.Lasts;
+            var look = await LookAsync(sp, carried, interactive);
+            return (await work(sp), interactive ? null : look);
+        }, readPurpose: null);
+
+    /// <summary>This drawing's look (read before its reads), and whether it repeats the carried one unchanged.</summary>
+    private static async Task<RecordedLook?> LookAsync(IServiceProvider sp, RecordedLook? carried, bool interactive)
+    {
+        var tenant = sp.GetRequiredService<TenantContext>();
+        var me = sp.GetRequiredService<Security.CurrentUser>();
+        if (!me.IsSignedIn || tenant.PracticeId is not { } practice || tenant.IsSystem)
+        {
+            return null;
         }
 
-        return (await work(sp), interactive ? null : look);
+        var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+        var version = await Data.DataVersions.CurrentAsync(sp.GetRequiredService<Data.TandemDbContext>(), practice, CancellationToken.None);
+        var look = new RecordedLook(me.Id, practice, version, now);
+        sp.GetRequiredService<Features.Audit.AuditOccasion>().RepeatsRecordedLook = interactive && carried is { } before
+            && before.UserId == look.UserId && before.PracticeId == look.PracticeId && before.Version == look.Version
+            && now - before.At >= TimeSpan.Zero && now - before.At < RecordedLook.Lasts;
+        return look;
     }
 
     public Task RunAsync(Func<IServiceProvider, Task> work) =>
