@@ -70,7 +70,8 @@ public sealed class Invitation : IPracticeScoped
     {
         email = (email ?? "").Trim();
         var at = email.IndexOf('@', StringComparison.Ordinal);
-        if (email.Length is < 3 or > 254 || at <= 0 || at != email.LastIndexOf('@') || at == email.Length - 1 || email.Any(char.IsWhiteSpace))
+        if (email.Length is < 3 or > 254 || at <= 0 || at != email.LastIndexOf('@') || at == email.Length - 1 || email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '\uFFFE' or '\uFFFF')
+            || !Infrastructure.Input.UnicodeText.HasNormalForm(email))
         {
             throw new DomainException("Enter a valid email address.", DomainError.Invalid,
                 new Dictionary<string, string[]> { ["email"] = ["Enter a valid email address."] });

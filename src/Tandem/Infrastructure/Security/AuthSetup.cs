@@ -86,6 +86,8 @@ public static class AuthSetup
         services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<IOptions<SecurityOptions>>((o, security) => o.ExpireTimeSpan = security.Value.IdleTimeout);
 
+        // Before AddIdentityCore, which only adds its own normalizer when none is registered.
+        services.AddSingleton<ILookupNormalizer, TandemLookupNormalizer>();
         services.AddIdentityCore<TandemUser>(o =>
             {
                 o.SignIn.RequireConfirmedAccount = false;
