@@ -21,18 +21,22 @@ public static class ExportApi
         return app;
     }
 
-    private static IResult Fhir(Hl7.Fhir.Model.Bundle bundle, string fileName) =>
-        Results.Text(FhirExport.Serialize(bundle), FhirExport.ContentType + "; charset=utf-8", System.Text.Encoding.UTF8)
-            is var result && fileName.Length > 0 ? new Download(result, fileName) : result;
+    private static FhirDownload Fhir(Hl7.Fhir.Model.Bundle bundle, string fileName) => new(bundle, fileName);
 
-    /// <summary>Adds Content-Disposition so a browser saves the file under a sensible name.</summary>
-    private sealed class Download(IResult inner, string fileName) : IResult
+    /// <summary>
+    /// The bundle written straight into the response as UTF-8 JSON, saved by a browser under a sensible name. No
+    /// text copy of the whole file first: a client with a long record used to cost its JSON twice more in memory
+    /// (as a string, then as UTF-8 bytes) on top of the bundle itself.
+    /// </summary>
+    internal sealed class FhirDownload(Hl7.Fhir.Model.Bundle bundle, string fileName) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext)
+        public async Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
-            httpContext.Response.Headers.CacheControl = "no-store";
-            return inner.ExecuteAsync(httpContext);
+            var response = httpContext.Response;
+            response.ContentType = FhirExport.ContentType + "; charset=utf-8";
+            response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
+            response.Headers.CacheControl = "no-store";
+            await FhirExport.SerializeAsync(response.BodyWriter, bundle, httpContext.RequestAborted);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Text.Json;
 using Hl7.Fhir.Serialization;
 using Microsoft.EntityFrameworkCore;
@@ -75,7 +76,66 @@ public sealed class FhirExport(
         return bundle;
     }
 
-    public static string Serialize(FM.Bundle bundle) => JsonSerializer.Serialize(bundle, Json);
+    /// <summary>
+    /// Writes the bundle as FHIR JSON into <paramref name="output"/> (a response's body writer), one entry at a time,
+    /// sending as it goes: the bundle's own elements as Firely writes them, then each entry's full URL and resource.
+    /// The whole file never sits in memory as text; it used to, twice (a string, then its UTF-8 bytes).
+    /// </summary>
+    public static async Task SerializeAsync(PipeWriter output, FM.Bundle bundle, CancellationToken ct)
+    {
+        var entries = bundle.Entry;
+        JsonElement head;
+        bundle.Entry = [];
+        try
+        {
+            head = JsonSerializer.SerializeToElement(bundle, Json);
+        }
+        finally
+        {
+            bundle.Entry = entries;
+        }
+
+        // Over the pipe, not its stream: the serializer flushes the writer synchronously, which a pipe takes as a hand-over.
+        await using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        writer.WriteStartObject();
+        foreach (var property in head.EnumerateObject())
+        {
+            property.WriteTo(writer);
+        }
+
+        if (entries.Count > 0)
+        {
+            writer.WriteStartArray("entry");
+            var sent = 0L;
+            foreach (var entry in entries)
+            {
+                if (entry.Resource is not { } resource)
+                {
+                    continue;
+                }
+
+                writer.WriteStartObject();
+                writer.WriteString("fullUrl", entry.FullUrl);
+                writer.WritePropertyName("resource");
+                JsonSerializer.Serialize(writer, resource, resource.GetType(), Json);
+                writer.WriteEndObject();
+                writer.Flush();
+                if (writer.BytesCommitted - sent > SendEvery)
+                {
+                    await output.FlushAsync(ct);
+                    sent = writer.BytesCommitted;
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+        await output.FlushAsync(ct);
+    }
+
+    private const int SendEvery = 64 * 1024;
 
     /// <summary>A builder that knows every instrument the records' responses were given with (built-in or the practice's own).</summary>
     private async Task<FhirBundleBuilder> BuilderForAsync(IReadOnlyList<ExportRecord> records, CancellationToken ct)
