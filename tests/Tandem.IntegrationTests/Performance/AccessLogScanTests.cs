@@ -52,7 +52,7 @@ public sealed partial class AccessLogScanTests
         var before = app.Log.Lines.Count;
         var log = await client.GetJsonAsync($"/api/engagements/{sams}/access-log?others=true");
         // The list's queries: newest first from the audit entries (the week's summary counts by hour and is not a list).
-        var lists = app.Log.Lines.Skip(before).Where(l => l.Contains("Executed DbCommand", StringComparison.Ordinal)).Select(SqlOf)
+        var lists = app.Log.Lines.Skip(before).Where(l => l.Contains("Executed DbCommand", StringComparison.Ordinal)).Select(QueryPlans.SqlOf)
             .Where(sql => sql.Contains("FROM \"AuditEntries\"", StringComparison.Ordinal) && NewestFirstRegex().IsMatch(sql)).ToList();
 
         var sentences = log.EnumerateArray().Select(e => e.Str("sentence")).ToList();
@@ -62,7 +62,7 @@ public sealed partial class AccessLogScanTests
         await using var connection = await app.OpenRawConnectionAsync();
         foreach (var sql in lists)
         {
-            var plan = await PlanAsync(connection, app.Database.Provider, sql);
+            var plan = await QueryPlans.PlanAsync(connection, app.Database.Provider, sql, "AuditEntries");
             Assert.True(SeeksOnPerson(plan, app.Database.Provider), $"this list query walks the engagement's whole log instead of seeking on the person:\n{sql}\n\nplan:\n{plan}");
         }
     }
@@ -71,80 +71,6 @@ public sealed partial class AccessLogScanTests
     private static bool SeeksOnPerson(string plan, TestProvider provider) => provider == TestProvider.Sqlite
         ? plan.Contains("UserId=?", StringComparison.Ordinal)
         : IndexCondRegex().Matches(plan).Any(m => m.Value.Contains("\"UserId\"", StringComparison.Ordinal));
-
-    private static async Task<string> PlanAsync(System.Data.Common.DbConnection connection, TestProvider provider, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        if (provider == TestProvider.Sqlite)
-        {
-            // The plan of the statement as written; unbound parameters do not change SQLite's choice of index.
-            command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        }
-        else
-        {
-            // The generic plan (the one that holds for any values), with sequential scans priced out so the question is
-            // only whether an index can answer by person, and with the statistics autovacuum would have gathered after
-            // the writes above; the app's @names become PostgreSQL's $n.
-            var names = new List<string>();
-            var numbered = ParameterRegex().Replace(sql, m =>
-            {
-                if (!names.Contains(m.Groups[1].Value))
-                {
-                    names.Add(m.Groups[1].Value);
-                }
-
-                return "$" + (names.IndexOf(m.Groups[1].Value) + 1);
-            });
-            command.CommandText = $"""
-                ANALYZE "AuditEntries"; SET enable_seqscan = off; SET plan_cache_mode = force_generic_plan;
-                PREPARE access_list AS {numbered};
-                EXPLAIN EXECUTE access_list({string.Join(", ", names.Select(_ => "NULL"))});
-                """;
-        }
-
-        var lines = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync(Ct))
-        {
-            do
-            {
-                while (await reader.ReadAsync(Ct))
-                {
-                    lines.Add(reader.GetValue(reader.FieldCount - 1)?.ToString() ?? "");
-                }
-            }
-            while (await reader.NextResultAsync(Ct));
-        }
-
-        if (provider == TestProvider.Postgres)
-        {
-            await using var cleanup = connection.CreateCommand();
-            cleanup.CommandText = "DEALLOCATE access_list; RESET enable_seqscan; RESET plan_cache_mode;";
-            await cleanup.ExecuteNonQueryAsync(Ct);
-        }
-
-        return string.Join("\n", lines);
-    }
-
-    /// <summary>The SQL of a logged command: the message's quoted, escaped command text, up to its closing quote.</summary>
-    private static string SqlOf(string line)
-    {
-        var start = line.IndexOf("\"SELECT", StringComparison.Ordinal) + 1;
-        if (start == 0)
-        {
-            return "";
-        }
-
-        var end = start;
-        while (line[end] != '"' || line[end - 1] == '\\')
-        {
-            end++;
-        }
-
-        return Regex.Unescape(line[start..end]);
-    }
-
-    [GeneratedRegex(@"@(\w+)")]
-    private static partial Regex ParameterRegex();
 
     [GeneratedRegex(@"ORDER BY \S*""Id"" DESC")]
     private static partial Regex NewestFirstRegex();

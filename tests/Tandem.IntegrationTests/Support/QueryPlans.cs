@@ -1,0 +1,82 @@
+using System.Text.RegularExpressions;
+
+namespace Tandem.IntegrationTests.Support;
+
+/// <summary>Query plans of the statements the app logged (with <see cref="CommandLog"/>), on either database.</summary>
+public static partial class QueryPlans
+{
+    /// <summary>The database's plan for a logged statement, as text: SQLite's EXPLAIN QUERY PLAN, or PostgreSQL's generic plan with sequential scans priced out after ANALYZE of <paramref name="analyze"/>.</summary>
+    public static async Task<string> PlanAsync(System.Data.Common.DbConnection connection, TestProvider provider, string sql, params string[] analyze)
+    {
+        await using var command = connection.CreateCommand();
+        if (provider == TestProvider.Sqlite)
+        {
+            // The plan of the statement as written; unbound parameters do not change SQLite's choice of index.
+            command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        }
+        else
+        {
+            // The generic plan (the one that holds for any values), with sequential scans priced out so the question is
+            // only whether an index can answer by person, and with the statistics autovacuum would have gathered after
+            // the writes above; the app's @names become PostgreSQL's $n.
+            var names = new List<string>();
+            var numbered = ParameterRegex().Replace(sql, m =>
+            {
+                if (!names.Contains(m.Groups[1].Value))
+                {
+                    names.Add(m.Groups[1].Value);
+                }
+
+                return "$" + (names.IndexOf(m.Groups[1].Value) + 1);
+            });
+            command.CommandText = $"""
+                {string.Concat(analyze.Select(t => $"ANALYZE \"{t}\"; "))}SET enable_seqscan = off; SET plan_cache_mode = force_generic_plan;
+                PREPARE access_list AS {numbered};
+                EXPLAIN EXECUTE access_list({string.Join(", ", names.Select(_ => "NULL"))});
+                """;
+        }
+
+        var lines = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+        {
+            do
+            {
+                while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+                {
+                    lines.Add(reader.GetValue(reader.FieldCount - 1)?.ToString() ?? "");
+                }
+            }
+            while (await reader.NextResultAsync(TestContext.Current.CancellationToken));
+        }
+
+        if (provider == TestProvider.Postgres)
+        {
+            await using var cleanup = connection.CreateCommand();
+            cleanup.CommandText = "DEALLOCATE access_list; RESET enable_seqscan; RESET plan_cache_mode;";
+            await cleanup.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        return string.Join("\n", lines);
+    }
+
+    /// <summary>The SQL of a logged command: the message's quoted, escaped command text, up to its closing quote.</summary>
+    public static string SqlOf(string line)
+    {
+        var start = line.IndexOf("\"SELECT", StringComparison.Ordinal) + 1;
+        if (start == 0)
+        {
+            return "";
+        }
+
+        var end = start;
+        while (line[end] != '"' || line[end - 1] == '\\')
+        {
+            end++;
+        }
+
+        return Regex.Unescape(line[start..end]);
+    }
+
+    [GeneratedRegex(@"@(\w+)")]
+    private static partial Regex ParameterRegex();
+}
