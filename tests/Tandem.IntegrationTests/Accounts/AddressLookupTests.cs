@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text;
+using System.Net.Http.Json;
 using Tandem.IntegrationTests.Support;
 
 namespace Tandem.IntegrationTests.Accounts;
@@ -35,17 +35,17 @@ public sealed class AddressLookupTests
         {
             var shown = address.Replace("\ufffe", "\\ufffe", StringComparison.Ordinal).Replace("\uffff", "\\uffff", StringComparison.Ordinal);
 
-            using (var login = await anonymous.PostAsync("/api/auth/login", Json(new { email = address, password = "not the password 1" }), Ct))
+            using (var login = await anonymous.PostAsJsonAsync("/api/auth/login", new { email = address, password = "not the password 1" }, Ct))
             {
                 Expect($"API sign-in as {shown}", HttpStatusCode.Unauthorized, login.StatusCode, await login.Content.ReadAsStringAsync(Ct));
             }
 
-            using (var ask = await anonymous.PostAsync("/api/auth/password-reset", Json(new { email = address }), Ct))
+            using (var ask = await anonymous.PostAsJsonAsync("/api/auth/password-reset", new { email = address }, Ct))
             {
                 Expect($"API reset link for {shown}", HttpStatusCode.Accepted, ask.StatusCode, await ask.Content.ReadAsStringAsync(Ct));
             }
 
-            using (var confirm = await anonymous.PostAsync("/api/auth/password-reset/confirm", Json(new { email = address, token = "../../../../etc/passwd", newPassword = "copper meadow lantern 9" }), Ct))
+            using (var confirm = await anonymous.PostAsJsonAsync("/api/auth/password-reset/confirm", new { email = address, token = "../../../../etc/passwd", newPassword = "copper meadow lantern 9" }, Ct))
             {
                 Expect($"API reset with {shown}", HttpStatusCode.BadRequest, confirm.StatusCode, await confirm.Content.ReadAsStringAsync(Ct), "not valid or has expired");
             }
@@ -79,12 +79,12 @@ public sealed class AddressLookupTests
         var engagement = (await alex.PostJsonAsync("/api/engagements", new { title = "A new start", format = "TherapistLed" }, HttpStatusCode.Created)).Id();
         foreach (var address in Unnormalisable.Append("robin\uffff@example.test"))
         {
-            using (var invite = await alex.PostAsync($"/api/engagements/{engagement}/invitations", Json(new { email = address }), Ct))
+            using (var invite = await alex.PostAsJsonAsync($"/api/engagements/{engagement}/invitations", new { email = address }, Ct))
             {
                 Expect("therapist's invitation", HttpStatusCode.UnprocessableEntity, invite.StatusCode, await invite.Content.ReadAsStringAsync(Ct), "Enter a valid email address.");
             }
 
-            using (var invite = await admin.PostAsync("/api/practice/invitations", Json(new { email = address }), Ct))
+            using (var invite = await admin.PostAsJsonAsync("/api/practice/invitations", new { email = address }, Ct))
             {
                 Expect("practice admin's invitation", HttpStatusCode.UnprocessableEntity, invite.StatusCode, await invite.Content.ReadAsStringAsync(Ct), "Enter a valid email address.");
             }
@@ -92,6 +92,4 @@ public sealed class AddressLookupTests
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
-
-    private static StringContent Json(object body) => new(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
 }

@@ -8,20 +8,18 @@ public static class ExportApi
     public static IEndpointRouteBuilder MapExportApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/engagements/{id:guid}/export/fhir", async (Guid id, FhirExport export, CancellationToken ct) =>
-                Fhir(await export.ForEngagementAsync(id, ct), $"tandem-record-{id:N}.fhir.json"))
+                new FhirDownload(await export.ForEngagementAsync(id, ct), $"tandem-record-{id:N}.fhir.json"))
             .RequireAuthorization(Policies.Clinician).WithTags("Export")
             .Produces(StatusCodes.Status200OK, contentType: FhirExport.ContentType)
             .WithSummary("FHIR R4 Bundle (type collection) of everything you may see in this engagement (never private process notes; never another client's personal records).");
 
         app.MapGet("/api/me/export/fhir", async (FhirExport export, CancellationToken ct) =>
-                Fhir(await export.ForMeAsync(ct), "tandem-my-record.fhir.json"))
+                new FhirDownload(await export.ForMeAsync(ct), "tandem-my-record.fhir.json"))
             .RequireAuthorization(Policies.Clinician).WithTags("Export")
             .Produces(StatusCodes.Status200OK, contentType: FhirExport.ContentType)
             .WithSummary("FHIR R4 Bundle (type collection) of everything you may see in all your engagements.");
         return app;
     }
-
-    private static FhirDownload Fhir(Hl7.Fhir.Model.Bundle bundle, string fileName) => new(bundle, fileName);
 
     /// <summary>
     /// The bundle written straight into the response as UTF-8 JSON, saved by a browser under a sensible name. No

@@ -70,7 +70,7 @@ public sealed class Invitation : IPracticeScoped
     {
         email = (email ?? "").Trim();
         var at = email.IndexOf('@', StringComparison.Ordinal);
-        if (email.Length is < 3 or > 254 || at <= 0 || at != email.LastIndexOf('@') || at == email.Length - 1 || email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '\uFFFE' or '\uFFFF')
+        if (email.Length is < 3 or > 254 || at <= 0 || at != email.LastIndexOf('@') || at == email.Length - 1 || email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c == '\uFFFF')
             || !Infrastructure.Input.UnicodeText.HasNormalForm(email))
         {
             throw new DomainException("Enter a valid email address.", DomainError.Invalid,
