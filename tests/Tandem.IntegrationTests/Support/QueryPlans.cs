@@ -19,8 +19,9 @@ public static partial class QueryPlans
             // The generic plan (the one that holds for any values), with sequential scans priced out so the question is
             // only whether an index can answer by person, and with the statistics autovacuum would have gathered after
             // the writes above; the app's @names become PostgreSQL's $n.
+            // A value the app hides from the planner, "(SELECT @id)", has no type of its own in a PREPARE: the app's are ids.
             var names = new List<string>();
-            var numbered = ParameterRegex().Replace(sql, m =>
+            var numbered = ParameterRegex().Replace(HiddenValueRegex().Replace(sql, "(SELECT $1::uuid)"), m =>
             {
                 if (!names.Contains(m.Groups[1].Value))
                 {
@@ -79,4 +80,7 @@ public static partial class QueryPlans
 
     [GeneratedRegex(@"@(\w+)")]
     private static partial Regex ParameterRegex();
+
+    [GeneratedRegex(@"\(SELECT (@\w+)\)")]
+    private static partial Regex HiddenValueRegex();
 }

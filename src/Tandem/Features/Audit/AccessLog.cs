@@ -157,7 +157,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         var whole = await hourly.GroupBy(c => new { c.UserId, c.ObjectType })
             .Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(c => c.Count)))
             .ToListAsync(ct);
-        var part = await Visible(engagement, viewer)
+        var part = await Visible(engagement, viewer, EntriesOf(engagementId))
             .Where(e => e.At >= since && e.At < edge && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success
                 && e.Purpose != AuditPurposes.LiveUpdate && e.UserId != null && e.UserId != viewer && counted.Contains(e.ObjectType))
             .GroupBy(e => new { e.UserId, e.ObjectType })
@@ -219,30 +219,42 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     private async Task<List<LogRow>> RowsAsync(Engagement engagement, Guid viewer, Guid? who, string? kind, long? before, int take, bool othersOnly, CancellationToken ct)
     {
         take = Math.Clamp(take, 1, 500);
-        var query = Visible(engagement, viewer);
-        if (who is { } whoId)
+        IQueryable<AuditEntry> Filtered(IQueryable<AuditEntry> source)
         {
-            query = query.Where(e => e.UserId == whoId);
-        }
+            var query = Visible(engagement, viewer, source);
+            if (kind == "read")
+            {
+                query = query.Where(e => e.Action == AuditAction.Read);
+            }
+            else if (kind == "change")
+            {
+                query = query.Where(e => e.Action != AuditAction.Read);
+            }
 
-        if (kind == "read")
-        {
-            query = query.Where(e => e.Action == AuditAction.Read);
-        }
-        else if (kind == "change")
-        {
-            query = query.Where(e => e.Action != AuditAction.Read);
-        }
+            if (before is { } b)
+            {
+                query = query.Where(e => e.Id < b);
+            }
 
-        if (before is { } b)
-        {
-            query = query.Where(e => e.Id < b);
+            return query;
         }
 
         return othersOnly && who is null
-            ? await OthersNewestAsync(engagement, query, viewer, take, ct)
-            : await query.OrderByDescending(e => e.Id).Take(take).Select(Row).ToListAsync(ct);
+            ? await OthersNewestAsync(engagement, Filtered, viewer, take, ct)
+            : await Filtered(EntriesOf(engagement.Id, who)).OrderByDescending(e => e.Id).Take(take).Select(Row).ToListAsync(ct);
     }
+
+    /// <summary>
+    /// The engagement's entries, or one person's among them. The engagement and the person are given to the database as
+    /// <c>(SELECT @value)</c>, a value its planner does not look at, so it plans as for any engagement and any person and
+    /// reads newest first through the index on (engagement, person, id). Shown the values of a busy engagement or person,
+    /// PostgreSQL priced a backward walk of the whole trail's primary key as cheaper, and stepped over every newer entry of
+    /// every other engagement to find them (issue 25, large set: 17,676 pages read for a therapist's newest 100, 6.6 ms,
+    /// against 19 pages and 0.1 ms through the index).
+    /// </summary>
+    private IQueryable<AuditEntry> EntriesOf(Guid engagementId, Guid? person = null) => person is { } personId
+        ? db.AuditEntries.FromSql($"""SELECT * FROM "AuditEntries" WHERE "EngagementId" = (SELECT {engagementId}) AND "UserId" = (SELECT {personId})""").AsNoTracking()
+        : db.AuditEntries.FromSql($"""SELECT * FROM "AuditEntries" WHERE "EngagementId" = (SELECT {engagementId})""").AsNoTracking();
 
     /// <summary>Everyone an entry names: who acted, and the person a co-therapist entry says joined.</summary>
     private static IEnumerable<Guid> NamedIn(List<LogRow> rows) =>
@@ -319,13 +331,13 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     /// (engagement, person, id), so the cost follows the number of people, a handful, not the length of the log. The
     /// people's lists are merged in the database (one statement, one page of rows back), not each read in full.
     /// </summary>
-    private async Task<List<LogRow>> OthersNewestAsync(Engagement engagement, IQueryable<AuditEntry> query, Guid viewer, int take, CancellationToken ct)
+    private async Task<List<LogRow>> OthersNewestAsync(Engagement engagement, Func<IQueryable<AuditEntry>, IQueryable<AuditEntry>> filtered, Guid viewer, int take, CancellationToken ct)
     {
         var people = await PeopleInLogAsync(engagement, ct);
-        var merged = query.Where(e => e.UserId == null).OrderByDescending(e => e.Id).Take(take).Select(Row);
+        var merged = filtered(EntriesOf(engagement.Id)).Where(e => e.UserId == null).OrderByDescending(e => e.Id).Take(take).Select(Row);
         foreach (var person in people.Where(p => p != viewer))
         {
-            merged = merged.Concat(query.Where(e => e.UserId == person).OrderByDescending(e => e.Id).Take(take).Select(Row));
+            merged = merged.Concat(filtered(EntriesOf(engagement.Id, person)).OrderByDescending(e => e.Id).Take(take).Select(Row));
         }
 
         return await merged.OrderByDescending(e => e.Id).Take(take).ToListAsync(ct);
@@ -361,11 +373,10 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     /// while their changes belong to the shared record's history. The therapists' reads are shown
     /// to each person whose data they read.
     /// </summary>
-    private IQueryable<AuditEntry> Visible(Engagement engagement, Guid viewer)
+    /// <param name="source">The engagement's entries (<see cref="EntriesOf"/>).</param>
+    private static IQueryable<AuditEntry> Visible(Engagement engagement, Guid viewer, IQueryable<AuditEntry> source)
     {
-        var engagementId = engagement.Id;
-        var query = db.AuditEntries.AsNoTracking()
-            .Where(e => e.EngagementId == engagementId && (e.DataCategory == AuditCategories.Clinical || e.DataCategory == AuditCategories.Personal));
+        var query = source.Where(e => e.DataCategory == AuditCategories.Clinical || e.DataCategory == AuditCategories.Personal);
         if (engagement.IsTherapist(viewer))
         {
             return query;
