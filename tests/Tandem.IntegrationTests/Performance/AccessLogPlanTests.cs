@@ -1,9 +1,4 @@
-using System.Data.Common;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Tandem.Features.Audit;
 using Tandem.IntegrationTests.Support;
 
 namespace Tandem.IntegrationTests.Performance;
@@ -24,7 +19,6 @@ public sealed partial class AccessLogPlanTests
     {
         await using var app = await TandemApp.StartAsync();
         var sams = await Demo.SamsEngagementAsync(app);
-        var sam = await Accounts.SignInTests.IdOf(app, "sam@riverside.test");
         var alex = await Accounts.SignInTests.IdOf(app, "alex@riverside.test");
         var jordan = await Accounts.SignInTests.IdOf(app, "jordan@riverside.test");
         var practice = Guid.Empty;
@@ -32,31 +26,9 @@ public sealed partial class AccessLogPlanTests
 
         // A busy record among many: Alex opened Sam's plan 12,000 times; then 12,000 newer entries went to 400 other
         // engagements (the trail is shared by every engagement of every practice, so it always holds many).
-        var writer = app.Service<AuditWriter>();
-        var at = app.Clock.GetUtcNow();
         var elsewhere = Enumerable.Range(0, 400).Select(_ => Guid.CreateVersion7()).ToList();
-        async Task ReadsAsync(Func<int, Guid> engagementOf, Guid user, string role, int count)
-        {
-            for (var batch = 0; batch < count / 1000; batch++)
-            {
-                await writer.WriteManyAsync([.. Enumerable.Range(batch * 1000, 1000).Select(engagementOf).Select(engagement => new AuditEvent
-                {
-                    Action = AuditAction.Read,
-                    ObjectType = "Plan",
-                    ObjectId = engagement.ToString(),
-                    DataCategory = AuditCategories.Clinical,
-                    EngagementId = engagement,
-                    PracticeId = practice,
-                    UserId = user,
-                    Role = role,
-                    SourceAddress = "127.0.0.1",
-                    At = at,
-                })], Ct);
-            }
-        }
-
-        await ReadsAsync(_ => sams, alex, "Therapist", 12_000);
-        await ReadsAsync(i => elsewhere[i % elsewhere.Count], jordan, "Client", 12_000);
+        await BusyTrail.PlanReadsAsync(app, practice, _ => sams, alex, "Therapist", 12_000);
+        await BusyTrail.PlanReadsAsync(app, practice, i => elsewhere[i % elsewhere.Count], jordan, "Client", 12_000);
         await using var connection = await app.OpenRawConnectionAsync();
         await using (var analyze = connection.CreateCommand())
         {
@@ -105,104 +77,4 @@ public sealed partial class AccessLogPlanTests
 
     [GeneratedRegex(@"Index Cond: .*")]
     private static partial Regex IndexCondRegex();
-
-    /// <summary>A statement the app sent to this test's database, with the values of its parameters.</summary>
-    private sealed record SentCommand(string Sql, IReadOnlyList<(string Name, object? Value)> Parameters)
-    {
-        /// <summary>The plan the database makes for this statement and these values (PostgreSQL: a custom plan, as for the app's unprepared statements).</summary>
-        public async Task<string> PlanAsync(DbConnection connection, TestProvider provider)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = (provider == TestProvider.Sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + Sql;
-            foreach (var (name, value) in Parameters)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value ?? DBNull.Value;
-                command.Parameters.Add(parameter);
-            }
-
-            var lines = new List<string>();
-            await using var reader = await command.ExecuteReaderAsync(Ct);
-            while (await reader.ReadAsync(Ct))
-            {
-                lines.Add(reader.GetValue(reader.FieldCount - 1)?.ToString() ?? "");
-            }
-
-            return string.Join("\n", lines);
-        }
-    }
-
-    /// <summary>The statements EF Core sends to one test database while this lives (its diagnostic events carry the command and its values).</summary>
-    private sealed class SentCommands : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
-    {
-        private readonly TestDatabase _database;
-        private readonly List<IDisposable> _subscriptions = [];
-        private readonly List<SentCommand> _commands = [];
-
-        public SentCommands(TestDatabase database)
-        {
-            _database = database;
-            _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
-        }
-
-        public IReadOnlyList<SentCommand> Commands
-        {
-            get
-            {
-                lock (_commands)
-                {
-                    return [.. _commands];
-                }
-            }
-        }
-
-        public void OnNext(DiagnosticListener value)
-        {
-            if (value.Name == DbLoggerCategory.Name)
-            {
-                lock (_subscriptions)
-                {
-                    _subscriptions.Add(value.Subscribe(this, name => name == RelationalEventId.CommandExecuting.Name));
-                }
-            }
-        }
-
-        public void OnNext(KeyValuePair<string, object?> value)
-        {
-            if (value.Value is not CommandEventData { Command: var command } || !Ours(command.Connection))
-            {
-                return;
-            }
-
-            var parameters = command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, p.Value)).ToList();
-            lock (_commands)
-            {
-                _commands.Add(new SentCommand(command.CommandText, parameters));
-            }
-        }
-
-        private bool Ours(DbConnection? connection) => connection is not null && (_database.Provider == TestProvider.Sqlite
-            ? _database.SqlitePath is { } path && Path.GetFullPath(connection.DataSource) == Path.GetFullPath(path)
-            : connection.Database == _database.Name);
-
-        public void OnCompleted()
-        {
-        }
-
-        public void OnError(Exception error)
-        {
-        }
-
-        public void Dispose()
-        {
-            lock (_subscriptions)
-            {
-                foreach (var s in _subscriptions)
-                {
-                    s.Dispose();
-                }
-            }
-        }
-    }
 }

@@ -22,10 +22,27 @@ public static class SecurityAttention
 {
     public static readonly TimeSpan Window = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// The SQL of <see cref="InLog"/> as EF writes it, word for word: the filter of the index that holds only these entries
+    /// (<c>IX_AuditEntries_SecurityLog</c>). A database uses a filtered index only for a query whose condition contains the
+    /// index's own; SQLite checks it by the expression's form.
+    /// </summary>
+    public const string IndexFilter = "\"DataCategory\" IN ('security', 'aggregate') OR \"Purpose\" = 'break-glass' OR \"Outcome\" = 'Refused'";
+
+    /// <summary>
+    /// What the security log lists: security and aggregate entries, emergency access, and every refusal. A few thousand
+    /// entries among a practice's millions of clinical reads, kept in an index of their own, so the log and the admin's
+    /// count read those and not the whole trail (issue 25: the practice admin's home and the security log took 1.2 s on
+    /// the large set, walking 3.8 million entries of one practice).
+    /// </summary>
+    public static IQueryable<AuditEntry> InLog(IQueryable<AuditEntry> entries) =>
+        entries.Where(e => e.DataCategory == AuditCategories.Security || e.DataCategory == AuditCategories.Aggregate || e.Purpose == AuditPurposes.BreakGlass || e.Outcome == AuditOutcome.Refused);
+
+    /// <summary>What needs the admin's look: a part of <see cref="InLog"/> (stated again, so the query reaches its index).</summary>
     public static IQueryable<AuditEntry> Filter(IQueryable<AuditEntry> entries, DateTimeOffset now)
     {
         var since = now - Window;
-        return entries.Where(e => e.At >= since && (
+        return InLog(entries).Where(e => e.At >= since && (
             (e.DataCategory == AuditCategories.Security && (e.ObjectType == "Account.SlowedDown" || e.ObjectType == "Account.LockedOut"
                 || (e.ObjectType == "SignInSession" && e.Outcome == AuditOutcome.Refused)
                 || (e.ObjectType == "AuditVerification" && e.Outcome == AuditOutcome.Failure)))
@@ -43,9 +60,7 @@ public sealed class AuditUseCases(TandemDbContext db, CurrentUser me, AuditTrail
         RequireAdmin();
         take = Math.Clamp(take, 1, 500);
         var query = db.AuditEntries.AsNoTracking();
-        query = needsLook
-            ? SecurityAttention.Filter(query, time.GetUtcNow())
-            : query.Where(e => e.DataCategory == AuditCategories.Security || e.DataCategory == AuditCategories.Aggregate || e.Purpose == AuditPurposes.BreakGlass || e.Outcome == AuditOutcome.Refused);
+        query = needsLook ? SecurityAttention.Filter(query, time.GetUtcNow()) : SecurityAttention.InLog(query);
         var entries = await query
             .Where(e => before == null || e.Id < before)
             .OrderByDescending(e => e.Id).Take(take).ToListAsync(ct);

@@ -493,6 +493,9 @@ namespace Tandem.Data.Migrations.Sqlite
 
                     b.HasIndex("PracticeId", "EngagementId", "UserId", "Id");
 
+                    b.HasIndex(new[] { "PracticeId", "Id" }, "IX_AuditEntries_SecurityLog")
+                        .HasFilter("\"DataCategory\" IN ('security', 'aggregate') OR \"Purpose\" = 'break-glass' OR \"Outcome\" = 'Refused'");
+
                     b.ToTable("AuditEntries", (string)null);
                 });
 
