@@ -83,7 +83,7 @@ public sealed class ExportRecordLoader(TandemDbContext db)
     /// thousands for a record read daily for years); the printable record does not show them, and read them all for
     /// nothing (issue 25: 1.5 s for a record with 250,000 entries on the large set).
     /// </param>
-    public async Task<ExportRecord> LoadAsync(Engagement engagement, Guid viewerId, CancellationToken ct, bool withAccessLog = true)
+    public async Task<ExportRecord> LoadAsync(Engagement engagement, Guid viewerId, bool withAccessLog, CancellationToken ct)
     {
         var id = engagement.Id;
         var isTherapist = engagement.IsTherapist(viewerId);

@@ -35,7 +35,7 @@ public sealed class FhirExport(
     public async Task<FM.Bundle> ForEngagementAsync(Guid engagementId, CancellationToken ct = default)
     {
         var engagement = await access.RequireParticipantAsync(engagementId, "FhirExport", ct);
-        var record = await loader.LoadAsync(engagement, me.Id, ct);
+        var record = await loader.LoadAsync(engagement, me.Id, withAccessLog: true, ct);
         var builder = await BuilderForAsync([record], ct);
         builder.Add(record);
         var bundle = builder.Build(time.GetUtcNow());
@@ -57,7 +57,7 @@ public sealed class FhirExport(
         foreach (var id in ids.Distinct())
         {
             var engagement = await access.RequireParticipantAsync(id, "FhirExport", ct);
-            records.Add(await loader.LoadAsync(engagement, myId, ct));
+            records.Add(await loader.LoadAsync(engagement, myId, withAccessLog: true, ct));
             engagements.Add(engagement);
         }
 

@@ -13,7 +13,7 @@ public sealed class PrintableRecord(EngagementAccess access, ExportRecordLoader 
     public async Task<ExportRecord> GetAsync(Guid engagementId, CancellationToken ct = default)
     {
         var engagement = await access.RequireParticipantAsync(engagementId, "PrintableRecord", ct);
-        var record = await loader.LoadAsync(engagement, me.Id, ct, withAccessLog: false);
+        var record = await loader.LoadAsync(engagement, me.Id, withAccessLog: false, ct);
         await audit.RecordAsync(new AuditEvent
         {
             Action = AuditAction.Read,
