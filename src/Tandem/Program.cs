@@ -1,5 +1,8 @@
 using Tandem.Infrastructure.Hosting;
 
+// First, before the JIT compiles anything large (see NativeHeap).
+NativeHeap.Configure();
+
 // `backup <file>` / `restore <file>` take their file off the arguments before the host reads them.
 var (command, file, hostArgs) = Tandem.Data.BackupCommand.Parse(args);
 var builder = WebApplication.CreateBuilder(AppFolder.Options(hostArgs));

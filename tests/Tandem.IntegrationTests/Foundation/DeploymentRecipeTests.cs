@@ -63,6 +63,17 @@ public sealed class DeploymentRecipeTests
         Assert.Equal(["Mail__SmtpPassword"], environment.Where(e => e.Value.Contains("CHANGE-ME", StringComparison.Ordinal)).Select(e => e.Key).ToList());
 
         var published = await TandemProcess.PublishAsync(Ct);
+
+        // The memory settings the benchmark measured ship inside the app (issue 25): server GC, the old generation
+        // compacted early. Neither the unit nor its settings file may put other GC or C-heap settings in their place.
+        var runtime = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(published, "Tandem.runtimeconfig.json"), Ct))!;
+        var gc = runtime["runtimeOptions"]!["configProperties"]!;
+        Assert.True(gc["System.GC.Server"]!.GetValue<bool>());
+        Assert.Equal(9, gc["System.GC.ConserveMemory"]!.GetValue<int>());
+        string[] memorySettings = ["DOTNET_gc", "DOTNET_GC", "COMPlus_gc", "COMPlus_GC", "MALLOC_", "GLIBC_TUNABLES"];
+        var overridden = unit["Environment"].Split(' ').Concat(template.Keys)
+            .Where(setting => memorySettings.Any(prefix => setting.StartsWith(prefix, StringComparison.Ordinal))).ToList();
+        Assert.True(overridden.Count == 0, $"The service overrides the memory settings the benchmark measured: {string.Join(", ", overridden)}");
         await using var app = await TandemProcess.StartAsync(database, folder, Ct, appDll: Path.Combine(published, "Tandem.dll"), workingDirectory: "/", environment: environment);
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
 
