@@ -12,7 +12,8 @@ namespace Tandem.Infrastructure.Hosting;
 /// (measured with heaptrack and glibc's <c>malloc_stats</c>).
 /// </para>
 /// <para>
-/// From 64 KB up glibc now maps each piece on its own and unmaps it on free, so that memory goes back at once.
+/// glibc still serves a piece from an arena's free room first; when there is none, a piece of 64 KB or more is now
+/// mapped on its own and unmapped on free, instead of growing the arena, so that memory goes back at once.
 /// glibc's own default (128 KB, raised as large pieces are freed) is kept when the operator sets
 /// <c>MALLOC_MMAP_THRESHOLD_</c> or <c>GLIBC_TUNABLES</c>. Other C libraries (musl) and other systems are left
 /// as they are.
