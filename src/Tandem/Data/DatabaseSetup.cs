@@ -157,6 +157,8 @@ public static class DatabaseSetup
         // Migrations must run before anything else touches the database (hosted services
         // start in registration order; Data Protection reads its key ring at start).
         services.AddHostedService<Infrastructure.Hosting.DatabaseInitializer>();
+        services.AddSingleton<SqliteStatistics>();
+        services.AddHostedService(sp => sp.GetRequiredService<SqliteStatistics>());
         var keyRing = services.AddDataProtection()
             .SetApplicationName("Tandem")
             .PersistKeysToDbContext<TandemDbContext>();

@@ -22,6 +22,16 @@ internal sealed partial class DatabaseInitializer(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await PrepareAsync(cancellationToken);
+        // SQLite's planner statistics for what is there now, demo data included, before the first request (SqliteStatistics).
+        if (services.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.Sqlite)
+        {
+            await services.GetRequiredService<SqliteStatistics>().RefreshAsync(cancellationToken);
+        }
+    }
+
+    private async Task PrepareAsync(CancellationToken cancellationToken)
+    {
         var settings = services.GetRequiredService<DatabaseSettings>();
         await services.PrepareTandemDatabaseAsync(cancellationToken);
         if (settings.Provider == DatabaseProvider.Postgres)
