@@ -24,9 +24,18 @@ internal sealed partial class DatabaseInitializer(
     {
         await PrepareAsync(cancellationToken);
         // SQLite's planner statistics for what is there now, demo data included, before the first request (SqliteStatistics).
+        // Stale statistics slow some pages but never change an answer: a failure here (the file busy, say) does not stop
+        // the start, and the hourly refresh tries again.
         if (services.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.Sqlite)
         {
-            await services.GetRequiredService<SqliteStatistics>().RefreshAsync(cancellationToken);
+            try
+            {
+                await services.GetRequiredService<SqliteStatistics>().RefreshAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Could not refresh SQLite's planner statistics at start");
+            }
         }
     }
 
