@@ -69,6 +69,7 @@ public static class TandemServices
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, RevalidationCircuitHandler>();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
