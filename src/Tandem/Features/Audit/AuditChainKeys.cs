@@ -68,6 +68,19 @@ public sealed class AuditChainKeys
         ? Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(content)))
         : null;
 
+    /// <summary>The MAC of <paramref name="content"/> (bytes) with key <paramref name="keyId"/>, hex; null when that key is not configured.</summary>
+    public string? Mac(string keyId, ReadOnlySpan<byte> content)
+    {
+        if (!_keys.TryGetValue(keyId, out var key))
+        {
+            return null;
+        }
+
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(key, content, mac);
+        return Convert.ToHexStringLower(mac);
+    }
+
     /// <summary>
     /// A short public fingerprint of a key: it names the key in each entry without revealing it (48 bits of a
     /// hash of 256 secret bits), so verification knows which of several keys to use.
