@@ -64,9 +64,7 @@ public sealed class AuditChainKeys
     public static AuditChainKeys ForTesting(byte[] current, params byte[][] previous) => new(current, previous, false, "test");
 
     /// <summary>The MAC of <paramref name="content"/> with key <paramref name="keyId"/>, hex; null when that key is not configured.</summary>
-    public string? Mac(string keyId, string content) => _keys.TryGetValue(keyId, out var key)
-        ? Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(content)))
-        : null;
+    public string? Mac(string keyId, string content) => Mac(keyId, Encoding.UTF8.GetBytes(content));
 
     /// <summary>The MAC of <paramref name="content"/> (bytes) with key <paramref name="keyId"/>, hex; null when that key is not configured.</summary>
     public string? Mac(string keyId, ReadOnlySpan<byte> content)

@@ -167,96 +167,24 @@ public sealed class AuditEntry : IPracticeScoped
         }
     }
 
-    /// <summary>Writes the canonical form (then "|" and <paramref name="keyId"/> when given); -1 when it does not fit.</summary>
+    /// <summary>
+    /// Writes the canonical form (then "|" and <paramref name="keyId"/> when given); -1 when it does not fit. Ids are 32
+    /// lower-case hex digits ("N"), numbers invariant, enums by name, and an empty field is written as nothing.
+    /// </summary>
     private int WriteCanonical(Span<char> buffer, string? keyId)
     {
-        var w = new CanonicalWriter(buffer);
-        w.Add(PracticeId);
-        w.Bar();
-        w.Add(Sequence);
-        w.Bar();
-        w.Add(At.UtcTicks);
-        w.Bar();
-        w.Add(UserId);
-        w.Bar();
-        w.Add(Role);
-        w.Bar();
-        w.Add(EngagementId);
-        w.Bar();
-        w.Add(SubjectUserId);
-        w.Bar();
-        w.Add(Action.ToString());
-        w.Bar();
-        w.Add(ObjectType);
-        w.Bar();
-        w.Add(ObjectId);
-        w.Bar();
-        w.Add(DataCategory);
-        w.Bar();
-        w.Add(Outcome.ToString());
-        w.Bar();
-        w.Add(SourceAddress);
-        w.Bar();
-        w.Add(Purpose);
-        w.Bar();
-        w.Add(PreviousHash);
-        if (keyId is not null)
+        var invariant = CultureInfo.InvariantCulture;
+        if (!buffer.TryWrite(invariant, $"{PracticeId:N}|{Sequence}|{At.UtcTicks}|{UserId:N}|{Role}|{EngagementId:N}|{SubjectUserId:N}|{Action}|{ObjectType}|{ObjectId}|{DataCategory}|{Outcome}|{SourceAddress}|{Purpose}|{PreviousHash}", out var length))
         {
-            w.Bar();
-            w.Add(keyId);
+            return -1;
         }
 
-        return w.Length;
-    }
-
-    /// <summary>Appends the canonical form's parts to a fixed buffer; <see cref="Length"/> is -1 once one did not fit.</summary>
-    private ref struct CanonicalWriter(Span<char> buffer)
-    {
-        private readonly Span<char> _buffer = buffer;
-        private int _length;
-
-        public readonly int Length => _length;
-
-        public void Bar() => Add("|");
-
-        public void Add(ReadOnlySpan<char> text)
+        if (keyId is null)
         {
-            if (_length < 0 || !text.TryCopyTo(_buffer[_length..]))
-            {
-                _length = -1;
-                return;
-            }
-
-            _length += text.Length;
+            return length;
         }
 
-        /// <summary>32 hex digits, lower case ("N"); nothing for no id.</summary>
-        public void Add(Guid? id)
-        {
-            if (id is not { } value)
-            {
-                return;
-            }
-
-            if (_length < 0 || !value.TryFormat(_buffer[_length..], out var written, "N"))
-            {
-                _length = -1;
-                return;
-            }
-
-            _length += written;
-        }
-
-        public void Add(long number)
-        {
-            if (_length < 0 || !number.TryFormat(_buffer[_length..], out var written, provider: CultureInfo.InvariantCulture))
-            {
-                _length = -1;
-                return;
-            }
-
-            _length += written;
-        }
+        return buffer[length..].TryWrite(invariant, $"|{keyId}", out var more) ? length + more : -1;
     }
 
     private static string? Trim(string? value, int max) =>
