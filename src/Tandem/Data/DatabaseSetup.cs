@@ -126,6 +126,7 @@ public static class DatabaseSetup
         services.AddSingleton<AccountStatusInvalidator>();
         services.AddSingleton<Infrastructure.Caching.ViewCacheStore>();
         services.AddScoped<Infrastructure.Caching.ViewCache>();
+        services.AddScoped<Infrastructure.Caching.KeptMarkup>();
         // Read at start: Production without the audit chain key stops here, with one sentence naming the setting.
         services.AddSingleton(Features.Audit.AuditChainKeys.Load(config, env, settings.DataFolder));
         services.AddScoped<Features.Audit.AuditTrail>();

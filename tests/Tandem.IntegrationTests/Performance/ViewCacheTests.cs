@@ -206,6 +206,83 @@ public sealed class ViewCacheTests
     private static bool QuotedAsNew(string html, string text) =>
         System.Text.RegularExpressions.Regex.IsMatch(html, "<li class=\"unread\">(?:(?!</li>).)*" + System.Text.RegularExpressions.Regex.Escape(text), System.Text.RegularExpressions.RegexOptions.Singleline);
 
+    /// <summary>Whether the Today item of session <paramref name="session"/> is marked "Now".</summary>
+    private static bool MarkedNow(string html, Guid session) =>
+        System.Text.RegularExpressions.Regex.IsMatch(html,
+            "<li class=\"today-session[^\"]*\">(?:(?!</li>).)*href=\"sessions/" + session + "\"(?:(?!</li>).)*<span class=\"badge status-active\">Now</span>",
+            System.Text.RegularExpressions.RegexOptions.Singleline);
+
+    /// <summary>The page without what changes on every answer (the form and circuit tokens).</summary>
+    private static string Drawn(string html) =>
+        System.Text.RegularExpressions.Regex.Replace(html, "(value=\"CfDJ8[^\"]*\")|(<!--Blazor[^>]*-->)", "");
+
+    /// <summary>
+    /// Today's sessions, the week and the caseload are drawn once for each kept view, and shown again as they were drawn:
+    /// the same page, the same "Now" on a session that has started, even within the minute a view is kept for.
+    /// </summary>
+    [Fact]
+    public async Task Todays_lists_are_drawn_once_for_each_kept_view_and_a_session_is_marked_now_the_moment_it_starts()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var jordans = await Demo.JordansEngagementAsync(app);
+        var now = app.Clock.GetUtcNow();
+        var minute = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero).AddMinutes(2);
+        // A session that starts twenty seconds into a minute.
+        Guid session;
+        using (var alex = await app.ClientForAsync("alex@riverside.test"))
+        {
+            session = await SessionSteps.ScheduleAsync(alex, jordans, minute.AddSeconds(20), 50, "Room 4");
+        }
+
+        using var pages = await PagesAsync(app, "alex@riverside.test");
+        app.Clock.SetUtcNow(minute.AddSeconds(5));
+        var first = await pages.GetStringAsync("/", Ct);
+        Assert.Contains($"href=\"sessions/{session}\"", first, StringComparison.Ordinal);
+        Assert.False(MarkedNow(first, session), "The session is marked Now fifteen seconds before it starts.");
+
+        // The second view in the same minute: the lists are not drawn again, and the page is the same.
+        var drawn = new List<(string Part, bool Hit)>();
+        string second;
+        using (var listener = new System.Diagnostics.Metrics.MeterListener())
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "tandem.view_cache.markup")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+            {
+                string? part = null;
+                var hit = false;
+                foreach (var t in tags)
+                {
+                    part = t.Key == "tandem.part" ? t.Value as string : part;
+                    hit = t.Key == "tandem.view_cache.hit" ? t.Value is true : hit;
+                }
+
+                lock (drawn)
+                {
+                    drawn.Add((part ?? "", hit));
+                }
+            });
+            listener.Start();
+            second = await pages.GetStringAsync("/", Ct);
+        }
+
+        Assert.Equal(Drawn(first), Drawn(second));
+        lock (drawn)
+        {
+            Assert.Contains(("TodaySessionsPart", true), drawn);
+            Assert.Contains(("CaseloadPart", true), drawn);
+        }
+
+        // Ten seconds after it starts, in the same minute: marked Now.
+        app.Clock.SetUtcNow(minute.AddSeconds(30));
+        Assert.True(MarkedNow(await pages.GetStringAsync("/", Ct), session), "The session is not marked Now ten seconds after it started.");
+    }
+
     [Fact]
     public async Task A_change_shows_on_the_next_view_of_Today_whoever_made_it_and_on_either_node()
     {

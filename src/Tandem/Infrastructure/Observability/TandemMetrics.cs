@@ -33,6 +33,13 @@ public static class TandemMetrics
     public static void ViewLookedUp(string view, bool hit) =>
         ViewLookups.Add(1, new KeyValuePair<string, object?>("tandem.view", view), new KeyValuePair<string, object?>("tandem.view_cache.hit", hit));
 
+    private static readonly Counter<long> MarkupLookups = Meter.CreateCounter<long>(
+        "tandem.view_cache.markup", "{part}", "Page parts drawn from a kept view (issue 25), by part and whether its markup was kept (hit).");
+
+    /// <summary>A page part drawn from a kept view: its markup kept (hit) or drawn afresh.</summary>
+    public static void MarkupLookedUp(string part, bool hit) =>
+        MarkupLookups.Add(1, new KeyValuePair<string, object?>("tandem.part", part), new KeyValuePair<string, object?>("tandem.view_cache.hit", hit));
+
     private static readonly Histogram<int> AuditBatch = Meter.CreateHistogram<int>(
         "tandem.audit.batch.size", "{entry}", "Audit entries committed together by the audit writer (group commit).");
 

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+
+namespace Tandem.Infrastructure.Caching;
+
+/// <summary>
+/// The markup of a part of a page drawn from one kept view (<see cref="ViewCache"/>), made once for that view and shown
+/// again as it was (issue 25: drawing the therapist's Today, 25 engagements and their sessions, was a third of a view's
+/// work and most of its memory). The part is drawn by the framework's own HTML renderer, with the same components and
+/// the same encoding as the rest of the page; nothing is written by hand.
+/// <para>
+/// The markup is tied to the view object itself, and to the <c>variant</c> its caller names: it lives as long as the
+/// view does, and a view is kept for one person, one practice data version, one time zone, one language and one minute.
+/// So a change by anyone (which moves the data version) shows on the next view exactly as without it, and the markup is
+/// never another person's. The part's reads were recorded when its view was looked up, before any of it is shown.
+/// A part may depend only on its parameters, which must themselves follow from the view and the variant.
+/// </para>
+/// </summary>
+public sealed class KeptMarkup(IServiceProvider services, ILoggerFactory logs)
+{
+    private static readonly ConditionalWeakTable<object, ConcurrentDictionary<(Type Part, string Variant), MarkupString>> Made = new();
+
+    /// <summary>
+    /// The markup of component <typeparamref name="TPart"/> with <paramref name="parameters"/>, drawn from
+    /// <paramref name="view"/>: kept from an earlier request for the same view and variant, or drawn now.
+    /// </summary>
+    public async Task<MarkupString> GetAsync<TPart>(object view, string variant, IDictionary<string, object?> parameters)
+        where TPart : IComponent
+    {
+        var parts = Made.GetValue(view, static _ => new());
+        var key = (typeof(TPart), variant);
+        if (parts.TryGetValue(key, out var kept))
+        {
+            Observability.TandemMetrics.MarkupLookedUp(typeof(TPart).Name, hit: true);
+            return kept;
+        }
+
+        await using var renderer = new HtmlRenderer(services, logs);
+        var html = await renderer.Dispatcher.InvokeAsync(async () =>
+            (await renderer.RenderComponentAsync<TPart>(ParameterView.FromDictionary(parameters))).ToHtmlString());
+        var markup = new MarkupString(html);
+        parts.TryAdd(key, markup);
+        Observability.TandemMetrics.MarkupLookedUp(typeof(TPart).Name, hit: false);
+        return markup;
+    }
+}
