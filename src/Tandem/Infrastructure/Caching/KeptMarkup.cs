@@ -18,7 +18,7 @@ namespace Tandem.Infrastructure.Caching;
 /// A part may depend only on its parameters, which must themselves follow from the view and the variant.
 /// </para>
 /// </summary>
-public sealed class KeptMarkup(IServiceProvider services, ILoggerFactory logs)
+public sealed class KeptMarkup(IServiceProvider services, ILoggerFactory logs, ViewCacheStore store)
 {
     private static readonly ConditionalWeakTable<object, ConcurrentDictionary<(Type Part, string Variant), MarkupString>> Made = new();
 
@@ -29,9 +29,10 @@ public sealed class KeptMarkup(IServiceProvider services, ILoggerFactory logs)
     public async Task<MarkupString> GetAsync<TPart>(object view, string variant, IDictionary<string, object?> parameters)
         where TPart : IComponent
     {
-        var parts = Made.GetValue(view, static _ => new());
+        // With the view cache off (Tandem:ViewCache=false, for comparison) every view is made afresh, and so is its markup.
+        var parts = store.Enabled ? Made.GetValue(view, static _ => new()) : null;
         var key = (typeof(TPart), variant);
-        if (parts.TryGetValue(key, out var kept))
+        if (parts is not null && parts.TryGetValue(key, out var kept))
         {
             Observability.TandemMetrics.MarkupLookedUp(typeof(TPart).Name, hit: true);
             return kept;
@@ -41,7 +42,7 @@ public sealed class KeptMarkup(IServiceProvider services, ILoggerFactory logs)
         var html = await renderer.Dispatcher.InvokeAsync(async () =>
             (await renderer.RenderComponentAsync<TPart>(ParameterView.FromDictionary(parameters))).ToHtmlString());
         var markup = new MarkupString(html);
-        parts.TryAdd(key, markup);
+        parts?.TryAdd(key, markup);
         Observability.TandemMetrics.MarkupLookedUp(typeof(TPart).Name, hit: false);
         return markup;
     }
