@@ -29,8 +29,9 @@ public sealed class KeptMarkup(IServiceProvider services, ILoggerFactory logs, V
     public async Task<MarkupString> GetAsync<TPart>(object view, string variant, IDictionary<string, object?> parameters)
         where TPart : IComponent
     {
-        // With the view cache off (Tandem:ViewCache=false, for comparison) every view is made afresh, and so is its markup.
-        var parts = store.Enabled ? Made.GetValue(view, static _ => new()) : null;
+        // Only a view the cache keeps carries its markup: one made afresh (the cache off for comparison, emergency access,
+        // a view that wrote) is drawn afresh too, and any other object is never a key.
+        var parts = store.Enabled && ViewCache.IsKept(view) ? Made.GetValue(view, static _ => new()) : null;
         var key = (typeof(TPart), variant);
         if (parts is not null && parts.TryGetValue(key, out var kept))
         {

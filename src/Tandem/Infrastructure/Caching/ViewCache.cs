@@ -47,6 +47,7 @@ public sealed class ViewCache(TandemDbContext db, CurrentUser me, AuditTrail aud
         if (!capture.Uncacheable && breakGlass.EngagementId is null)
         {
             store.Set(key, new Kept(value, capture.Events));
+            KeptViews.AddOrUpdate(value, key);
         }
 
         return value;
@@ -59,6 +60,15 @@ public sealed class ViewCache(TandemDbContext db, CurrentUser me, AuditTrail aud
         var value = await make();
         return (value, capture);
     }
+
+    /// <summary>The views kept for one person (and the key they are kept under), for as long as each object lives.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> KeptViews = new();
+
+    /// <summary>
+    /// Whether <paramref name="view"/> is a view this cache keeps (for one person, data version and minute), not one made
+    /// afresh for a single request: only such a view may carry what is drawn from it (<see cref="KeptMarkup"/>).
+    /// </summary>
+    public static bool IsKept(object view) => KeptViews.TryGetValue(view, out _);
 
     internal readonly record struct Key(string View, string Args, Guid PracticeId, Guid Token, Guid UserId, string Role, string TimeZone, string Culture, long Minute);
 
