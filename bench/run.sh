@@ -127,10 +127,9 @@ if [ "$PROVIDER" = postgres ]; then
       || { cat "$LOGS/initdb.log"; die "initdb failed"; }
   fi
   say "Starting PostgreSQL on 127.0.0.1:$PGPORT ($PG_BIN)"
-  # Durable settings (fsync and synchronous_commit on), as a production server would run, with the WAL size
-  # docs/operations.md recommends (a checkpoint every 540 MB of WAL stalled commits for up to 208 ms).
+  # Durable settings (fsync and synchronous_commit on), as a production server would run.
   "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_PID_DIR" -l "$DATA/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $DATA -c max_connections=300 -c shared_buffers=512MB -c max_wal_size=4GB" start >/dev/null \
+    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $DATA -c max_connections=300 -c shared_buffers=512MB" start >/dev/null \
     || { tail -20 "$DATA/server.log"; die "PostgreSQL did not start"; }
   PG_CS="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Maximum Pool Size=100"
   psql_do() { psql_in postgres "$1"; }
