@@ -18,20 +18,20 @@ namespace Tandem.Infrastructure.Caching;
 /// A part may depend only on its parameters, which must themselves follow from the view and the variant.
 /// </para>
 /// </summary>
-public sealed class KeptMarkup(IServiceProvider services, ILoggerFactory logs, ViewCacheStore store)
+public sealed class KeptMarkup(IServiceProvider services, ILoggerFactory logs)
 {
     private static readonly ConditionalWeakTable<object, ConcurrentDictionary<(Type Part, string Variant), MarkupString>> Made = new();
 
     /// <summary>
-    /// The markup of component <typeparamref name="TPart"/> with <paramref name="parameters"/>, drawn from
-    /// <paramref name="view"/>: kept from an earlier request for the same view and variant, or drawn now.
+    /// The markup of component <typeparamref name="TPart"/> with the <paramref name="parameters"/> (asked for only when it
+    /// is drawn), drawn from <paramref name="view"/>: kept from an earlier request for the same view and variant, or drawn now.
     /// </summary>
-    public async Task<MarkupString> GetAsync<TPart>(object view, string variant, IDictionary<string, object?> parameters)
+    public async Task<MarkupString> GetAsync<TPart>(object view, string variant, Func<IDictionary<string, object?>> parameters)
         where TPart : IComponent
     {
         // Only a view the cache keeps carries its markup: one made afresh (the cache off for comparison, emergency access,
         // a view that wrote) is drawn afresh too, and any other object is never a key.
-        var parts = store.Enabled && ViewCache.IsKept(view) ? Made.GetValue(view, static _ => new()) : null;
+        var parts = ViewCache.IsKept(view) ? Made.GetValue(view, static _ => new()) : null;
         var key = (typeof(TPart), variant);
         if (parts is not null && parts.TryGetValue(key, out var kept))
         {
@@ -41,7 +41,7 @@ public sealed class KeptMarkup(IServiceProvider services, ILoggerFactory logs, V
 
         await using var renderer = new HtmlRenderer(services, logs);
         var html = await renderer.Dispatcher.InvokeAsync(async () =>
-            (await renderer.RenderComponentAsync<TPart>(ParameterView.FromDictionary(parameters))).ToHtmlString());
+            (await renderer.RenderComponentAsync<TPart>(ParameterView.FromDictionary(parameters()))).ToHtmlString());
         var markup = new MarkupString(html);
         parts?.TryAdd(key, markup);
         Observability.TandemMetrics.MarkupLookedUp(typeof(TPart).Name, hit: false);

@@ -47,7 +47,7 @@ public sealed class ViewCache(TandemDbContext db, CurrentUser me, AuditTrail aud
         if (!capture.Uncacheable && breakGlass.EngagementId is null)
         {
             store.Set(key, new Kept(value, capture.Events));
-            KeptViews.AddOrUpdate(value, key);
+            KeptViews.AddOrUpdate(value, KeptMark);
         }
 
         return value;
@@ -61,8 +61,10 @@ public sealed class ViewCache(TandemDbContext db, CurrentUser me, AuditTrail aud
         return (value, capture);
     }
 
-    /// <summary>The views kept for one person (and the key they are kept under), for as long as each object lives.</summary>
+    /// <summary>The views kept for one person, for as long as each object lives.</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> KeptViews = new();
+
+    private static readonly object KeptMark = new();
 
     /// <summary>
     /// Whether <paramref name="view"/> is a view this cache keeps (for one person, data version and minute), not one made
