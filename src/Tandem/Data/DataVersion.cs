@@ -42,6 +42,7 @@ public static class DataVersions
     private static readonly HashSet<Type> Unversioned =
     [
         typeof(AuditEntry),
+        typeof(AuditListRead),
         typeof(AuditChainHead),
         typeof(AccessReadCount),
         typeof(DataVersion),

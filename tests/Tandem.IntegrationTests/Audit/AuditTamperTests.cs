@@ -22,6 +22,10 @@ public sealed class AuditTamperTests
             await sam.GetJsonAsync($"/api/engagements/{sams}/plan");
         }
 
+        // A list of several engagements: one entry, its members beside it.
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        await alex.GetJsonAsync("/api/engagements");
+
         var practice = Guid.Empty;
         await app.WithDbAsync(async db => practice = (await db.Practices.SingleAsync(p => p.Name == "Riverside", Ct)).Id);
         return (app, practice);
@@ -36,6 +40,9 @@ public sealed class AuditTamperTests
         {
             await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("UPDATE \"AuditEntries\" SET \"Purpose\" = 'x'", Ct));
             await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM \"AuditEntries\"", Ct));
+            // Nor the members of a list read, beside its entry.
+            await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("UPDATE \"AuditListReads\" SET \"UserId\" = NULL", Ct));
+            await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM \"AuditListReads\"", Ct));
             Assert.True((await app.Service<Microsoft.Extensions.DependencyInjection.IServiceScopeFactory>().CreateAsyncScope().ServiceProvider
                 .GetRequiredService<AuditVerifier>().VerifyAsync(practice, Ct)).Ok);
         });

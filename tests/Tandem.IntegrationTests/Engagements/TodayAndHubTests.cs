@@ -58,7 +58,7 @@ public sealed class TodayAndHubTests
         Assert.Contains($"href=\"sessions/{later}\"", Section(home, "week-heading"), StringComparison.Ordinal);
 
         // The sessions and their agenda are a clinical read: in Jordan's access log under Alex's name.
-        await app.WithDbAsync(async db => Assert.True(await db.AuditEntries.AnyAsync(e => e.ObjectType == "Today" && e.EngagementId == jordans && e.Action == AuditAction.Read, Ct)));
+        await app.WithDbAsync(async db => Assert.True(await AuditReads.CountAsync(db, "Today", jordans, ct: Ct) > 0));
     }
 
     [Fact]

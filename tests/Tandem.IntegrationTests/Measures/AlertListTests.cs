@@ -75,7 +75,7 @@ public sealed class AlertListTests
         Assert.Contains($"{total} open alerts</strong>, {riskCount} about risk", home, StringComparison.Ordinal);
 
         // The list is a read of each client's alerts: it is in that client's engagement's audit, for Sam.
-        await app.WithDbAsync(async db => Assert.True(await db.AuditEntries.AnyAsync(e => e.ObjectType == "MeasureAlertList" && e.EngagementId == sams && e.SubjectUserId == samId, Ct)));
+        await app.WithDbAsync(async db => Assert.True(await AuditReads.CountAsync(db, "MeasureAlertList", sams, samId, ct: Ct) > 0));
     }
 
     [Fact]
@@ -120,8 +120,7 @@ public sealed class AlertListTests
             Assert.Contains($"And {clients - AlertSummary.Named} more clients.", home, StringComparison.Ordinal);
 
             // The card's read is in the access log of each client it named, and of nobody it only counted.
-            var recorded = await db.AuditEntries.Where(e => e.ObjectType == "MeasureAlertSummary" && e.UserId == morganId)
-                .Select(e => e.SubjectUserId!.Value).ToListAsync(Ct);
+            var recorded = await AuditReads.SubjectsAsync(db, "MeasureAlertSummary", morganId, Ct);
             Assert.Equal(named.Order(), recorded.Order());
         });
     }

@@ -60,10 +60,23 @@ public sealed partial class AccessLogPlanTests
         }
     }
 
-    private static bool SeeksOnEngagement(string plan, TestProvider provider) => provider == TestProvider.Sqlite
-        ? plan.Contains("EngagementId=?", StringComparison.Ordinal)
-        : !plan.Contains("using \"PK_AuditEntries\"", StringComparison.Ordinal)
-          && IndexCondRegex().Matches(plan).Any(m => m.Value.Contains("\"EngagementId\"", StringComparison.Ordinal));
+    /// <summary>
+    /// On PostgreSQL the trail's primary key may only be used to look up a list's entry by its row (one id), never walked
+    /// (a backward scan of the whole trail, newest first, stepping over every other engagement's entries).
+    /// </summary>
+    private static bool SeeksOnEngagement(string plan, TestProvider provider)
+    {
+        if (provider == TestProvider.Sqlite)
+        {
+            return plan.Contains("EngagementId=?", StringComparison.Ordinal);
+        }
+
+        var lines = plan.Split('\n');
+        var walksTheTrail = lines.Select((line, i) => (line, i)).Any(l => l.line.Contains("Seq Scan on \"AuditEntries\"", StringComparison.Ordinal)
+            || (l.line.Contains("using \"PK_AuditEntries\"", StringComparison.Ordinal)
+                && !(l.i + 1 < lines.Length && lines[l.i + 1].Contains("Index Cond: (\"Id\" = r", StringComparison.Ordinal))));
+        return !walksTheTrail && IndexCondRegex().Matches(plan).Any(m => m.Value.Contains("\"EngagementId\"", StringComparison.Ordinal));
+    }
 
     private static bool SeeksOnPerson(string plan, TestProvider provider) => provider == TestProvider.Sqlite
         ? plan.Contains("UserId=?", StringComparison.Ordinal)

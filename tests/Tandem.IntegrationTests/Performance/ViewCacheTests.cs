@@ -378,7 +378,7 @@ public sealed class ViewCacheTests
                 {
                     foreach (var type in ListedAs)
                     {
-                        counts[(id, type)] = await db.AuditEntries.CountAsync(e => e.ObjectType == type && e.EngagementId == id && e.Action == AuditAction.Read, Ct);
+                        counts[(id, type)] = await AuditReads.CountAsync(db, type, id, ct: Ct);
                     }
                 }
             });

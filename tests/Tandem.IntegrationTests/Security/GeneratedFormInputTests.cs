@@ -38,7 +38,7 @@ namespace Tandem.IntegrationTests.Security;
 /// <item>Never a 5xx; never a stack trace or exception text in the body.</item>
 /// <item>It is a 4xx, a 200 (the page again), or a redirect to a page of this site (which must render).</item>
 /// <item>Refused (a 4xx, a 200 that shows a new error or validation message, or a redirect to a page that shows one):
-/// nothing half-written. Every table but the audit trail (<c>AuditEntries</c>, <c>AuditChainHeads</c> and the reads' hourly counts, <c>AccessReadCounts</c>) has the same
+/// nothing half-written. Every table but the audit trail (<c>AuditEntries</c>, the lists' members <c>AuditListReads</c>, <c>AuditChainHeads</c> and the reads' hourly counts, <c>AccessReadCounts</c>) has the same
 /// number of rows and the same total length of its values afterwards, so an updated row shows too, not only an
 /// inserted one (the mail dispatcher's bookkeeping columns, which change in the background, are left out).</item>
 /// <item>Accepted (any other 200 or redirect) may write: the database must stay consistent instead. The page, and

@@ -12,7 +12,7 @@ namespace Tandem.IntegrationTests.Support;
 public sealed class DatabaseSnapshot
 {
     /// <summary>The audit trail: its entries, the chain heads they move and the reads' hourly counts. A refused request may write these.</summary>
-    public static readonly IReadOnlySet<string> AuditTables = new HashSet<string>(["AuditEntries", "AuditChainHeads", "AccessReadCounts"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> AuditTables = new HashSet<string>(["AuditEntries", "AuditListReads", "AuditChainHeads", "AccessReadCounts"], StringComparer.Ordinal);
 
     private readonly Dictionary<string, HashSet<string>> _rows;
 

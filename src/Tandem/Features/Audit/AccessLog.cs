@@ -239,9 +239,33 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             return query;
         }
 
-        return othersOnly && who is null
-            ? await OthersNewestAsync(engagement, Filtered, viewer, take, ct)
-            : await Filtered(EntriesOf(engagement.Id, who)).OrderByDescending(e => e.Id).Take(take).Select(Row).ToListAsync(ct);
+        var engagementId = engagement.Id;
+        var practiceId = engagement.PracticeId;
+        IQueryable<LogRow> Newest(IQueryable<AuditEntry> source) => Filtered(source).OrderByDescending(e => e.Id).Take(take).Select(Row);
+
+        // Each person's newest entries, and newest list reads, from their own indexes, merged in the database (one
+        // statement, one page of rows back): the cost follows the number of people, a handful, not the length of the log.
+        IQueryable<LogRow> merged;
+        if (who is { } person)
+        {
+            merged = Newest(EntriesOf(engagementId, person)).Concat(Newest(ListReadsOf(db, practiceId, engagementId, person)));
+        }
+        else
+        {
+            merged = Newest(EntriesOf(engagementId).Where(e => e.UserId == null)).Concat(Newest(ListReadsOf(db, practiceId, engagementId, person: null)));
+            foreach (var p in await PeopleInLogAsync(engagement, ct))
+            {
+                if (!othersOnly || p != viewer)
+                {
+                    merged = merged.Concat(Newest(EntriesOf(engagementId, p))).Concat(Newest(ListReadsOf(db, practiceId, engagementId, p)));
+                }
+            }
+        }
+
+        var rows = await merged.OrderByDescending(e => e.Id).Take(take).ToListAsync(ct);
+
+        // A list that showed two clients of one couple is one entry with a row for each: shown once.
+        return rows.Count < 2 ? rows : [.. rows.DistinctBy(r => r.Id)];
     }
 
     /// <summary>
@@ -255,6 +279,30 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     private IQueryable<AuditEntry> EntriesOf(Guid engagementId, Guid? person = null) => person is { } personId
         ? db.AuditEntries.FromSql($"""SELECT * FROM "AuditEntries" WHERE "EngagementId" = (SELECT {engagementId}) AND "UserId" = (SELECT {personId})""").AsNoTracking()
         : db.AuditEntries.FromSql($"""SELECT * FROM "AuditEntries" WHERE "EngagementId" = (SELECT {engagementId})""").AsNoTracking();
+
+    /// <summary>
+    /// The lists that showed this engagement (<see cref="AuditListRead"/>), each as an entry of the engagement: the list's
+    /// entry with the engagement and the client it showed. One person's (or, with <paramref name="person"/> null, those
+    /// with nobody named) through the index on (practice, engagement, person, entry), newest first; or, with
+    /// <paramref name="everyone"/>, all of them (the export). The entry's id is the row's, so the order comes from the index.
+    /// </summary>
+    internal static IQueryable<AuditEntry> ListReadsOf(TandemDbContext db, Guid practiceId, Guid engagementId, Guid? person, bool everyone = false)
+    {
+        object[] values = person is { } personId && !everyone ? [Guid.Empty, practiceId, engagementId, personId] : [Guid.Empty, practiceId, engagementId];
+        var which = everyone ? """ r."EngagementId" = {2}"""
+            : person is not null ? """ r."EngagementId" = (SELECT {2}) AND r."UserId" = (SELECT {3})"""
+            : """ r."EngagementId" = (SELECT {2}) AND r."UserId" IS NULL""";
+        return db.AuditEntries.FromSql(System.Runtime.CompilerServices.FormattableStringFactory.Create(ListReadColumns + which, values)).AsNoTracking();
+    }
+
+    /// <summary>An <see cref="AuditListRead"/> as an entry of its engagement (the list's entry, with the row's id, engagement and client).</summary>
+    private const string ListReadColumns = """
+        SELECT r."EntryId" AS "Id", a."PracticeId", a."Sequence", a."At", a."UserId", a."Role", r."EngagementId" AS "EngagementId",
+               CASE WHEN r."SubjectId" = {0} THEN NULL ELSE r."SubjectId" END AS "SubjectUserId",
+               a."Action", a."ObjectType", a."ObjectId", a."DataCategory", a."Outcome", a."SourceAddress", a."Purpose", a."PreviousHash", a."Hash", a."KeyId"
+        FROM "AuditListReads" AS r INNER JOIN "AuditEntries" AS a ON a."Id" = r."EntryId"
+        WHERE r."PracticeId" = {1} AND
+        """;
 
     /// <summary>Everyone an entry names: who acted, and the person a co-therapist entry says joined.</summary>
     private static IEnumerable<Guid> NamedIn(List<LogRow> rows) =>
@@ -325,25 +373,6 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     private static readonly Func<AuditEntry, LogRow> ToRow = Row.Compile();
 
     /// <summary>
-    /// The newest entries by anyone but the viewer, read person by person. Filtering the viewer out of one newest-first
-    /// walk made the page step over every visit the viewer ever made (a client who checks the log daily pays for all of
-    /// them, and the log grows with each look); here each person's newest entries come from the index on
-    /// (engagement, person, id), so the cost follows the number of people, a handful, not the length of the log. The
-    /// people's lists are merged in the database (one statement, one page of rows back), not each read in full.
-    /// </summary>
-    private async Task<List<LogRow>> OthersNewestAsync(Engagement engagement, Func<IQueryable<AuditEntry>, IQueryable<AuditEntry>> filtered, Guid viewer, int take, CancellationToken ct)
-    {
-        var people = await PeopleInLogAsync(engagement, ct);
-        var merged = filtered(EntriesOf(engagement.Id)).Where(e => e.UserId == null).OrderByDescending(e => e.Id).Take(take).Select(Row);
-        foreach (var person in people.Where(p => p != viewer))
-        {
-            merged = merged.Concat(filtered(EntriesOf(engagement.Id, person)).OrderByDescending(e => e.Id).Take(take).Select(Row));
-        }
-
-        return await merged.OrderByDescending(e => e.Id).Take(take).ToListAsync(ct);
-    }
-
-    /// <summary>
     /// Everyone who has an entry in the engagement's log, found by hopping along the index from one person to the next
     /// (a loose index scan: one short seek a person, however many entries each has).
     /// </summary>
@@ -351,7 +380,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     {
         var practiceId = engagement.PracticeId;
         var engagementId = engagement.Id;
-        return await db.Database.SqlQuery<Guid>($"""
+        var entries = await db.Database.SqlQuery<Guid>($"""
             WITH RECURSIVE people("Value") AS (
                 SELECT (SELECT "UserId" FROM "AuditEntries"
                         WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId} AND "UserId" IS NOT NULL
@@ -364,6 +393,20 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             )
             SELECT "Value" FROM people WHERE "Value" IS NOT NULL
             """).ToListAsync(ct);
+        var listReaders = await db.Database.SqlQuery<Guid>($"""
+            WITH RECURSIVE people("Value") AS (
+                SELECT (SELECT "UserId" FROM "AuditListReads"
+                        WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId} AND "UserId" IS NOT NULL
+                        ORDER BY "UserId" LIMIT 1)
+                UNION ALL
+                SELECT (SELECT r."UserId" FROM "AuditListReads" AS r
+                        WHERE r."PracticeId" = {practiceId} AND r."EngagementId" = {engagementId} AND r."UserId" > people."Value"
+                        ORDER BY r."UserId" LIMIT 1)
+                FROM people WHERE people."Value" IS NOT NULL
+            )
+            SELECT "Value" FROM people WHERE "Value" IS NOT NULL
+            """).ToListAsync(ct);
+        return [.. entries.Union(listReaders)];
     }
 
     /// <summary>

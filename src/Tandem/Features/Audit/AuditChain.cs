@@ -24,6 +24,7 @@ internal static class AuditChain
 
         var postgres = db.Database.IsNpgsql();
         var all = new List<AuditEntry>(events.Count);
+        List<(AuditEntry Entry, IReadOnlyList<(Guid EngagementId, Guid? SubjectUserId)> Shown)>? lists = null;
         foreach (var group in events.GroupBy(e => e.PracticeId ?? Guid.Empty))
         {
             var practiceId = group.Key;
@@ -53,6 +54,10 @@ internal static class AuditChain
                 var entry = AuditEntry.Chain(e, practiceId, ++sequence, previous, keys);
                 all.Add(entry);
                 previous = entry.Hash;
+                if (e.Shown is { Count: > 0 } shown)
+                {
+                    (lists ??= []).Add((entry, shown));
+                }
             }
 
             head.LastSequence = sequence;
@@ -61,6 +66,13 @@ internal static class AuditChain
 
         // Written now, in the caller's transaction; the heads' new values go with the caller's save.
         await AuditRows.InsertAsync(db, all, ct);
+
+        // A list's members, beside its entry: the entries' ids are the database's, found by their place in the chain.
+        if (lists is not null)
+        {
+            await AuditRows.AssignIdsAsync(db, lists.Select(l => l.Entry).ToList(), ct);
+            await AuditRows.InsertListReadsAsync(db, [.. lists.SelectMany(l => l.Shown.Select(s => AuditListRead.For(l.Entry, s)))], ct);
+        }
 
         // The access log's weekly counts move with the entries, in the same transaction.
         await AccessReadCount.AddAsync(db, all, ct);

@@ -40,6 +40,9 @@ public sealed class AuditEntry : IPracticeScoped
 
     public long Id { get; private set; }
 
+    /// <summary>The id the database gave the row (read back only where a list's members need it).</summary>
+    internal void Assigned(long id) => Id = id;
+
     public Guid PracticeId { get; private set; }
 
     public long Sequence { get; private set; }

@@ -34,6 +34,12 @@ public sealed record AuditEvent
     public string? SourceAddress { get; init; }
 
     public DateTimeOffset At { get; init; }
+
+    /// <summary>
+    /// A list's members (engagement, and client for a personal record), sorted: the entry is one read of them all, with one
+    /// <see cref="AuditListRead"/> row each (see <see cref="AuditTrail.RecordEachAsync(AuditEvent, IEnumerable{ValueTuple{Guid, Guid?}}, CancellationToken)"/>).
+    /// </summary>
+    public IReadOnlyList<(Guid EngagementId, Guid? SubjectUserId)>? Shown { get; init; }
 }
 
 public static class AuditCategories

@@ -24,7 +24,29 @@ namespace Tandem.Features.Audit;
 /// </summary>
 internal static class AuditRows
 {
-    public static async Task InsertAsync(TandemDbContext db, IReadOnlyList<AuditEntry> entries, CancellationToken ct)
+    public static Task InsertAsync(TandemDbContext db, IReadOnlyList<AuditEntry> entries, CancellationToken ct) => InsertRowsAsync(db, entries, ct);
+
+    /// <summary>A list's members (<see cref="AuditListRead"/>), the same way: narrow rows, one prepared statement or one array insert.</summary>
+    public static Task InsertListReadsAsync(TandemDbContext db, IReadOnlyList<AuditListRead> rows, CancellationToken ct) => InsertRowsAsync(db, rows, ct);
+
+    /// <summary>Reads back the ids the database gave to entries just inserted, by their practice and sequence (unique).</summary>
+    public static async Task AssignIdsAsync(TandemDbContext db, IReadOnlyList<AuditEntry> entries, CancellationToken ct)
+    {
+        foreach (var practice in entries.GroupBy(e => e.PracticeId))
+        {
+            var practiceId = practice.Key;
+            var sequences = practice.Select(e => e.Sequence).ToList();
+            var ids = await db.AuditEntries.AsNoTracking().Where(e => e.PracticeId == practiceId && sequences.Contains(e.Sequence))
+                .Select(e => new { e.Sequence, e.Id }).ToDictionaryAsync(e => e.Sequence, e => e.Id, ct);
+            foreach (var entry in practice)
+            {
+                entry.Assigned(ids[entry.Sequence]);
+            }
+        }
+    }
+
+    private static async Task InsertRowsAsync<T>(TandemDbContext db, IReadOnlyList<T> entries, CancellationToken ct)
+        where T : class
     {
         if (entries.Count == 0)
         {
@@ -39,7 +61,7 @@ internal static class AuditRows
 
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Audit entries are inserted inside the transaction of the change they record.");
-        var columns = Columns(db);
+        var columns = Columns(db, typeof(T));
         var sql = db.GetService<ISqlGenerationHelper>();
 
         await using var command = db.Database.GetDbConnection().CreateCommand();
@@ -75,7 +97,7 @@ internal static class AuditRows
     }
 
     /// <summary>A column's value as <see cref="RelationalTypeMapping.CreateParameter"/> stores it: converted, enums as numbers, null as DBNull.</summary>
-    private static object ProviderValue(Column column, AuditEntry entry)
+    private static object ProviderValue(Column column, object entry)
     {
         var value = column.Getter.GetClrValueUsingContainingEntity(entry);
         if (value is null)
@@ -92,9 +114,10 @@ internal static class AuditRows
     }
 
     /// <summary>PostgreSQL: every entry in one statement, one array parameter per column, rows in the batch's order.</summary>
-    private static async Task InsertAllAtOnceAsync(TandemDbContext db, IReadOnlyList<AuditEntry> entries, CancellationToken ct)
+    private static async Task InsertAllAtOnceAsync<T>(TandemDbContext db, IReadOnlyList<T> entries, CancellationToken ct)
+        where T : class
     {
-        var columns = Columns(db);
+        var columns = Columns(db, typeof(T));
         var parameters = new object[columns.List.Count];
         for (var c = 0; c < columns.List.Count; c++)
         {
@@ -120,19 +143,19 @@ internal static class AuditRows
 
     private sealed record InsertShape(IModel Model, string Sql, string UnnestSql, IReadOnlyList<Column> List);
 
-    private static InsertShape? _shape;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, InsertShape> Shapes = new();
 
-    private static InsertShape Columns(TandemDbContext db)
+    private static InsertShape Columns(TandemDbContext db, Type type)
     {
-        if (_shape is { } known && ReferenceEquals(known.Model, db.Model))
+        if (Shapes.TryGetValue(type, out var known) && ReferenceEquals(known.Model, db.Model))
         {
             return known;
         }
 
-        var entityType = db.Model.FindEntityType(typeof(AuditEntry)) ?? throw new InvalidOperationException("AuditEntry is not in the model.");
+        var entityType = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.");
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
         var columns = entityType.GetProperties()
-            .Where(p => !p.IsPrimaryKey())
+            .Where(p => p.ValueGenerated != ValueGenerated.OnAdd)
             .Select(p => (Column: p.GetColumnName(table)!, Info: new Column(p, (RelationalTypeMapping)p.GetRelationalTypeMapping(), p.GetGetter())))
             .ToList();
         var sql = db.GetService<ISqlGenerationHelper>();
@@ -141,6 +164,6 @@ internal static class AuditRows
         // Identity ids follow the rows' order, so the access log (newest id first) lists a batch as it was chained.
         var names = string.Join(", ", columns.Select((_, i) => "c" + i));
         var unnest = into + $"SELECT {names} FROM unnest({string.Join(", ", columns.Select((_, i) => "@p" + i))}) WITH ORDINALITY AS u({names}, n) ORDER BY n";
-        return _shape = new InsertShape(db.Model, text, unnest, columns.Select(c => c.Info).ToList());
+        return Shapes[type] = new InsertShape(db.Model, text, unnest, columns.Select(c => c.Info).ToList());
     }
 }

@@ -110,20 +110,30 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, Aud
     }
 
     /// <summary>
-    /// A list that shows several clients' records (the alerts, the schedule, the caseload): one entry per record shown,
-    /// each with its engagement (and subject, for personal records), so every client finds the read in their own access
-    /// log (issue 19, finding 10). Committed together in one batch of the group writer; an empty list is still one entry.
+    /// A list that shows several clients' records (the alerts, the schedule, the caseload): every client finds the read in
+    /// their own access log (issue 19, finding 10). One chained entry for the whole list, its object id naming the members by
+    /// their SHA-256, and one narrow <see cref="AuditListRead"/> row per member beside it, in the same transaction (issue 25:
+    /// an entry per engagement made a 34-engagement caseload 34 chained entries a view, its largest cost). A list of one
+    /// engagement, a list with its own object id, and a list under emergency access stay entries per engagement, as before.
+    /// An empty list is still one entry.
     /// </summary>
     public Task RecordEachAsync(AuditEvent list, IEnumerable<(Guid EngagementId, Guid? SubjectUserId)> shown, CancellationToken ct = default)
     {
-        var entries = shown.Distinct()
-            .Select(s => list with { EngagementId = s.EngagementId, SubjectUserId = s.SubjectUserId ?? list.SubjectUserId, ObjectId = list.ObjectId ?? s.EngagementId.ToString() })
-            .ToList();
-        if (entries.Count == 0)
+        var members = shown.Select(s => (s.EngagementId, SubjectUserId: s.SubjectUserId ?? list.SubjectUserId)).Distinct().ToList();
+        if (members.Count == 0)
         {
             return RecordAsync(list, ct);
         }
 
+        if (members.Count > 1 && list.ObjectId is null && !(breakGlass.EngagementId is { } glass && members.Any(m => m.EngagementId == glass)))
+        {
+            members.Sort((a, b) => a.EngagementId != b.EngagementId ? a.EngagementId.CompareTo(b.EngagementId) : Nullable.Compare(a.SubjectUserId, b.SubjectUserId));
+            return RecordAsync(list with { EngagementId = null, SubjectUserId = null, ObjectId = AuditListRead.Name(members), Shown = members }, ct);
+        }
+
+        var entries = members
+            .Select(s => list with { EngagementId = s.EngagementId, SubjectUserId = s.SubjectUserId, ObjectId = list.ObjectId ?? s.EngagementId.ToString() })
+            .ToList();
         Capturing.Value?.Add(entries);
         if (Repeats(list))
         {

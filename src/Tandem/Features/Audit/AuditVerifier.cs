@@ -104,6 +104,68 @@ public sealed class AuditVerifier(TandemDbContext db, AuditChainKeys keys)
             return Report(Break(expectedSequence, "the newest entries are missing (the chain head records more)"));
         }
 
+        // The lists' members, once the entries they belong to are known to be whole.
+        if (await VerifyListsAsync(practiceId, ct) is { } list)
+        {
+            return Report(Break(list.Sequence, list.Reason));
+        }
+
         return Report(null);
+    }
+
+    /// <summary>
+    /// The lists' members (<see cref="AuditListRead"/>) against their entries, a thousand lists at a time in the chain's
+    /// order: every list entry has its rows, every row its list entry and the entry's reader, and the SHA-256 of the rows is
+    /// the name the entry's MAC covers, so a member added, removed or changed shows as a break at its list's entry.
+    /// </summary>
+    private async Task<(long Sequence, string Reason)?> VerifyListsAsync(Guid practiceId, CancellationToken ct)
+    {
+        const int Chunk = 1000;
+        var prefix = AuditListRead.Prefix;
+        var after = 0L;
+        while (true)
+        {
+            var lists = await db.AuditEntries.AsNoTracking()
+                .Where(e => e.PracticeId == practiceId && e.EngagementId == null && e.Id > after && e.ObjectId != null && e.ObjectId.StartsWith(prefix))
+                .OrderBy(e => e.Id).Take(Chunk)
+                .Select(e => new { e.Id, e.Sequence, e.ObjectId, e.UserId })
+                .ToListAsync(ct);
+            var upTo = lists.Count == Chunk ? lists[^1].Id : long.MaxValue;
+            var rows = await db.Set<AuditListRead>().AsNoTracking()
+                .Where(r => r.PracticeId == practiceId && r.EntryId > after && r.EntryId <= upTo)
+                .ToListAsync(ct);
+            var members = rows.GroupBy(r => r.EntryId).ToDictionary(g => g.Key, g => g.ToList());
+            foreach (var list in lists)
+            {
+                if (!members.Remove(list.Id, out var shown))
+                {
+                    return (list.Sequence, "a list's members are missing (deleted rows)");
+                }
+
+                if (shown.Any(m => m.UserId != list.UserId))
+                {
+                    return (list.Sequence, "a list's member rows name another reader (edited row)");
+                }
+
+                if (!string.Equals(AuditListRead.Name(shown.Select(m => (m.EngagementId, (Guid?)m.SubjectId))), list.ObjectId, StringComparison.Ordinal))
+                {
+                    return (list.Sequence, "a list's members do not match its entry (added, removed or edited rows)");
+                }
+            }
+
+            if (members.Count > 0)
+            {
+                var orphan = members.Keys.Min();
+                var sequence = await db.AuditEntries.AsNoTracking().Where(e => e.PracticeId == practiceId && e.Id == orphan).Select(e => (long?)e.Sequence).FirstOrDefaultAsync(ct);
+                return (sequence ?? 0, "list members for an entry that is not a list (inserted rows)");
+            }
+
+            if (lists.Count < Chunk)
+            {
+                return null;
+            }
+
+            after = upTo;
+        }
     }
 }

@@ -24,7 +24,7 @@ public sealed class EngagementQueries(TandemDbContext db, CurrentUser me, Engage
 {
     public Task<IReadOnlyList<EngagementView>> MineAsync(CancellationToken ct = default) => MineAsync(record: true, ct);
 
-    /// <param name="record">False for a page that records what it shows of each engagement itself (Today: one entry per engagement shown).</param>
+    /// <param name="record">False for a page that records what it shows of each engagement itself (Today: a read of each engagement shown).</param>
     internal async Task<IReadOnlyList<EngagementView>> MineAsync(bool record, CancellationToken ct)
     {
         var myId = me.Id;

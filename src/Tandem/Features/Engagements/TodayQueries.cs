@@ -119,7 +119,7 @@ public sealed class TodayQueries(TandemDbContext db, CurrentUser me, EngagementQ
             .ThenBy(r => r.Clients, StringComparer.CurrentCulture)
             .ToList();
 
-        // One view, one entry per engagement it shows, in its clients' access log: "Today" for an engagement with
+        // One view, a read of each engagement it shows, in its clients' access log (a list entry and its members): "Today" for an engagement with
         // sessions this week (the sessions, their agenda and its row in the caseload), "EngagementList" for one shown
         // only as a row. An ended engagement the page only counts is not read.
         // (An empty day and caseload is one entry without an engagement: the therapist's own trail still shows the look.)

@@ -142,12 +142,15 @@ public sealed class ExportRecordLoader(TandemDbContext db)
         var versionIds = signatures.Select(s => s.AgreementVersionId).Distinct().ToList();
         var agreementVersions = await db.AgreementVersions.AsNoTracking().Where(v => versionIds.Contains(v.Id)).ToListAsync(ct);
 
-        // The same entries the access log shows this viewer.
-        var log = !withAccessLog ? [] : await db.AuditEntries.AsNoTracking()
-            .Where(e => e.EngagementId == id && (e.DataCategory == AuditCategories.Clinical || e.DataCategory == AuditCategories.Personal))
-            .Where(e => isTherapist || e.SubjectUserId == null || e.SubjectUserId == viewerId)
+        // The same entries the access log shows this viewer: the engagement's own, and the lists that showed it.
+        IQueryable<AuditEntry> Shown(IQueryable<AuditEntry> source) => source
+            .Where(e => e.DataCategory == AuditCategories.Clinical || e.DataCategory == AuditCategories.Personal)
+            .Where(e => isTherapist || e.SubjectUserId == null || e.SubjectUserId == viewerId);
+        var log = !withAccessLog ? [] : (await Shown(db.AuditEntries.AsNoTracking().Where(e => e.EngagementId == id)).ToListAsync(ct))
+            .Concat(await Shown(AccessLog.ListReadsOf(db, engagement.PracticeId, id, person: null, everyone: true)).ToListAsync(ct))
+            .DistinctBy(e => e.Id)
             .OrderBy(e => e.Id)
-            .ToListAsync(ct);
+            .ToList();
 
         return new ExportRecord
         {

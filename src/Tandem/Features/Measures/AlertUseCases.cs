@@ -219,7 +219,8 @@ public sealed class AlertUseCases(TandemDbContext db, EngagementAccess access, C
         RecordReadsAsync(shown.Select(a => (a.EngagementId, a.SubjectUserId)), "MeasureAlertList", ct);
 
     /// <summary>
-    /// One read entry per client whose alerts were shown, in that client's engagement, so each
+    /// One read of each client whose alerts were shown, in that client's engagement (one list entry, a member per client:
+    /// <see cref="AuditTrail.RecordEachAsync(AuditEvent, IEnumerable{ValueTuple{Guid, Guid?}}, CancellationToken)"/>), so each
     /// client sees in their access log that their alerts were looked at (and not their partner's).
     /// </summary>
     private Task RecordReadsAsync(IEnumerable<(Guid EngagementId, Guid SubjectUserId)> shown, string objectType, CancellationToken ct) =>

@@ -511,6 +511,30 @@ namespace Tandem.Data.Migrations.Postgres
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Audit.AuditListRead", b =>
+                {
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("PracticeId", "EntryId", "EngagementId", "SubjectId");
+
+                    b.HasIndex("PracticeId", "EngagementId", "UserId", "EntryId");
+
+                    b.ToTable("AuditListReads", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Audit.BreakGlassGrant", b =>
                 {
                     b.Property<Guid>("Id")

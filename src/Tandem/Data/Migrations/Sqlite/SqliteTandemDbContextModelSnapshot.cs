@@ -499,6 +499,30 @@ namespace Tandem.Data.Migrations.Sqlite
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Audit.AuditListRead", b =>
+                {
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PracticeId", "EntryId", "EngagementId", "SubjectId");
+
+                    b.HasIndex("PracticeId", "EngagementId", "UserId", "EntryId");
+
+                    b.ToTable("AuditListReads", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Audit.BreakGlassGrant", b =>
                 {
                     b.Property<Guid>("Id")
