@@ -56,13 +56,49 @@ public sealed class AccessSummaryWindowTests
         Assert.Equal(1, await PlanCountAsync(app, sams));
     }
 
-    /// <summary>What Sam's summary says of Alex and the plan (signed in afresh: the clock moves by days).</summary>
-    private static async Task<int> PlanCountAsync(TandemApp app, Guid engagement)
+    [Fact]
+    public async Task A_list_read_counts_in_each_client_summary_it_showed_for_exactly_seven_days()
     {
-        using var sam = await app.ClientForAsync("sam@riverside.test");
-        var summary = await sam.GetJsonAsync($"/api/engagements/{engagement}/access-log/summary");
+        await using var app = await TandemApp.StartAsync();
+        var sams = await Demo.SamsEngagementAsync(app);
+        var jordans = await Demo.JordansEngagementAsync(app);
+        var minute = app.Clock.GetUtcNow().Minute;
+        if (minute is < 5 or > 55)
+        {
+            app.Clock.Advance(TimeSpan.FromMinutes(15));
+        }
+
+        // The sessions schedule lists both engagements: one list entry a look, a row for each engagement beside it.
+        var readAt = app.Clock.GetUtcNow();
+        using (var alex = await app.ClientForAsync("alex@riverside.test"))
+        {
+            await alex.GetJsonAsync("/api/sessions");
+            await alex.GetJsonAsync("/api/sessions");
+        }
+
+        var sam = await CountAsync(app, sams, "sam@riverside.test", "sessions");
+        var jordan = await CountAsync(app, jordans, "jordan@riverside.test", "sessions");
+        Assert.True(sam >= 2 && jordan >= 2, $"Sam's summary counts {sam}, Jordan's {jordan}");
+
+        // A minute before the week is over, from the entries of the hour it starts in (not the hourly totals).
+        app.Clock.Advance(readAt + TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1) - app.Clock.GetUtcNow());
+        Assert.Equal(sam, await CountAsync(app, sams, "sam@riverside.test", "sessions"));
+        Assert.Equal(jordan, await CountAsync(app, jordans, "jordan@riverside.test", "sessions"));
+
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(0, await CountAsync(app, sams, "sam@riverside.test", "sessions"));
+        Assert.Equal(0, await CountAsync(app, jordans, "jordan@riverside.test", "sessions"));
+    }
+
+    private static Task<int> PlanCountAsync(TandemApp app, Guid engagement) => CountAsync(app, engagement, "sam@riverside.test", "plan");
+
+    /// <summary>What a client's summary says of Alex and one part of the record (signed in afresh: the clock moves by days).</summary>
+    private static async Task<int> CountAsync(TandemApp app, Guid engagement, string client, string what)
+    {
+        using var person = await app.ClientForAsync(client);
+        var summary = await person.GetJsonAsync($"/api/engagements/{engagement}/access-log/summary");
         return summary.GetProperty("people").EnumerateArray().Where(p => p.Str("name") == "Alex Rivera")
             .SelectMany(p => p.GetProperty("items").EnumerateArray())
-            .Where(i => i.Str("what") == "plan").Select(i => i.GetProperty("count").GetInt32()).FirstOrDefault();
+            .Where(i => i.Str("what") == what).Select(i => i.GetProperty("count").GetInt32()).FirstOrDefault();
     }
 }

@@ -57,6 +57,27 @@ public sealed class ListReadEntryTests
         Assert.True((await scope.ServiceProvider.GetRequiredService<AuditVerifier>().VerifyAsync(practice, Ct)).Ok);
     }
 
+    [Fact]
+    public async Task A_list_the_weekly_summary_names_counts_once_in_each_engagement_it_showed()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var jordans = await Demo.JordansEngagementAsync(app);
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        using var jordan = await app.ClientForAsync("jordan@riverside.test");
+        async Task<int> SessionsOpenedByAlexAsync() => (await jordan.GetJsonAsync($"/api/engagements/{jordans}/access-log/summary"))
+            .GetProperty("people").EnumerateArray().Where(p => p.Str("name") == "Alex Rivera")
+            .SelectMany(p => p.GetProperty("items").EnumerateArray()).Where(i => i.Str("what") == "sessions")
+            .Sum(i => i.GetProperty("count").GetInt32());
+
+        var before = await SessionsOpenedByAlexAsync();
+        await alex.GetJsonAsync("/api/sessions");
+        await alex.GetJsonAsync("/api/sessions");
+        Assert.Equal(before + 2, await SessionsOpenedByAlexAsync());
+
+        // The schedule was a list of several engagements: one entry each time, its members beside it.
+        await app.WithDbAsync(async db => Assert.True(await db.AuditEntries.CountAsync(e => e.ObjectType == "Schedule" && e.EngagementId == null, Ct) >= 2));
+    }
+
     [Theory]
     [InlineData("add")]
     [InlineData("remove")]

@@ -146,23 +146,38 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         var counted = CountedList;
         var firstHour = AccessReadCount.HourOf(since) + (AccessReadCount.StartOf(AccessReadCount.HourOf(since)) == since ? 0 : 1);
         var edge = AccessReadCount.StartOf(firstHour);
+        var everyone = engagement.IsTherapist(viewer);
+        var partners = everyone ? [] : Partners(engagement, viewer);
         var hourly = db.Set<AccessReadCount>().AsNoTracking()
             .Where(c => c.EngagementId == engagementId && c.Hour >= firstHour && c.UserId != viewer && counted.Contains(c.ObjectType));
-        if (!engagement.IsTherapist(viewer))
+        if (!everyone)
         {
-            var partners = Partners(engagement, viewer);
             hourly = hourly.Where(c => (c.SubjectId == Guid.Empty || c.SubjectId == viewer) && !partners.Contains(c.UserId));
         }
 
         var whole = await hourly.GroupBy(c => new { c.UserId, c.ObjectType })
             .Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(c => c.Count)))
             .ToListAsync(ct);
+        // The part of an hour before the first whole one: the engagement's entries, and the lists that showed it.
         var part = await Visible(engagement, viewer, EntriesOf(engagementId))
             .Where(e => e.At >= since && e.At < edge && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success
                 && e.Purpose != AuditPurposes.LiveUpdate && e.UserId != null && e.UserId != viewer && counted.Contains(e.ObjectType))
             .GroupBy(e => new { e.UserId, e.ObjectType })
             .Select(g => new ReadCount(g.Key.UserId!.Value, g.Key.ObjectType, g.Count()))
             .ToListAsync(ct);
+
+        // The lists in that part of an hour (the sessions schedule, the proposals): found from the practice's entries without
+        // an engagement in that hour, through the index on (practice, engagement, time), then each one's row for this one.
+        var empty = Guid.Empty;
+        part.AddRange(await db.AuditEntries.AsNoTracking()
+            .Where(e => e.EngagementId == null && e.At >= since && e.At < edge && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success
+                && e.Purpose != AuditPurposes.LiveUpdate && e.UserId != null && e.UserId != viewer && counted.Contains(e.ObjectType)
+                && (e.DataCategory == AuditCategories.Clinical || e.DataCategory == AuditCategories.Personal))
+            .Join(db.Set<AuditListRead>().AsNoTracking(), e => new { e.PracticeId, EntryId = e.Id }, r => new { r.PracticeId, r.EntryId }, (e, r) => new { e.UserId, e.ObjectType, r.EngagementId, r.SubjectId })
+            .Where(x => x.EngagementId == engagementId && (everyone || ((x.SubjectId == empty || x.SubjectId == viewer) && !partners.Contains(x.UserId!.Value))))
+            .GroupBy(x => new { x.UserId, x.ObjectType })
+            .Select(g => new ReadCount(g.Key.UserId!.Value, g.Key.ObjectType, g.Count()))
+            .ToListAsync(ct));
         return [.. whole.Concat(part).GroupBy(r => (r.UserId, r.ObjectType)).Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(r => r.Count)))];
     }
 

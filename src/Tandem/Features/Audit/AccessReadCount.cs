@@ -41,21 +41,30 @@ public sealed class AccessReadCount : IPracticeScoped
     /// <summary>
     /// The reads the summary counts: a person's successful reads of the parts of the record it names (plan, notes,
     /// sessions, ...), not live updates. Lists such as Today's caseload are not counted, so a page listing 25 engagements
-    /// adds no totals (one upsert per engagement would cost what the prepared audit insert saved).
+    /// adds no totals (one upsert per engagement would cost what the prepared audit insert saved). A list the summary
+    /// does name (the sessions schedule, the proposals) counts once for each engagement it showed, as its entries did
+    /// when a list was an entry per engagement.
     /// </summary>
-    public static bool Counts(AuditEntry e) =>
+    public static bool Counts(AuditEntry e) => e.EngagementId is not null && CountsRead(e);
+
+    private static bool CountsRead(AuditEntry e) =>
         AccessLog.CountedObjectTypes.Contains(e.ObjectType)
         && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success && e.Purpose != AuditPurposes.LiveUpdate
-        && e.UserId is not null && e.EngagementId is not null
+        && e.UserId is not null
         && (e.DataCategory == AuditCategories.Clinical || e.DataCategory == AuditCategories.Personal);
 
-    /// <summary>Adds the counted entries to their hours, inside the caller's transaction (an upsert per person, kind and hour).</summary>
-    public static async Task AddAsync(TandemDbContext db, IEnumerable<AuditEntry> entries, CancellationToken ct)
+    /// <summary>Adds the counted entries, and the counted lists' members, to their hours, inside the caller's transaction (an upsert per person, kind and hour).</summary>
+    public static async Task AddAsync(TandemDbContext db, IEnumerable<AuditEntry> entries, IEnumerable<(AuditEntry Entry, IReadOnlyList<(Guid EngagementId, Guid? SubjectUserId)> Shown)>? lists, CancellationToken ct)
     {
-        var groups = entries.Where(Counts)
-            .GroupBy(e => (e.PracticeId, EngagementId: e.EngagementId!.Value, Hour: HourOf(e.At), UserId: e.UserId!.Value, e.ObjectType, SubjectId: e.SubjectUserId ?? Guid.Empty))
-            .ToList();
-        foreach (var g in groups)
+        var reads = entries.Where(Counts)
+            .Select(e => (e.PracticeId, EngagementId: e.EngagementId!.Value, Hour: HourOf(e.At), UserId: e.UserId!.Value, e.ObjectType, SubjectId: e.SubjectUserId ?? Guid.Empty));
+        if (lists is not null)
+        {
+            reads = reads.Concat(lists.Where(l => l.Entry.EngagementId is null && CountsRead(l.Entry)).SelectMany(l => l.Shown.Select(s =>
+                (l.Entry.PracticeId, s.EngagementId, Hour: HourOf(l.Entry.At), UserId: l.Entry.UserId!.Value, l.Entry.ObjectType, SubjectId: s.SubjectUserId ?? Guid.Empty))));
+        }
+
+        foreach (var g in reads.GroupBy(k => k).ToList())
         {
             var k = g.Key;
             var count = g.Count();

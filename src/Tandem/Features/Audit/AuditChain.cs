@@ -75,7 +75,7 @@ internal static class AuditChain
         }
 
         // The access log's weekly counts move with the entries, in the same transaction.
-        await AccessReadCount.AddAsync(db, all, ct);
+        await AccessReadCount.AddAsync(db, all, lists, ct);
     }
 
     private static Task<AuditChainHead?> ReadHeadAsync(TandemDbContext db, Guid practiceId, bool postgres, CancellationToken ct) => postgres
