@@ -158,27 +158,25 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         var whole = await hourly.GroupBy(c => new { c.UserId, c.ObjectType })
             .Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(c => c.Count)))
             .ToListAsync(ct);
-        // The part of an hour before the first whole one: the engagement's entries, and the lists that showed it.
+        // The part of an hour before the first whole one: the engagement's entries, and the lists that showed it in that
+        // hour (found from the practice's entries without an engagement, through the index on practice, engagement and
+        // time, then each one's row for this engagement), counted in one statement.
+        var empty = Guid.Empty;
         var part = await Visible(engagement, viewer, EntriesOf(engagementId))
             .Where(e => e.At >= since && e.At < edge && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success
                 && e.Purpose != AuditPurposes.LiveUpdate && e.UserId != null && e.UserId != viewer && counted.Contains(e.ObjectType))
             .GroupBy(e => new { e.UserId, e.ObjectType })
-            .Select(g => new ReadCount(g.Key.UserId!.Value, g.Key.ObjectType, g.Count()))
+            .Select(g => new { g.Key.UserId, g.Key.ObjectType, Count = g.Count() })
+            .Concat(db.AuditEntries.AsNoTracking()
+                .Where(e => e.EngagementId == null && e.At >= since && e.At < edge && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success
+                    && e.Purpose != AuditPurposes.LiveUpdate && e.UserId != null && e.UserId != viewer && counted.Contains(e.ObjectType)
+                    && (e.DataCategory == AuditCategories.Clinical || e.DataCategory == AuditCategories.Personal))
+                .Join(db.Set<AuditListRead>().AsNoTracking(), e => new { e.PracticeId, EntryId = e.Id }, r => new { r.PracticeId, r.EntryId }, (e, r) => new { e.UserId, e.ObjectType, r.EngagementId, r.SubjectId })
+                .Where(x => x.EngagementId == engagementId && (everyone || ((x.SubjectId == empty || x.SubjectId == viewer) && !partners.Contains(x.UserId!.Value))))
+                .GroupBy(x => new { x.UserId, x.ObjectType })
+                .Select(g => new { g.Key.UserId, g.Key.ObjectType, Count = g.Count() }))
             .ToListAsync(ct);
-
-        // The lists in that part of an hour (the sessions schedule, the proposals): found from the practice's entries without
-        // an engagement in that hour, through the index on (practice, engagement, time), then each one's row for this one.
-        var empty = Guid.Empty;
-        part.AddRange(await db.AuditEntries.AsNoTracking()
-            .Where(e => e.EngagementId == null && e.At >= since && e.At < edge && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success
-                && e.Purpose != AuditPurposes.LiveUpdate && e.UserId != null && e.UserId != viewer && counted.Contains(e.ObjectType)
-                && (e.DataCategory == AuditCategories.Clinical || e.DataCategory == AuditCategories.Personal))
-            .Join(db.Set<AuditListRead>().AsNoTracking(), e => new { e.PracticeId, EntryId = e.Id }, r => new { r.PracticeId, r.EntryId }, (e, r) => new { e.UserId, e.ObjectType, r.EngagementId, r.SubjectId })
-            .Where(x => x.EngagementId == engagementId && (everyone || ((x.SubjectId == empty || x.SubjectId == viewer) && !partners.Contains(x.UserId!.Value))))
-            .GroupBy(x => new { x.UserId, x.ObjectType })
-            .Select(g => new ReadCount(g.Key.UserId!.Value, g.Key.ObjectType, g.Count()))
-            .ToListAsync(ct));
-        return [.. whole.Concat(part).GroupBy(r => (r.UserId, r.ObjectType)).Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(r => r.Count)))];
+        return [.. whole.Concat(part.Select(p => new ReadCount(p.UserId!.Value, p.ObjectType, p.Count))).GroupBy(r => (r.UserId, r.ObjectType)).Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(r => r.Count)))];
     }
 
     /// <summary>The people a summary names: the participants among those who read (others are "someone without access").</summary>
@@ -395,7 +393,8 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     {
         var practiceId = engagement.PracticeId;
         var engagementId = engagement.Id;
-        var entries = await db.Database.SqlQuery<Guid>($"""
+        // The same hop along the lists' rows (their index on engagement and reader), in the same statement.
+        return await db.Database.SqlQuery<Guid>($"""
             WITH RECURSIVE people("Value") AS (
                 SELECT (SELECT "UserId" FROM "AuditEntries"
                         WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId} AND "UserId" IS NOT NULL
@@ -405,23 +404,21 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
                         WHERE a."PracticeId" = {practiceId} AND a."EngagementId" = {engagementId} AND a."UserId" > people."Value"
                         ORDER BY a."UserId" LIMIT 1)
                 FROM people WHERE people."Value" IS NOT NULL
-            )
-            SELECT "Value" FROM people WHERE "Value" IS NOT NULL
-            """).ToListAsync(ct);
-        var listReaders = await db.Database.SqlQuery<Guid>($"""
-            WITH RECURSIVE people("Value") AS (
+            ),
+            readers("Value") AS (
                 SELECT (SELECT "UserId" FROM "AuditListReads"
                         WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId} AND "UserId" IS NOT NULL
                         ORDER BY "UserId" LIMIT 1)
                 UNION ALL
                 SELECT (SELECT r."UserId" FROM "AuditListReads" AS r
-                        WHERE r."PracticeId" = {practiceId} AND r."EngagementId" = {engagementId} AND r."UserId" > people."Value"
+                        WHERE r."PracticeId" = {practiceId} AND r."EngagementId" = {engagementId} AND r."UserId" > readers."Value"
                         ORDER BY r."UserId" LIMIT 1)
-                FROM people WHERE people."Value" IS NOT NULL
+                FROM readers WHERE readers."Value" IS NOT NULL
             )
             SELECT "Value" FROM people WHERE "Value" IS NOT NULL
+            UNION
+            SELECT "Value" FROM readers WHERE "Value" IS NOT NULL
             """).ToListAsync(ct);
-        return [.. entries.Union(listReaders)];
     }
 
     /// <summary>
