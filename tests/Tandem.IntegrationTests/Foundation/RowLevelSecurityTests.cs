@@ -184,10 +184,13 @@ public sealed class RowLevelSecurityTests
         Assert.Equal("", await RawSettingAsync(connection, null));
         await db.Database.CloseConnectionAsync();
 
-        // Back in the pool and out again (the same server process when the pool hands it back): nothing in force.
+        // Back in the app's own pool and out again (the same server process when the pool hands it back), a pool that
+        // skips Npgsql's reset on close: nothing in force.
+        var appConnection = app.Services.GetRequiredService<DatabaseSettings>().ConnectionString;
+        Assert.True(new NpgsqlConnectionStringBuilder(appConnection).NoResetOnClose);
         for (var i = 0; i < 3; i++)
         {
-            await using var pooled = new NpgsqlConnection(app.Database.PostgresConnection);
+            await using var pooled = new NpgsqlConnection(appConnection);
             await pooled.OpenAsync(Ct);
             Assert.Equal("", await RawSettingAsync(pooled, null));
             Assert.Equal(0L, await RawCountAsync(pooled, null));

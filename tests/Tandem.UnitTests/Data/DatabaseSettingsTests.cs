@@ -54,4 +54,22 @@ public sealed class DatabaseSettingsTests
         Assert.NotNull(warning);
         Assert.Contains("6391", warning, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_runtime_pool_skips_the_reset_and_the_owners_does_not()
+    {
+        var settings = Settings("Host=db;Username=tandem_app;Password=x;Database=tandem", "Host=db;Username=tandem_owner;Database=tandem");
+
+        Assert.True(new NpgsqlConnectionStringBuilder(settings.ConnectionString).NoResetOnClose);
+        Assert.False(new NpgsqlConnectionStringBuilder(settings.MigrationsConnectionString).NoResetOnClose);
+        Assert.Equal("x", new NpgsqlConnectionStringBuilder(settings.ConnectionString).Password);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Username=tandem_app;No Reset On Close=false")]
+    [InlineData("Host=db;Username=tandem_app;noresetonclose=false")]
+    public void An_operator_who_asks_for_the_reset_keeps_it(string connectionString)
+    {
+        Assert.False(new NpgsqlConnectionStringBuilder(Settings(connectionString).ConnectionString).NoResetOnClose);
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Tandem.Data;
 using Tandem.Features.Engagements;
 using Tandem.Infrastructure.Security;
@@ -53,7 +54,7 @@ internal sealed class LogRow
 /// A client sees everything about the shared record and their own personal records, never
 /// another client's personal records; attempts by people without access show as "someone".
 /// </summary>
-public sealed class AccessLog(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time)
+public sealed class AccessLog(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, IMemoryCache cache, IConfiguration config)
 {
     /// <summary>The parts of a record the summary counts, in the order it names them.</summary>
     private static readonly (string What, string[] ObjectTypes)[] SummaryParts =
@@ -158,25 +159,81 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         var whole = await hourly.GroupBy(c => new { c.UserId, c.ObjectType })
             .Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(c => c.Count)))
             .ToListAsync(ct);
-        // The part of an hour before the first whole one: the engagement's entries, and the lists that showed it in that
-        // hour (found from the practice's entries without an engagement, through the index on practice, engagement and
-        // time, then each one's row for this engagement), counted in one statement.
+        var part = since == edge ? [] : await PartOfHourAsync(engagement, viewer, everyone, partners, since, edge, ct);
+        return [.. whole.Concat(part).GroupBy(r => (r.UserId, r.ObjectType)).Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(r => r.Count)))];
+    }
+
+    /// <summary>
+    /// The most reads of one hour a summary keeps in memory (<c>Audit:SummaryHourReadsKept</c>, 4,096: a few hundred kilobytes at
+    /// most); a busier hour is counted in SQL at each request, and 0 never keeps one.
+    /// </summary>
+    private int PartOfHourKept => Math.Max(0, config.GetValue("Audit:SummaryHourReadsKept", 4096));
+
+    /// <summary>
+    /// The reads in the part of an hour at the week's start, <paramref name="since"/> up to <paramref name="edge"/>: the
+    /// engagement's own entries and the lists that showed it (found from the practice's entries without an engagement, through
+    /// the index on practice, engagement and time, then each one's row for this engagement). That hour is seven days old and the
+    /// trail is append-only, so its reads never change: they are read from the database once per viewer and hour (the whole
+    /// hour, each read's time, kind and reader) and kept in this node's memory, and each request counts those at or after its own
+    /// start. Every node reads the same rows, so there is nothing to invalidate across nodes. A viewer's fellow clients are part of
+    /// the key: who is a partner can change.
+    /// </summary>
+    private async Task<List<ReadCount>> PartOfHourAsync(Engagement engagement, Guid viewer, bool everyone, List<Guid> partners, DateTimeOffset since, DateTimeOffset edge, CancellationToken ct)
+    {
+        var hourStart = edge.AddHours(-1);
+        var key = ("access-summary-hour", engagement.PracticeId, engagement.Id, viewer, AccessReadCount.HourOf(hourStart), string.Join(',', partners.Order()));
+        if (!cache.TryGetValue(key, out PartOfHourReads? reads) || reads is null)
+        {
+            var kept = PartOfHourKept;
+            var rows = kept == 0 ? [] : await PartOfHourQuery(engagement, viewer, everyone, partners, hourStart, edge).Take(kept + 1).ToListAsync(ct);
+            if (kept == 0 || rows.Count > kept)
+            {
+                // Too busy an hour to keep: count this request's part in SQL.
+                var counted = await PartOfHourQuery(engagement, viewer, everyone, partners, since, edge)
+                    .GroupBy(r => new { r.UserId, r.ObjectType })
+                    .Select(g => new { g.Key.UserId, g.Key.ObjectType, Count = g.Count() })
+                    .ToListAsync(ct);
+                return [.. counted.Select(c => new ReadCount(c.UserId, c.ObjectType, c.Count))];
+            }
+
+            reads = new PartOfHourReads([.. rows.Select(r => (r.At.UtcTicks, r.UserId, r.ObjectType))]);
+            // Kept until the week's start has left that hour (at most an hour), by this machine's clock; a little longer is harmless.
+            cache.Set(key, reads, TimeSpan.FromMinutes(61));
+        }
+
+        // Whole microseconds, as PostgreSQL keeps times and compares the parameter: the same reads as the SQL count.
+        var from = since.UtcTicks - (since.UtcTicks % 10);
+        return [.. reads.Reads.Where(r => r.AtTicks >= from).GroupBy(r => (r.UserId, r.ObjectType)).Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Count()))];
+    }
+
+    private sealed record PartOfHourReads(IReadOnlyList<(long AtTicks, Guid UserId, string ObjectType)> Reads);
+
+    private sealed class PartRead
+    {
+        public DateTimeOffset At { get; init; }
+
+        public Guid UserId { get; init; }
+
+        public string ObjectType { get; init; } = "";
+    }
+
+    /// <summary>The reads the summary counts between two times: the engagement's own entries, and the lists that showed it.</summary>
+    private IQueryable<PartRead> PartOfHourQuery(Engagement engagement, Guid viewer, bool everyone, List<Guid> partners, DateTimeOffset from, DateTimeOffset to)
+    {
+        var engagementId = engagement.Id;
+        var counted = CountedList;
         var empty = Guid.Empty;
-        var part = await Visible(engagement, viewer, EntriesOf(engagementId))
-            .Where(e => e.At >= since && e.At < edge && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success
+        return Visible(engagement, viewer, EntriesOf(engagementId))
+            .Where(e => e.At >= from && e.At < to && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success
                 && e.Purpose != AuditPurposes.LiveUpdate && e.UserId != null && e.UserId != viewer && counted.Contains(e.ObjectType))
-            .GroupBy(e => new { e.UserId, e.ObjectType })
-            .Select(g => new { g.Key.UserId, g.Key.ObjectType, Count = g.Count() })
+            .Select(e => new PartRead { At = e.At, UserId = e.UserId!.Value, ObjectType = e.ObjectType })
             .Concat(db.AuditEntries.AsNoTracking()
-                .Where(e => e.EngagementId == null && e.At >= since && e.At < edge && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success
+                .Where(e => e.EngagementId == null && e.At >= from && e.At < to && e.Action == AuditAction.Read && e.Outcome == AuditOutcome.Success
                     && e.Purpose != AuditPurposes.LiveUpdate && e.UserId != null && e.UserId != viewer && counted.Contains(e.ObjectType)
                     && (e.DataCategory == AuditCategories.Clinical || e.DataCategory == AuditCategories.Personal))
-                .Join(db.Set<AuditListRead>().AsNoTracking(), e => new { e.PracticeId, EntryId = e.Id }, r => new { r.PracticeId, r.EntryId }, (e, r) => new { e.UserId, e.ObjectType, r.EngagementId, r.SubjectId })
+                .Join(db.Set<AuditListRead>().AsNoTracking(), e => new { e.PracticeId, EntryId = e.Id }, r => new { r.PracticeId, r.EntryId }, (e, r) => new { e.At, e.UserId, e.ObjectType, r.EngagementId, r.SubjectId })
                 .Where(x => x.EngagementId == engagementId && (everyone || ((x.SubjectId == empty || x.SubjectId == viewer) && !partners.Contains(x.UserId!.Value))))
-                .GroupBy(x => new { x.UserId, x.ObjectType })
-                .Select(g => new { g.Key.UserId, g.Key.ObjectType, Count = g.Count() }))
-            .ToListAsync(ct);
-        return [.. whole.Concat(part.Select(p => new ReadCount(p.UserId!.Value, p.ObjectType, p.Count))).GroupBy(r => (r.UserId, r.ObjectType)).Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(r => r.Count)))];
+                .Select(x => new PartRead { At = x.At, UserId = x.UserId!.Value, ObjectType = x.ObjectType }));
     }
 
     /// <summary>The people a summary names: the participants among those who read (others are "someone without access").</summary>
