@@ -8,9 +8,20 @@ using Tandem.Infrastructure.Tenancy;
 
 namespace Tandem.Data;
 
-public sealed class SqliteTandemDbContext(DbContextOptions<SqliteTandemDbContext> options, TenantContext tenant, AuditTrail? audit = null)
-    : TandemDbContext(options, tenant, audit)
+public sealed class SqliteTandemDbContext : TandemDbContext
 {
+    /// <summary>The app's pooled contexts are made with no one's tenant (nothing is visible) until leased for a request.</summary>
+    public SqliteTandemDbContext(DbContextOptions<SqliteTandemDbContext> options)
+        : base(options, new TenantContext(null), null)
+    {
+    }
+
+    /// <summary>A context of its own, outside the app's pool (commands, tests, the bench's seeder, the design-time factory).</summary>
+    internal SqliteTandemDbContext(DbContextOptions<SqliteTandemDbContext> options, TenantContext tenant, AuditTrail? audit = null)
+        : base(options, tenant, audit)
+    {
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no timestamp type: store UTC instants as sortable integers so
@@ -22,9 +33,20 @@ public sealed class SqliteTandemDbContext(DbContextOptions<SqliteTandemDbContext
         optionsBuilder.ReplaceService<ICompiledQueryCacheKeyGenerator, SqliteTenantQueryCacheKeys>();
 }
 
-public sealed class PostgresTandemDbContext(DbContextOptions<PostgresTandemDbContext> options, TenantContext tenant, AuditTrail? audit = null)
-    : TandemDbContext(options, tenant, audit)
+public sealed class PostgresTandemDbContext : TandemDbContext
 {
+    /// <summary>The app's pooled contexts are made with no one's tenant (nothing is visible) until leased for a request.</summary>
+    public PostgresTandemDbContext(DbContextOptions<PostgresTandemDbContext> options)
+        : base(options, new TenantContext(null), null)
+    {
+    }
+
+    /// <summary>A context of its own, outside the app's pool (commands, tests, the bench's seeder, the design-time factory).</summary>
+    internal PostgresTandemDbContext(DbContextOptions<PostgresTandemDbContext> options, TenantContext tenant, AuditTrail? audit = null)
+        : base(options, tenant, audit)
+    {
+    }
+
     private protected override void UseTenantQueryCacheKeys(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.ReplaceService<ICompiledQueryCacheKeyGenerator, PostgresTenantQueryCacheKeys>();
 }

@@ -22,14 +22,38 @@ public abstract class TandemDbContext
     : IdentityUserContext<TandemUser, Guid, IdentityUserClaim<Guid>, IdentityUserLogin<Guid>, IdentityUserToken<Guid>, IdentityUserPasskey<Guid>>,
       IDataProtectionKeyContext
 {
-    private readonly TenantContext _tenant;
-    private readonly AuditTrail? _audit;
+    private TenantContext _tenant;
+    private AuditTrail? _audit;
+
+    /// <summary>The connection string the app configured; a leased context always starts with it.</summary>
+    private readonly string? _configuredConnection;
 
     protected TandemDbContext(DbContextOptions options, TenantContext tenant, AuditTrail? audit)
         : base(options)
     {
         _tenant = tenant;
         _audit = audit;
+        _configuredConnection = Microsoft.EntityFrameworkCore.Infrastructure.RelationalOptionsExtension.Extract(options).ConnectionString;
+    }
+
+    /// <summary>
+    /// Whose request this context serves, set each time the app takes it from its pool (<see cref="DatabaseSetup"/>). Setting
+    /// up a context (EF resolving its own internal services) was a twentieth of a page's CPU; a pooled one pays that once. EF
+    /// resets everything of its own when a context goes back (tracked entities, the connection, options changed on it); the
+    /// person and their audit trail are the only state of Tandem's, and both are replaced here before any use.
+    /// </summary>
+    internal TandemDbContext Lease(TenantContext tenant, AuditTrail? audit)
+    {
+        _tenant = tenant;
+        _audit = audit;
+        // Migrating on start uses a context as the owner, in system scope (DatabaseSetup): whatever a previous borrower
+        // pointed it at, the next request runs on the app's own connection, as the runtime role.
+        if (_configuredConnection is not null && !string.Equals(Database.GetConnectionString(), _configuredConnection, StringComparison.Ordinal))
+        {
+            Database.SetConnectionString(_configuredConnection);
+        }
+
+        return this;
     }
 
     public DbSet<Practice> Practices => Set<Practice>();

@@ -43,6 +43,10 @@ public sealed class SentCommands : IObserver<DiagnosticListener>, IObserver<KeyV
     {
         _database = database;
         _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+
+        // The app's contexts are pooled, and a context's EF logger remembers for a second (EF's logging cache time)
+        // that nobody listened: wait that second out, so every command from here on is seen.
+        Thread.Sleep(TimeSpan.FromSeconds(1.1));
     }
 
     public IReadOnlyList<SentCommand> Commands

@@ -205,13 +205,27 @@ public sealed class TandemApp : WebApplicationFactory<Program>
     {
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
-        if (asOwner && _database.Provider == TestProvider.Postgres)
+        var owner = asOwner && _database.Provider == TestProvider.Postgres;
+        var appConnection = db.Database.GetConnectionString();
+        if (owner)
         {
             db.Database.SetConnectionString(_database.PostgresOwnerConnection);
         }
 
-        using var system = db.Tenant.AsSystem();
-        await work(db);
+        try
+        {
+            using var system = db.Tenant.AsSystem();
+            await work(db);
+        }
+        finally
+        {
+            // The app's contexts are pooled: this one goes back to serve requests, as the app's role again.
+            if (owner)
+            {
+                await db.Database.CloseConnectionAsync();
+                db.Database.SetConnectionString(appConnection);
+            }
+        }
     }
 
     /// <summary>
