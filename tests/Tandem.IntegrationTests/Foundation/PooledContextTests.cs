@@ -85,6 +85,48 @@ public sealed class PooledContextTests
         Assert.Fail("the context was not handed out again in twenty requests");
     }
 
+    [Fact]
+    public async Task An_account_change_whose_save_failed_never_ends_sessions_at_a_later_save_on_the_same_context()
+    {
+        await using var app = await TandemApp.StartAsync();
+        using var sam = await app.ClientForAsync("sam@riverside.test");
+        await sam.GetJsonAsync("/api/engagements");
+
+        Guid used;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // A change that would end Sam's sessions (a new security stamp), in a save the database refuses.
+            var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+            used = db.ContextId.InstanceId;
+            using var system = db.Tenant.AsSystem();
+            var users = await db.Users.Where(u => u.Email == "sam@riverside.test" || u.Email == "jordan@riverside.test").ToListAsync(Ct);
+            var samUser = users.Single(u => u.Email == "sam@riverside.test");
+            samUser.SecurityStamp = Guid.NewGuid().ToString();
+            samUser.NormalizedUserName = users.Single(u => u.Email == "jordan@riverside.test").NormalizedUserName;
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(Ct));
+        }
+
+        // The next request on that context saves something else: Sam is still signed in.
+        for (var i = 0; i < 20; i++)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+            if (db.ContextId.InstanceId != used)
+            {
+                continue;
+            }
+
+            using var system = db.Tenant.AsSystem();
+            var alex = await db.Users.SingleAsync(u => u.Email == "alex@riverside.test", Ct);
+            db.Add(Tandem.Features.Engagements.Engagement.Start(alex.PracticeId, "Pooled context check", Tandem.Features.Engagements.EngagementFormat.ClientLed, alex.Id, DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync(Ct);
+            await sam.GetJsonAsync("/api/engagements");
+            return;
+        }
+
+        Assert.Fail("the context was not handed out again in twenty requests");
+    }
+
     private static async Task<string> CurrentUserAsync(TandemDbContext db) =>
         await db.Database.SqlQueryRaw<string>("SELECT current_user::text AS \"Value\"").SingleAsync(Ct);
 

@@ -70,10 +70,56 @@ internal sealed class AccountStatusInvalidator(ISignInRevocations revocations, I
             .Where(e => e.State is EntityState.Modified or EntityState.Deleted)
             .Select(e => new Change(e.Entity.Id, EndSessionsBecause(e)))
             .ToList();
+        // Contexts are pooled (TandemDbContext.Lease): what one save captured must never be flushed by a later save of
+        // another request on the same context, so each save replaces it, and a failed save drops it.
         if (changed.Count > 0)
         {
             Pending.AddOrUpdate(context, changed);
         }
+        else
+        {
+            Pending.Remove(context);
+        }
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData)
+    {
+        if (eventData.Context is { } context)
+        {
+            Pending.Remove(context);
+        }
+
+        base.SaveChangesFailed(eventData);
+    }
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context)
+        {
+            Pending.Remove(context);
+        }
+
+        return base.SaveChangesFailedAsync(eventData, cancellationToken);
+    }
+
+    public override void SaveChangesCanceled(DbContextEventData eventData)
+    {
+        if (eventData.Context is { } context)
+        {
+            Pending.Remove(context);
+        }
+
+        base.SaveChangesCanceled(eventData);
+    }
+
+    public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context)
+        {
+            Pending.Remove(context);
+        }
+
+        return base.SaveChangesCanceledAsync(eventData, cancellationToken);
     }
 
     private static string? EndSessionsBecause(EntityEntry<TandemUser> entry)
