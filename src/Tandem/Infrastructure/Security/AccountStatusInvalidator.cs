@@ -78,48 +78,40 @@ internal sealed class AccountStatusInvalidator(ISignInRevocations revocations, I
         }
         else
         {
-            Pending.Remove(context);
+            Forget(context);
         }
     }
 
     public override void SaveChangesFailed(DbContextErrorEventData eventData)
     {
-        if (eventData.Context is { } context)
-        {
-            Pending.Remove(context);
-        }
-
+        Forget(eventData.Context);
         base.SaveChangesFailed(eventData);
     }
 
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } context)
-        {
-            Pending.Remove(context);
-        }
-
+        Forget(eventData.Context);
         return base.SaveChangesFailedAsync(eventData, cancellationToken);
     }
 
     public override void SaveChangesCanceled(DbContextEventData eventData)
     {
-        if (eventData.Context is { } context)
-        {
-            Pending.Remove(context);
-        }
-
+        Forget(eventData.Context);
         base.SaveChangesCanceled(eventData);
     }
 
     public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } context)
+        Forget(eventData.Context);
+        return base.SaveChangesCanceledAsync(eventData, cancellationToken);
+    }
+
+    private static void Forget(DbContext? context)
+    {
+        if (context is not null)
         {
             Pending.Remove(context);
         }
-
-        return base.SaveChangesCanceledAsync(eventData, cancellationToken);
     }
 
     private static string? EndSessionsBecause(EntityEntry<TandemUser> entry)
