@@ -54,7 +54,7 @@ internal sealed class LogRow
 /// A client sees everything about the shared record and their own personal records, never
 /// another client's personal records; attempts by people without access show as "someone".
 /// </summary>
-public sealed class AccessLog(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, IMemoryCache cache, IConfiguration config)
+public sealed class AccessLog(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, IMemoryCache cache, AccessLogSettings settings)
 {
     /// <summary>The parts of a record the summary counts, in the order it names them.</summary>
     private static readonly (string What, string[] ObjectTypes)[] SummaryParts =
@@ -164,12 +164,6 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     }
 
     /// <summary>
-    /// The most reads of one hour a summary keeps in memory (<c>Audit:SummaryHourReadsKept</c>, 4,096: a few hundred kilobytes at
-    /// most); a busier hour is counted in SQL at each request, and 0 never keeps one.
-    /// </summary>
-    private int PartOfHourKept => Math.Max(0, config.GetValue("Audit:SummaryHourReadsKept", 4096));
-
-    /// <summary>
     /// The reads in the part of an hour at the week's start, <paramref name="since"/> up to <paramref name="edge"/>: the
     /// engagement's own entries and the lists that showed it (found from the practice's entries without an engagement, through
     /// the index on practice, engagement and time, then each one's row for this engagement). That hour is seven days old and the
@@ -184,7 +178,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         var key = ("access-summary-hour", engagement.PracticeId, engagement.Id, viewer, AccessReadCount.HourOf(hourStart), string.Join(',', partners.Order()));
         if (!cache.TryGetValue(key, out PartOfHourReads? reads) || reads is null)
         {
-            var kept = PartOfHourKept;
+            var kept = settings.SummaryHourReadsKept;
             var rows = kept == 0 ? [] : await PartOfHourQuery(engagement, viewer, everyone, partners, hourStart, edge).Take(kept + 1).ToListAsync(ct);
             if (kept == 0 || rows.Count > kept)
             {
@@ -655,4 +649,30 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         "OnlineSession" or "OnlineSessionRoom" => "an online session",
         _ => "the " + string.Concat(objectType.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString())),
     };
+}
+
+/// <summary>The access log's settings, read and checked once at start.</summary>
+/// <param name="SummaryHourReadsKept">
+/// The most reads of one hour a summary keeps in memory (<c>Audit:SummaryHourReadsKept</c>, 4,096: a few hundred kilobytes at
+/// most); a busier hour is counted in SQL at each request, and 0 never keeps one.
+/// </param>
+public sealed record AccessLogSettings(int SummaryHourReadsKept)
+{
+    public const string SummaryHourReadsKeptKey = "Audit:SummaryHourReadsKept";
+    public const int DefaultSummaryHourReadsKept = 4096;
+
+    /// <summary>Reads the settings; a value that is not a whole number of 0 or more stops the start with one sentence naming it.</summary>
+    public static AccessLogSettings From(IConfiguration config)
+    {
+        var text = config[SummaryHourReadsKeptKey];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new(DefaultSummaryHourReadsKept);
+        }
+
+        return int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var kept)
+            ? new(kept)
+            : throw new Infrastructure.Hosting.SettingException(
+                $"{SummaryHourReadsKeptKey} is a whole number of reads, 0 or more (0 never keeps an hour in memory); \"{text}\" is not.");
+    }
 }
