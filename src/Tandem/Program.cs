@@ -17,10 +17,10 @@ try
         Tandem.Infrastructure.Mail.MailSettings.RequireForServing(app.Configuration, app.Environment);
     }
 }
-catch (SettingException ex)
+catch (Exception ex) when (SettingException.Within(ex) is { } setting)
 {
     // One line an operator can act on (issue 26, item 1), not a stack trace.
-    Console.Error.WriteLine($"Tandem cannot start: {ex.Message}");
+    Console.Error.WriteLine($"Tandem cannot start: {setting.Message}");
     return 1;
 }
 
@@ -45,7 +45,17 @@ if (command is not null)
 }
 
 app.MapTandem();
-app.Run();
+try
+{
+    app.Run();
+}
+catch (Exception ex) when (SettingException.Within(ex) is { } setting)
+{
+    // A setting a hosted service reads as it is made, as the host starts.
+    Console.Error.WriteLine($"Tandem cannot start: {setting.Message}");
+    return 1;
+}
+
 return 0;
 
 /// <summary>Entry point; public so the test projects can host the app.</summary>

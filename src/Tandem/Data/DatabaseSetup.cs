@@ -1,3 +1,4 @@
+using Tandem.Infrastructure.Hosting;
 using System.Data.Common;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
@@ -109,7 +110,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
 
             // An upgrade on PostgreSQL in production is an operator's step (`Tandem migrate`, as the owner):
             // the app itself normally runs as a role that cannot change the schema.
-            var migrateOnStart = config.GetValue<bool?>("Database:MigrateOnStart") ?? !env.IsProduction();
+            var migrateOnStart = Setting.Get<bool>(config, "Database:MigrateOnStart") ?? !env.IsProduction();
             return new DatabaseSettings(provider, cs, dataFolder, migrations, migrateOnStart);
         }
 
@@ -122,7 +123,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             DefaultTimeout = 30,
         };
         var sqlite = builder.ToString();
-        return new DatabaseSettings(provider, sqlite, dataFolder, sqlite, config.GetValue<bool?>("Database:MigrateOnStart") ?? true);
+        return new DatabaseSettings(provider, sqlite, dataFolder, sqlite, Setting.Get<bool>(config, "Database:MigrateOnStart") ?? true);
     }
 }
 
@@ -146,7 +147,8 @@ public static class DatabaseSetup
         services.AddHttpContextAccessor();
         services.AddScoped(sp => new TenantContext(sp.GetService<IHttpContextAccessor>()));
         services.AddSingleton<AccountStatusInvalidator>();
-        services.AddSingleton<Infrastructure.Caching.ViewCacheStore>();
+        var viewCache = Infrastructure.Caching.ViewCacheStore.From(config);
+        services.AddSingleton(_ => viewCache);
         services.AddScoped<Infrastructure.Caching.ViewCache>();
         services.AddScoped<Infrastructure.Caching.KeptMarkup>();
         // Read at start: Production without the audit chain key stops here, with one sentence naming the setting.
@@ -184,7 +186,10 @@ public static class DatabaseSetup
 
         // Migrations must run before anything else touches the database (hosted services
         // start in registration order; Data Protection reads its key ring at start).
-        services.AddHostedService<Infrastructure.Hosting.DatabaseInitializer>();
+        // Demo:Seed is read now: a value Tandem cannot read stops the build with one sentence, not the host's start with a stack trace.
+        var seedDemo = Infrastructure.Hosting.DatabaseInitializer.ShouldSeedDemo(config, env);
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<Infrastructure.Hosting.DatabaseInitializer>(sp, seedDemo));
+        services.AddSingleton(SqliteStatistics.Timing.From(config));
         services.AddSingleton<SqliteStatistics>();
         services.AddHostedService(sp => sp.GetRequiredService<SqliteStatistics>());
         var keyRing = services.AddDataProtection()

@@ -17,8 +17,14 @@ namespace Tandem.Data;
 /// start, then nothing until a table grows). PostgreSQL keeps its own (autovacuum), so this is SQLite only.
 /// </para>
 /// </summary>
-public sealed class SqliteStatistics(IServiceScopeFactory scopes, DatabaseSettings settings, TimeProvider time, IConfiguration config, ILogger<SqliteStatistics> logger) : BackgroundService
+public sealed class SqliteStatistics(IServiceScopeFactory scopes, DatabaseSettings settings, TimeProvider time, SqliteStatistics.Timing timing, ILogger<SqliteStatistics> logger) : BackgroundService
 {
+    /// <summary>How often the statistics are refreshed (<c>Database:SqliteStatisticsInterval</c>, an hour), read as the app is built.</summary>
+    public sealed record Timing(TimeSpan Interval)
+    {
+        public static Timing From(IConfiguration config) => new(Infrastructure.Hosting.Setting.Get(config, "Database:SqliteStatisticsInterval", TimeSpan.FromHours(1)));
+    }
+
     /// <summary>
     /// The rows ANALYZE reads of each index, as SQLite's documentation suggests (100 to 1000). With SQLite's own limit
     /// for PRAGMA optimize the first analysis of the large set took about 20 s, the database's one writer waiting; with
@@ -84,8 +90,7 @@ public sealed class SqliteStatistics(IServiceScopeFactory scopes, DatabaseSettin
             return;
         }
 
-        var interval = config.GetValue("Database:SqliteStatisticsInterval", TimeSpan.FromHours(1));
-        using var timer = new PeriodicTimer(interval, time);
+        using var timer = new PeriodicTimer(timing.Interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try

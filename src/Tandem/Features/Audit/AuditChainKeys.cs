@@ -138,7 +138,7 @@ public sealed class AuditChainKeys
         }
 
         keys.AddRange(previous.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => Parse(p!, PreviousKeysSetting)));
-        return new AuditChainKeys(keys[0], keys.Skip(1), config.GetValue<bool?>(RequireKeyedSetting) ?? false, source);
+        return new AuditChainKeys(keys[0], keys.Skip(1), Setting.Get(config, RequireKeyedSetting, false), source);
     }
 
     private static List<byte[]> ReadKeyFile(string path, string setting)

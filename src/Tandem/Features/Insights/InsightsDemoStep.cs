@@ -18,8 +18,14 @@ namespace Tandem.Features.Insights;
 /// every figure of the outcome report would be "fewer than 5". Their accounts have no password
 /// and are not listed with the demo accounts. Deterministic: the same history on every run.
 /// </summary>
-public sealed class InsightsDemoStep(UserManager<TandemUser> users, InstrumentCatalog catalog, IConfiguration config) : IDemoSeedStep
+public sealed class InsightsDemoStep(UserManager<TandemUser> users, InstrumentCatalog catalog, InsightsDemoStep.Size size) : IDemoSeedStep
 {
+    /// <summary>How many former clients to seed (<c>Demo:FormerClients</c>), read as the app is built.</summary>
+    public sealed record Size(int FormerClients)
+    {
+        public static Size From(IConfiguration config) => new(Infrastructure.Hosting.Setting.Get(config, "Demo:FormerClients", DefaultFormerClients));
+    }
+
     public int Order => 60;
 
     private static readonly string[] FirstNames =
@@ -73,7 +79,7 @@ public sealed class InsightsDemoStep(UserManager<TandemUser> users, InstrumentCa
     public async Task SeedAsync(DemoContext demo, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(demo);
-        var count = Math.Clamp(config.GetValue("Demo:FormerClients", DefaultFormerClients), 0, FirstNames.Length * Surnames.Length);
+        var count = Math.Clamp(size.FormerClients, 0, FirstNames.Length * Surnames.Length);
         if (count == 0)
         {
             return;

@@ -10,6 +10,7 @@ public sealed class InsightsModule : ITandemModule
     public void AddServices(IServiceCollection services, IConfiguration config)
     {
         services.AddScoped<PracticeOutcomes>();
+        services.AddSingleton(InsightsDemoStep.Size.From(config));
         services.AddScoped<Demo.IDemoSeedStep, InsightsDemoStep>();
     }
 

@@ -19,6 +19,7 @@ public sealed class MeasuresModule : ITandemModule
         services.AddScoped<SubmitResponse>();
         services.AddScoped<Expected.ExpectedCurveStore>();
         services.AddScoped<Reviews.OffTrackReviews>();
+        services.AddSingleton(Expected.ExpectedCurveRefresh.Timing.From(config));
         services.AddSingleton<Expected.ExpectedCurveRefresh>();
         services.AddHostedService(sp => sp.GetRequiredService<Expected.ExpectedCurveRefresh>());
         services.AddScoped<RiskAlerting>();

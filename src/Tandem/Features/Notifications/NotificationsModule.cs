@@ -12,7 +12,7 @@ public sealed class NotificationsModule : ITandemModule
 {
     public void AddServices(IServiceCollection services, IConfiguration config)
     {
-        services.AddOptions<NotificationOptions>().Bind(config.GetSection("Notifications"));
+        services.AddOptions<NotificationOptions>().BindChecked(config, "Notifications");
         services.AddScoped<Notifier>();
         services.AddScoped<NotificationPreferenceUseCases>();
     }

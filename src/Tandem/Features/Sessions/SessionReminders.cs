@@ -13,8 +13,14 @@ namespace Tandem.Features.Sessions;
 /// links to Tandem (for an online session in Tandem, to its room, which asks for sign-in); never a name, a title, a
 /// place or anything clinical.
 /// </summary>
-public sealed class SessionReminders(IServiceScopeFactory scopes, TimeProvider time, IConfiguration config, ILogger<SessionReminders> logger) : BackgroundService
+public sealed class SessionReminders(IServiceScopeFactory scopes, TimeProvider time, SessionReminders.Timing timing, ILogger<SessionReminders> logger) : BackgroundService
 {
+    /// <summary>How often due reminders are looked for (<c>Sessions:ReminderInterval</c>, five minutes), read as the app is built.</summary>
+    public sealed record Timing(TimeSpan Interval)
+    {
+        public static Timing From(IConfiguration config) => new(Infrastructure.Hosting.Setting.Get(config, "Sessions:ReminderInterval", TimeSpan.FromMinutes(5)));
+    }
+
     public static readonly TimeSpan Lead = TimeSpan.FromHours(24);
 
     /// <summary>Queues every reminder that is due now; returns how many mails were queued.</summary>
@@ -99,7 +105,7 @@ public sealed class SessionReminders(IServiceScopeFactory scopes, TimeProvider t
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Task.Delay takes at most about 49 days; a longer sweep interval would fail every round.
-        var interval = Math.Clamp(config.GetValue("Sessions:ReminderInterval", TimeSpan.FromMinutes(5)).Ticks, TimeSpan.TicksPerSecond, TimeSpan.FromDays(30).Ticks);
+        var interval = Math.Clamp(timing.Interval.Ticks, TimeSpan.TicksPerSecond, TimeSpan.FromDays(30).Ticks);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -14,6 +14,7 @@ public sealed class SessionsModule : ITandemModule
         services.AddScoped<PrivateNoteUseCases>();
         services.AddScoped<CalendarFeeds>();
         services.AddScoped<SessionEvents>();
+        services.AddSingleton(SessionReminders.Timing.From(config));
         services.AddSingleton<SessionReminders>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionReminders>());
         services.AddScoped<IDemoSeedStep, SessionsDemoStep>();

@@ -11,7 +11,7 @@ public sealed class VideoModule : ITandemModule
 {
     public void AddServices(IServiceCollection services, IConfiguration config)
     {
-        services.Configure<VideoOptions>(config.GetSection("Video"));
+        services.AddOptions<VideoOptions>().BindChecked(config, "Video");
         services.AddScoped<VideoRoom>();
         services.AddScoped<VideoGuests>();
     }

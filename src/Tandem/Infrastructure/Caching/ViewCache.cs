@@ -84,7 +84,10 @@ public sealed class ViewCacheStore : IDisposable
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = MaxViews });
 
-    public ViewCacheStore(IConfiguration config) => Enabled = config.GetValue("Tandem:ViewCache", true);
+    public ViewCacheStore(bool enabled) => Enabled = enabled;
+
+    /// <summary>Reads <c>Tandem:ViewCache</c> as the app is built (a value that is not true or false stops the start).</summary>
+    public static ViewCacheStore From(IConfiguration config) => new(Hosting.Setting.Get(config, "Tandem:ViewCache", true));
 
     /// <summary><c>Tandem:ViewCache</c> (default true): false makes every view afresh, for comparison.</summary>
     public bool Enabled { get; }

@@ -15,8 +15,7 @@ namespace Tandem.Infrastructure.Hosting;
 /// </summary>
 internal sealed partial class DatabaseInitializer(
     IServiceProvider services,
-    IConfiguration config,
-    IHostEnvironment env,
+    bool seedDemo,
     IHostApplicationLifetime lifetime,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
@@ -48,7 +47,7 @@ internal sealed partial class DatabaseInitializer(
             await WarnWhenRowSecurityIsBypassedAsync(cancellationToken);
         }
 
-        if (!ShouldSeedDemo(config, env))
+        if (!seedDemo)
         {
             if (!await services.GetRequiredService<SetupState>().IsCompleteAsync(cancellationToken))
             {
@@ -80,7 +79,7 @@ internal sealed partial class DatabaseInitializer(
     }
 
     public static bool ShouldSeedDemo(IConfiguration config, IHostEnvironment env) =>
-        config.GetValue<bool?>("Demo:Seed") ?? env.IsDevelopment();
+        Setting.Get<bool>(config, "Demo:Seed") ?? env.IsDevelopment();
 
     /// <summary>A new server without a practice: say where to set it up and with which code (issue 26, item 4). A warning, so every log level shows it.</summary>
     private void PrintSetupCode()

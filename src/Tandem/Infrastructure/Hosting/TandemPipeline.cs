@@ -48,7 +48,7 @@ public static class TandemPipeline
 
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseMiddleware<RelativeRedirects>();
-        if (app.Configuration.GetValue("Security:RequireHttps", !app.Environment.IsDevelopment()))
+        if (Setting.Get(app.Configuration, "Security:RequireHttps", !app.Environment.IsDevelopment()))
         {
             // Health probes from a load balancer or monitor on the private network may use plain http.
             // With an https public address the redirect goes there, never to the Host a request named (issue 26, item 1).

@@ -100,7 +100,7 @@ public static class TandemServices
             k.Limits.MaxRequestBodySize = 2 * 1024 * 1024;
         });
 
-        services.AddOptions<Mail.MailSettings>().Bind(config.GetSection("Mail"))
+        services.AddOptions<Mail.MailSettings>().BindChecked(config, "Mail")
             .PostConfigure(m =>
             {
                 // Development and tests write mail to the data folder unless told otherwise.

@@ -1,3 +1,4 @@
+using Tandem.Infrastructure.Hosting;
 using System.Linq.Expressions;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -21,7 +22,7 @@ public static class TandemHealth
 
     public static IServiceCollection AddTandemHealth(this IServiceCollection services, IConfiguration config)
     {
-        services.Configure<HealthSettings>(config.GetSection("Health"));
+        services.AddOptions<HealthSettings>().BindChecked(config, "Health");
         services.AddHealthChecks()
             .AddDbContextCheck<TandemDbContext>("database", HealthStatus.Unhealthy, [ReadyTag])
             .AddCheck<MigrationsHealthCheck>("migrations", HealthStatus.Unhealthy, [ReadyTag])

@@ -1,3 +1,4 @@
+using Tandem.Infrastructure.Hosting;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authorization;
@@ -29,7 +30,7 @@ public static class AuthSetup
 
     public static IServiceCollection AddTandemAuth(this IServiceCollection services, IConfiguration config, IHostEnvironment env)
     {
-        services.AddOptions<SecurityOptions>().Bind(config.GetSection("Security"));
+        services.AddOptions<SecurityOptions>().BindChecked(config, "Security");
         services.AddMemoryCache();
         services.AddSingleton<AccountStatusCache>();
         services.AddSingleton<SignInSessionCache>();

@@ -17,8 +17,16 @@ public sealed record CurveRefreshResult(int Practices, int PracticeCurves, int I
 /// finished courses are tallied inside that practice and its curves replace its old rows; the
 /// installation's curves come from the sum of the tallies (counts only) and hold no practice id.
 /// </summary>
-public sealed class ExpectedCurveRefresh(IServiceScopeFactory scopes, TimeProvider time, IConfiguration config, ILogger<ExpectedCurveRefresh> logger) : BackgroundService
+public sealed class ExpectedCurveRefresh(IServiceScopeFactory scopes, TimeProvider time, ExpectedCurveRefresh.Timing timing, ILogger<ExpectedCurveRefresh> logger) : BackgroundService
 {
+    /// <summary>When the curves are first refreshed and how often after (<c>Measures:ExpectedCurveFirstRun</c>, <c>Measures:ExpectedCurveInterval</c>), read as the app is built.</summary>
+    public sealed record Timing(TimeSpan FirstRun, TimeSpan Interval)
+    {
+        public static Timing From(IConfiguration config) => new(
+            Infrastructure.Hosting.Setting.Get(config, "Measures:ExpectedCurveFirstRun", TimeSpan.FromMinutes(1)),
+            Infrastructure.Hosting.Setting.Get(config, "Measures:ExpectedCurveInterval", TimeSpan.FromDays(1)));
+    }
+
     private static readonly string[] Scored = [InstrumentCatalog.Phq9, InstrumentCatalog.Gad7];
 
     public async Task<CurveRefreshResult> RefreshAsync(CancellationToken ct = default)
@@ -92,8 +100,8 @@ public sealed class ExpectedCurveRefresh(IServiceScopeFactory scopes, TimeProvid
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var first = Math.Clamp(config.GetValue("Measures:ExpectedCurveFirstRun", TimeSpan.FromMinutes(1)).Ticks, TimeSpan.TicksPerSecond, TimeSpan.FromDays(30).Ticks);
-        var interval = Math.Clamp(config.GetValue("Measures:ExpectedCurveInterval", TimeSpan.FromDays(1)).Ticks, TimeSpan.TicksPerMinute, TimeSpan.FromDays(30).Ticks);
+        var first = Math.Clamp(timing.FirstRun.Ticks, TimeSpan.TicksPerSecond, TimeSpan.FromDays(30).Ticks);
+        var interval = Math.Clamp(timing.Interval.Ticks, TimeSpan.TicksPerMinute, TimeSpan.FromDays(30).Ticks);
         var wait = TimeSpan.FromTicks(first);
         while (!stoppingToken.IsCancellationRequested)
         {
