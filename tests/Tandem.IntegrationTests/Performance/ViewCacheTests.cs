@@ -301,6 +301,50 @@ public sealed class ViewCacheTests
         Assert.True(MarkedNow(await pages.GetStringAsync("/", Ct), session), "The session is not marked Now ten seconds after it started.");
     }
 
+    /// <summary>
+    /// The alerts page's list (its largest part) is drawn once for each kept view and shown again as it was drawn; an
+    /// acknowledgement or a new alert shows on the very next view, and each view is still in the access log.
+    /// </summary>
+    [Fact]
+    public async Task The_alerts_list_is_drawn_once_for_each_kept_view_and_a_change_shows_on_the_next_view()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var (id, robin) = await NewClient.JoinAsync(app);
+        using var robinClient = robin;
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        await robin.PostJsonAsync($"/api/engagements/{id}/responses", Measures.MeasureRequests.Phq9(each: 1, item9: 2), HttpStatusCode.Created);
+        var alert = (await alex.GetJsonAsync("/api/alerts?includeEnded=true")).EnumerateArray()
+            .Single(a => a.GetProperty("engagementId").GetGuid() == id);
+        var card = $"href=\"engagements/{id}/progress\"";
+
+        using var pages = await PagesAsync(app, "alex@riverside.test");
+        var first = await pages.GetStringAsync("/alerts", Ct);
+        Assert.Contains("About risk: look at these first", first, StringComparison.Ordinal);
+        Assert.Contains(card, first, StringComparison.Ordinal);
+        var readsBefore = await AlertPageReadsAsync(app);
+
+        // The second view in the same minute: the list is not drawn again, and the page is the same.
+        string second = "";
+        var drawn = await PartsDrawnDuringAsync(async () => second = await pages.GetStringAsync("/alerts", Ct));
+        Assert.Contains(("AlertGroups", true), drawn);
+        Assert.Equal(Drawn(first), Drawn(second));
+        Assert.True(await AlertPageReadsAsync(app) > readsBefore, "The view served from memory is not in the access log.");
+
+        // Acknowledged: gone from the very next view, though the minute is not over.
+        await alex.PostJsonAsync($"/api/alerts/{alert.GetProperty("id").GetGuid()}/acknowledge", null, HttpStatusCode.OK);
+        var third = await pages.GetStringAsync("/alerts", Ct);
+        Assert.DoesNotContain("About risk: look at these first", third, StringComparison.Ordinal);
+        Assert.DoesNotContain(card, third, StringComparison.Ordinal);
+    }
+
+    /// <summary>The reads of alerts in the trail so far (each view of the list records those it shows).</summary>
+    private static async Task<int> AlertPageReadsAsync(TandemApp app)
+    {
+        var count = 0;
+        await app.WithDbAsync(async db => count = await db.AuditEntries.CountAsync(e => e.Action == AuditAction.Read && e.ObjectType == "MeasureAlertList", Ct));
+        return count;
+    }
+
     [Fact]
     public async Task A_change_shows_on_the_next_view_of_Today_whoever_made_it_and_on_either_node()
     {
