@@ -19,9 +19,7 @@ try
 }
 catch (Exception ex) when (SettingException.Within(ex) is { } setting)
 {
-    // One line an operator can act on (issue 26, item 1), not a stack trace.
-    Console.Error.WriteLine($"Tandem cannot start: {setting.Message}");
-    return 1;
+    return CannotStart(setting);
 }
 
 if (args is ["migrate", ..])
@@ -51,12 +49,18 @@ try
 }
 catch (Exception ex) when (SettingException.Within(ex) is { } setting)
 {
-    // A setting a hosted service reads as it is made, as the host starts.
-    Console.Error.WriteLine($"Tandem cannot start: {setting.Message}");
-    return 1;
+    // A safety net: every setting is read as the app is built, but a service made as the host starts could still read one.
+    return CannotStart(setting);
 }
 
 return 0;
+
+// One line an operator can act on (issue 26, item 1), not a stack trace; exit code 1.
+static int CannotStart(SettingException setting)
+{
+    Console.Error.WriteLine($"Tandem cannot start: {setting.Message}");
+    return 1;
+}
 
 /// <summary>Entry point; public so the test projects can host the app.</summary>
 public partial class Program;
