@@ -149,6 +149,7 @@ public static class DatabaseSetup
         services.AddSingleton<AccountStatusInvalidator>();
         var viewCache = Infrastructure.Caching.ViewCacheStore.From(config);
         services.AddSingleton(_ => viewCache);
+        services.AddSingleton(_ => new Infrastructure.Caching.ListMarkupStore(viewCache.Enabled));
         services.AddScoped<Infrastructure.Caching.ViewCache>();
         services.AddScoped<Infrastructure.Caching.KeptMarkup>();
         // Read at start: Production without the audit chain key stops here, with one sentence naming the setting.

@@ -337,6 +337,47 @@ public sealed class ViewCacheTests
         Assert.DoesNotContain(card, third, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The access log's entries are read afresh at every view; only their drawing is kept, for one person and view, while the
+    /// entries are the same one by one. Someone else's read shows on the very next view, drawn afresh, and another person's
+    /// view of the same log is drawn for them.
+    /// </summary>
+    [Fact]
+    public async Task The_access_logs_entries_are_drawn_again_only_when_they_change_and_a_new_read_shows_on_the_next_view()
+    {
+        await using var app = await TandemApp.StartAsync();
+        var sams = await Demo.SamsEngagementAsync(app);
+        using var sam = await PagesAsync(app, "sam@riverside.test");
+        using var alex = await app.ClientForAsync("alex@riverside.test");
+        await alex.GetJsonAsync($"/api/engagements/{sams}/plan");
+        var path = $"/engagements/{sams}/access-log";
+        var first = await sam.GetStringAsync(path, Ct);
+        Assert.Contains("Alex Rivera opened the plan", first, StringComparison.Ordinal);
+
+        // The same entries: the list is not drawn again, and the page is the same.
+        string second = "";
+        var drawn = await PartsDrawnDuringAsync(async () => second = await sam.GetStringAsync(path, Ct));
+        Assert.Contains(("AccessLogEntries", true), drawn);
+        Assert.DoesNotContain(("AccessLogEntries", false), drawn);
+        Assert.Equal(Drawn(first), Drawn(second));
+
+        // Alex opens the plan again: Sam's very next view has it.
+        await alex.GetJsonAsync($"/api/engagements/{sams}/plan");
+        string third = "";
+        drawn = await PartsDrawnDuringAsync(async () => third = await sam.GetStringAsync(path, Ct));
+        Assert.Contains(("AccessLogEntries", false), drawn);
+        Assert.Equal(OpenedThePlan(second) + 1, OpenedThePlan(third));
+
+        // Alex's own view of the log (everyone, him included) is his: "You", never Sam's drawing.
+        using var alexPages = await PagesAsync(app, "alex@riverside.test");
+        var his = await alexPages.GetStringAsync(path + "?who=all", Ct);
+        Assert.Contains("You opened the plan", his, StringComparison.Ordinal);
+        Assert.DoesNotContain("Alex Rivera opened the plan", his, StringComparison.Ordinal);
+    }
+
+    private static int OpenedThePlan(string html) =>
+        System.Text.RegularExpressions.Regex.Count(html, "Alex Rivera opened the plan");
+
     /// <summary>The reads of alerts in the trail so far (each view of the list records those it shows).</summary>
     private static async Task<int> AlertPageReadsAsync(TandemApp app)
     {

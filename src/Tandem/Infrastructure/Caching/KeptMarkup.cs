@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Tandem.Infrastructure.Caching;
 
@@ -18,7 +19,7 @@ namespace Tandem.Infrastructure.Caching;
 /// A part may depend only on its parameters, which must themselves follow from the view and the variant.
 /// </para>
 /// </summary>
-public sealed class KeptMarkup(IServiceProvider services, ILoggerFactory logs)
+public sealed class KeptMarkup(IServiceProvider services, ILoggerFactory logs, ListMarkupStore lists)
 {
     private static readonly ConditionalWeakTable<object, ConcurrentDictionary<(Type Part, string Variant), MarkupString>> Made = new();
 
@@ -39,12 +40,75 @@ public sealed class KeptMarkup(IServiceProvider services, ILoggerFactory logs)
             return kept;
         }
 
-        await using var renderer = new HtmlRenderer(services, logs);
-        var html = await renderer.Dispatcher.InvokeAsync(async () =>
-            (await renderer.RenderComponentAsync<TPart>(ParameterView.FromDictionary(parameters()))).ToHtmlString());
-        var markup = new MarkupString(html);
+        var markup = await DrawAsync<TPart>(parameters);
         parts?.TryAdd(key, markup);
         Observability.TandemMetrics.MarkupLookedUp(typeof(TPart).Name, hit: false);
         return markup;
     }
+
+    /// <summary>
+    /// The markup of component <typeparamref name="TPart"/> drawn from <paramref name="items"/>, a list read afresh at each
+    /// view (the access log's page of entries): kept under <paramref name="key"/> (which must name the person, and everything
+    /// else the part shows that is not in the items) and shown again only while the items are equal, one by one, to those it
+    /// was drawn from. So it can never be older than the list read for this very request, on any node; only the drawing is saved.
+    /// </summary>
+    public async Task<MarkupString> ForListAsync<TPart, TItem>(object key, IReadOnlyList<TItem> items, Func<IDictionary<string, object?>> parameters)
+        where TPart : IComponent
+    {
+        if (lists.TryGet(key, items, out var kept))
+        {
+            Observability.TandemMetrics.MarkupLookedUp(typeof(TPart).Name, hit: true);
+            return kept;
+        }
+
+        var markup = await DrawAsync<TPart>(parameters);
+        lists.Set(key, items, markup);
+        Observability.TandemMetrics.MarkupLookedUp(typeof(TPart).Name, hit: false);
+        return markup;
+    }
+
+    private async Task<MarkupString> DrawAsync<TPart>(Func<IDictionary<string, object?>> parameters)
+        where TPart : IComponent
+    {
+        await using var renderer = new HtmlRenderer(services, logs);
+        var html = await renderer.Dispatcher.InvokeAsync(async () =>
+            (await renderer.RenderComponentAsync<TPart>(ParameterView.FromDictionary(parameters()))).ToHtmlString());
+        return new MarkupString(html);
+    }
+}
+
+/// <summary>
+/// The markup kept by <see cref="KeptMarkup.ForListAsync"/>: at most <see cref="MaxCharacters"/> characters in all (16 MB),
+/// each part for ten minutes after it was last shown. Off with <c>Tandem:ViewCache=false</c> (every part drawn afresh, for comparison).
+/// </summary>
+public sealed class ListMarkupStore(bool enabled) : IDisposable
+{
+    public const long MaxCharacters = 8_000_000;
+
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = MaxCharacters });
+
+    internal bool TryGet<TItem>(object key, IReadOnlyList<TItem> items, out MarkupString markup)
+    {
+        if (enabled && _cache.TryGetValue(key, out Kept<TItem>? kept) && kept is not null && kept.Items.SequenceEqual(items))
+        {
+            markup = kept.Markup;
+            return true;
+        }
+
+        markup = default;
+        return false;
+    }
+
+    internal void Set<TItem>(object key, IReadOnlyList<TItem> items, MarkupString markup)
+    {
+        if (enabled)
+        {
+            _cache.Set(key, new Kept<TItem>([.. items], markup),
+                new MemoryCacheEntryOptions { Size = markup.Value.Length + 1, SlidingExpiration = TimeSpan.FromMinutes(10) });
+        }
+    }
+
+    public void Dispose() => _cache.Dispose();
+
+    private sealed record Kept<TItem>(IReadOnlyList<TItem> Items, MarkupString Markup);
 }
