@@ -53,45 +53,7 @@ public abstract class TandemDbContext
             Database.SetConnectionString(_configuredConnection);
         }
 
-        // SQLite: one open connection for the whole request. EF opens and closes it around each query, and every open of a
-        // SQLite connection registers EF's functions on it afresh (ten native calls, with their hooks): a page runs a dozen
-        // queries. Held for one HTTP request only, never for a live circuit or hub, whose scope lasts as long as the visit.
-        if (tenant.Request is { } request && !IsLive(request.Request.Path) && Database.IsSqlite())
-        {
-            Database.OpenConnection();
-            _heldOpen = true;
-        }
-
         return this;
-    }
-
-    /// <summary>The live circuits' and hubs' connections: each of their requests lasts as long as a visit.</summary>
-    private static bool IsLive(PathString path) => path.StartsWithSegments("/_blazor") || path.StartsWithSegments("/hubs");
-
-    /// <summary>This lease opened the connection (<see cref="Lease"/>) and closes it when the request is done.</summary>
-    private bool _heldOpen;
-
-#pragma warning disable CA1816 // DbContext's own Dispose does what the pool needs; this only closes the connection first.
-    public override void Dispose()
-    {
-        Release();
-        base.Dispose();
-    }
-
-    public override ValueTask DisposeAsync()
-    {
-        Release();
-        return base.DisposeAsync();
-    }
-#pragma warning restore CA1816
-
-    private void Release()
-    {
-        if (_heldOpen)
-        {
-            _heldOpen = false;
-            Database.CloseConnection();
-        }
     }
 
     public DbSet<Practice> Practices => Set<Practice>();

@@ -66,24 +66,13 @@ public sealed class SentCommands : IObserver<DiagnosticListener>, IObserver<KeyV
         {
             lock (_subscriptions)
             {
-                _subscriptions.Add(value.Subscribe(this, name => name == RelationalEventId.CommandExecuting.Name || name == RelationalEventId.ConnectionOpened.Name));
+                _subscriptions.Add(value.Subscribe(this, name => name == RelationalEventId.CommandExecuting.Name));
             }
         }
     }
 
-    /// <summary>How often the app opened a connection to this database (EF opens and closes one around each query it runs on its own).</summary>
-    public int Opens => Volatile.Read(ref _opens);
-
-    private int _opens;
-
     public void OnNext(KeyValuePair<string, object?> value)
     {
-        if (value.Value is ConnectionEndEventData { Connection: var connection } && Ours(connection))
-        {
-            Interlocked.Increment(ref _opens);
-            return;
-        }
-
         if (value.Value is not CommandEventData { Command: var command } || !Ours(command.Connection))
         {
             return;
