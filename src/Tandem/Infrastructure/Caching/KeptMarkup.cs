@@ -85,6 +85,9 @@ public sealed class ListMarkupStore(bool enabled) : IDisposable
 {
     public const long MaxCharacters = 8_000_000;
 
+    /// <summary>What a part counts for beyond its markup (its key and the list it was drawn from), so even empty parts are bounded in number.</summary>
+    private const int PartOverhead = 4096;
+
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = MaxCharacters });
 
     internal bool TryGet<TItem>(object key, IReadOnlyList<TItem> items, out MarkupString markup)
@@ -104,7 +107,7 @@ public sealed class ListMarkupStore(bool enabled) : IDisposable
         if (enabled)
         {
             _cache.Set(key, new Kept<TItem>([.. items], markup),
-                new MemoryCacheEntryOptions { Size = markup.Value.Length + 1, SlidingExpiration = TimeSpan.FromMinutes(10) });
+                new MemoryCacheEntryOptions { Size = markup.Value.Length + PartOverhead, SlidingExpiration = TimeSpan.FromMinutes(10) });
         }
     }
 
