@@ -446,19 +446,13 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         : db.AuditEntries.FromSql($"""SELECT * FROM "AuditEntries" WHERE "EngagementId" = (SELECT {engagementId})""").AsNoTracking();
 
     /// <summary>
-    /// The lists that showed this engagement (<see cref="AuditListRead"/>), each as an entry of the engagement: the list's
-    /// entry with the engagement and the client it showed. One person's (or, with <paramref name="person"/> null, those
-    /// with nobody named) through the index on (practice, engagement, person, entry), newest first; or, with
-    /// <paramref name="everyone"/>, all of them (the export). The entry's id is the row's, so the order comes from the index.
+    /// Every list that showed this engagement (<see cref="AuditListRead"/>), each as an entry of the engagement: the list's
+    /// entry with the engagement and the client it showed (the export; the page reads them person by person in
+    /// <see cref="BuildRowsSql"/>). The entry's id is the row's.
     /// </summary>
-    internal static IQueryable<AuditEntry> ListReadsOf(TandemDbContext db, Guid practiceId, Guid engagementId, Guid? person, bool everyone = false)
-    {
-        object[] values = person is { } personId && !everyone ? [Guid.Empty, practiceId, engagementId, personId] : [Guid.Empty, practiceId, engagementId];
-        var which = everyone ? """ r."EngagementId" = {2}"""
-            : person is not null ? """ r."EngagementId" = (SELECT {2}) AND r."UserId" = (SELECT {3})"""
-            : """ r."EngagementId" = (SELECT {2}) AND r."UserId" IS NULL""";
-        return db.AuditEntries.FromSql(System.Runtime.CompilerServices.FormattableStringFactory.Create(ListReadColumns + which, values)).AsNoTracking();
-    }
+    internal static IQueryable<AuditEntry> ListReadsOf(TandemDbContext db, Guid practiceId, Guid engagementId) =>
+        db.AuditEntries.FromSql(System.Runtime.CompilerServices.FormattableStringFactory.Create(
+            ListReadColumns + """ r."EngagementId" = {2}""", Guid.Empty, practiceId, engagementId)).AsNoTracking();
 
     /// <summary>An <see cref="AuditListRead"/> as an entry of its engagement (the list's entry, with the row's id, engagement and client).</summary>
     private const string ListReadColumns = """

@@ -147,7 +147,7 @@ public sealed class ExportRecordLoader(TandemDbContext db)
             .Where(e => e.DataCategory == AuditCategories.Clinical || e.DataCategory == AuditCategories.Personal)
             .Where(e => isTherapist || e.SubjectUserId == null || e.SubjectUserId == viewerId);
         var log = !withAccessLog ? [] : (await Shown(db.AuditEntries.AsNoTracking().Where(e => e.EngagementId == id)).ToListAsync(ct))
-            .Concat(await Shown(AccessLog.ListReadsOf(db, engagement.PracticeId, id, person: null, everyone: true)).ToListAsync(ct))
+            .Concat(await Shown(AccessLog.ListReadsOf(db, engagement.PracticeId, id)).ToListAsync(ct))
             .DistinctBy(e => e.Id)
             .OrderBy(e => e.Id)
             .ToList();
