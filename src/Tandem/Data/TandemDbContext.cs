@@ -207,12 +207,12 @@ public abstract class TandemDbContext
         // caller's own practice stays in that practice, so PostgreSQL's row-level security checks its rows too.
         using (staged.Any(e => (e.PracticeId ?? Guid.Empty) != _tenant.PracticeId) ? _tenant.AsSystem() : null)
         {
+            // The change's rows first, the audit chain's head after them (AuditChain: one lock order for every writer).
+            written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
             if (staged.Count > 0)
             {
                 await AuditChain.AppendAsync(this, _audit!.ChainKeys, staged, cancellationToken);
             }
-
-            written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
         }
 
         // Last before the commit: on PostgreSQL the version's row stays locked only until then.

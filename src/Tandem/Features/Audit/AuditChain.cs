@@ -7,6 +7,10 @@ namespace Tandem.Features.Audit;
 /// Extends each practice's keyed hash chain inside the caller's open transaction. PostgreSQL locks
 /// the practice's chain head row (SELECT ... FOR UPDATE), so several web nodes extend one
 /// chain in order; SQLite transactions are already serialised (BEGIN IMMEDIATE).
+/// One lock order for every write: the rows a change writes first, then the chain heads (in the order of their
+/// practices), then the data versions. So a save runs this after writing its rows (<see cref="TandemDbContext"/>), as
+/// the reminder sweep does after claiming its sessions; a head taken first would wait on a row another writer holds
+/// while that writer waits on the head (a deadlock on PostgreSQL, seen as a therapist's 500).
 /// </summary>
 internal static class AuditChain
 {
@@ -25,7 +29,10 @@ internal static class AuditChain
         var postgres = db.Database.IsNpgsql();
         var all = new List<AuditEntry>(events.Count);
         List<(AuditEntry Entry, IReadOnlyList<(Guid EngagementId, Guid? SubjectUserId)> Shown)>? lists = null;
-        foreach (var group in events.GroupBy(e => e.PracticeId ?? Guid.Empty))
+        var heads = new List<AuditChainHead>();
+        // Heads are locked in the order of their practices, whatever order the entries came in: two writers chaining
+        // entries of the same practices can never each hold the head the other waits for.
+        foreach (var group in events.GroupBy(e => e.PracticeId ?? Guid.Empty).OrderBy(g => g.Key))
         {
             var practiceId = group.Key;
 
@@ -62,10 +69,16 @@ internal static class AuditChain
 
             head.LastSequence = sequence;
             head.LastHash = previous;
+            heads.Add(head);
         }
 
-        // Written now, in the caller's transaction; the heads' new values go with the caller's save.
+        // Written now, in the caller's transaction, and the heads moved with them: nothing of the chain is left for a later save.
         await AuditRows.InsertAsync(db, all, ct);
+        foreach (var head in heads)
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"""UPDATE "AuditChainHeads" SET "LastSequence" = {head.LastSequence}, "LastHash" = {head.LastHash} WHERE "PracticeId" = {head.PracticeId}""", ct);
+        }
 
         // A list's members, beside its entry: the entries' ids are the database's, found by their place in the chain.
         if (lists is not null)
@@ -79,6 +92,6 @@ internal static class AuditChain
     }
 
     private static Task<AuditChainHead?> ReadHeadAsync(TandemDbContext db, Guid practiceId, bool postgres, CancellationToken ct) => postgres
-        ? db.AuditChainHeads.FromSql($"""SELECT * FROM "AuditChainHeads" WHERE "PracticeId" = {practiceId} FOR UPDATE""").AsTracking().SingleOrDefaultAsync(ct)
-        : db.AuditChainHeads.AsTracking().SingleOrDefaultAsync(h => h.PracticeId == practiceId, ct);
+        ? db.AuditChainHeads.FromSql($"""SELECT * FROM "AuditChainHeads" WHERE "PracticeId" = {practiceId} FOR UPDATE""").AsNoTracking().SingleOrDefaultAsync(ct)
+        : db.AuditChainHeads.AsNoTracking().SingleOrDefaultAsync(h => h.PracticeId == practiceId, ct);
 }

@@ -85,7 +85,6 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, ILogger<AuditWriter
             {
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 await AuditChain.AppendAsync(db, keys, batch.SelectMany(p => p.Events).ToList(), ct);
-                await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
             });
             Infrastructure.Observability.TandemMetrics.AuditBatchCommitted(batch.Sum(p => p.Events.Count), Infrastructure.Observability.TandemMetrics.Since(started));

@@ -23,6 +23,11 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
                     ? "The request is larger than Tandem accepts."
                     : "Check that the body is valid JSON of the documented shape and size, and that every value in the address is of the documented type.",
             },
+            _ when IsWriteConflict(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Another change reached the same record at the same moment, so this one was not saved. Try again in a moment.",
+            },
             _ => null,
         };
         if (details is null)
@@ -40,12 +45,37 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
         }
 
         httpContext.Response.StatusCode = details.Status ?? StatusCodes.Status400BadRequest;
+        if (details.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "2";
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             ProblemDetails = details,
             Exception = exception,
         });
+    }
+
+    /// <summary>
+    /// The database gave up on this write because another one held what it needed: a deadlock or a serialisation
+    /// failure on PostgreSQL, SQLite still busy after its wait. The transaction was rolled back whole, so the person is
+    /// told it was not saved and may simply try again (503 with Retry-After), never a bare 500. Writers take their locks
+    /// in one order (AuditChain), so this is the rare case left, not a routine answer.
+    /// </summary>
+    internal static bool IsWriteConflict(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.PostgresException { SqlState: "40P01" or "40001" or "55P03" }
+                || e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A body field that could not be read: 400 naming it ("role", from the JSON path "$.role") with a sentence.</summary>
