@@ -145,6 +145,9 @@ public sealed class WriteLockOrderTests
         // Something outside Tandem's own order (an operator's hand-written transaction): the chain head first, then the row.
         await using var raw = await app.OpenRawConnectionAsync();
         await using var tx = await raw.BeginTransactionAsync(Ct);
+        // The request's backend looks for a deadlock after PostgreSQL's default second, this one only after ten: the
+        // request is always the one given up on (with equal timeouts a busy machine sometimes picked this side).
+        await Raw(raw, tx, "SET LOCAL deadlock_timeout = '10s'");
         await Raw(raw, tx, $"""SELECT 1 FROM "AuditChainHeads" WHERE "PracticeId" = (SELECT "PracticeId" FROM "Sessions" WHERE "Id" = '{session}') FOR UPDATE""");
         var cancel = alex.PostAsync($"/api/sessions/{session}/status", JsonContent.Create(new { status = "Cancelled" }), Ct);
         await WaitUntilBlockedAsync(app);
