@@ -98,6 +98,10 @@ public static class DataVersions
         return all ? new Affected([], true) : practices is null ? null : new Affected([.. practices.Order()], false);
     }
 
+    /// <summary>What two saves of one transaction changed together, in the same order as one save's.</summary>
+    internal static Affected? Merge(Affected? a, Affected? b) =>
+        a is null ? b : b is null ? a : a.All || b.All ? new Affected([], true) : new Affected([.. a.Practices.Union(b.Practices).Order()], false);
+
     /// <summary>Moves the versions a save changed, inside the caller's transaction (so the token and the change commit together).</summary>
     internal static async Task BumpAsync(TandemDbContext db, Affected affected, CancellationToken ct)
     {

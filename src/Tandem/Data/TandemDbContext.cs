@@ -46,6 +46,7 @@ public abstract class TandemDbContext
     {
         _tenant = tenant;
         _audit = audit;
+        ForgetBeforeCommit();
         // Migrating on start uses a context as the owner, in system scope (DatabaseSetup): whatever a previous borrower
         // pointed it at, the next request runs on the app's own connection, as the runtime role.
         if (_configuredConnection is not null && !string.Equals(Database.GetConnectionString(), _configuredConnection, StringComparison.Ordinal))
@@ -100,6 +101,12 @@ public abstract class TandemDbContext
             optionsBuilder.AddInterceptors(TenantQueries.Interceptor);
         }
 
+        // Without it a transaction's audit entries would never be chained: every context has it, however built.
+        if (core?.Interceptors?.Contains(ChainAtCommit.Instance) != true)
+        {
+            optionsBuilder.AddInterceptors(ChainAtCommit.Instance);
+        }
+
         if (core?.ReplacedServices?.TryGetValue((typeof(Microsoft.EntityFrameworkCore.Query.ICompiledQueryCacheKeyGenerator), null), out var keys) != true
             || !typeof(ITenantQueryCacheKeys).IsAssignableFrom(keys))
         {
@@ -110,7 +117,7 @@ public abstract class TandemDbContext
     /// <summary>The options the app builds once for all its contexts: both halves of the system mode included.</summary>
     internal static DbContextOptionsBuilder WithTenantQueries<TKeys>(DbContextOptionsBuilder optionsBuilder)
         where TKeys : class, Microsoft.EntityFrameworkCore.Query.ICompiledQueryCacheKeyGenerator, ITenantQueryCacheKeys =>
-        optionsBuilder.AddInterceptors(TenantQueries.Interceptor).ReplaceService<Microsoft.EntityFrameworkCore.Query.ICompiledQueryCacheKeyGenerator, TKeys>();
+        optionsBuilder.AddInterceptors(TenantQueries.Interceptor, ChainAtCommit.Instance).ReplaceService<Microsoft.EntityFrameworkCore.Query.ICompiledQueryCacheKeyGenerator, TKeys>();
 
     /// <summary>Replaces the provider's compiled-query cache keys with ones that carry the tenant mode.</summary>
     private protected abstract void UseTenantQueryCacheKeys(DbContextOptionsBuilder optionsBuilder);
@@ -169,8 +176,20 @@ public abstract class TandemDbContext
 
         var ownsTransaction = Database.CurrentTransaction is null;
         using var transaction = ownsTransaction ? Database.BeginTransaction() : null;
-        var written = base.SaveChanges(acceptAllChangesOnSuccess: false);
-        DataVersions.Bump(this, affected);
+        var versionsBefore = _versionsAtCommit;
+        _versionsAtCommit = DataVersions.Merge(_versionsAtCommit, affected);
+        int written;
+        try
+        {
+            written = base.SaveChanges(acceptAllChangesOnSuccess: false);
+        }
+        catch
+        {
+            _versionsAtCommit = versionsBefore;
+            throw;
+        }
+
+        // The versions move as the transaction commits (ChainAtCommit).
         transaction?.Commit();
         if (acceptAllChangesOnSuccess)
         {
@@ -202,23 +221,33 @@ public abstract class TandemDbContext
         var staged = _audit?.TakeStaged() ?? [];
         var ownsTransaction = Database.CurrentTransaction is null;
         await using var transaction = ownsTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
+
+        // The change's rows now; its audit entries and data versions when the transaction commits, after every row it
+        // writes (ChainAtCommit: one lock order for every writer). A save that opened the transaction commits it below.
+        var (chainBefore, versionsBefore) = (_chainAtCommit?.Count ?? 0, _versionsAtCommit);
+        if (staged.Count > 0)
+        {
+            (_chainAtCommit ??= []).AddRange(staged);
+            _chainKeys = _audit!.ChainKeys;
+        }
+
+        _versionsAtCommit = DataVersions.Merge(_versionsAtCommit, affected);
         int written;
         // Chaining entries of another practice (or of none) is system work; a change with entries of the
         // caller's own practice stays in that practice, so PostgreSQL's row-level security checks its rows too.
         using (staged.Any(e => (e.PracticeId ?? Guid.Empty) != _tenant.PracticeId) ? _tenant.AsSystem() : null)
         {
-            // The change's rows first, the audit chain's head after them (AuditChain: one lock order for every writer).
-            written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
-            if (staged.Count > 0)
+            try
             {
-                await AuditChain.AppendAsync(this, _audit!.ChainKeys, staged, cancellationToken);
+                written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
             }
-        }
-
-        // Last before the commit: on PostgreSQL the version's row stays locked only until then.
-        if (affected is not null)
-        {
-            await DataVersions.BumpAsync(this, affected, cancellationToken);
+            catch
+            {
+                // Not written: nothing of this save is chained or versioned, even if the caller's transaction goes on.
+                _chainAtCommit?.RemoveRange(chainBefore, _chainAtCommit.Count - chainBefore);
+                _versionsAtCommit = versionsBefore;
+                throw;
+            }
         }
 
         if (transaction is not null)
@@ -232,6 +261,58 @@ public abstract class TandemDbContext
         }
 
         return written;
+    }
+
+    /// <summary>Audit entries saved in the open transaction, chained when it commits (<see cref="ChainAtCommit"/>).</summary>
+    private List<AuditEvent>? _chainAtCommit;
+
+    private AuditChainKeys? _chainKeys;
+
+    /// <summary>Data versions the open transaction's saves moved, moved when it commits.</summary>
+    private DataVersions.Affected? _versionsAtCommit;
+
+    /// <summary>Just before the transaction commits, after all its rows: its audit entries, then its data versions.</summary>
+    internal async Task BeforeCommitAsync(CancellationToken ct)
+    {
+        var (staged, keys, affected) = (_chainAtCommit, _chainKeys, _versionsAtCommit);
+        ForgetBeforeCommit();
+        if (staged is { Count: > 0 })
+        {
+            using (staged.Any(e => (e.PracticeId ?? Guid.Empty) != _tenant.PracticeId) ? _tenant.AsSystem() : null)
+            {
+                await AuditChain.AppendAsync(this, keys!, staged, ct);
+            }
+        }
+
+        // Last: on PostgreSQL the version's row stays locked only until the commit.
+        if (affected is not null)
+        {
+            await DataVersions.BumpAsync(this, affected, ct);
+        }
+    }
+
+    /// <summary>The same for a synchronous commit, which audited changes never use (they are saved with SaveChangesAsync).</summary>
+    internal void BeforeCommit()
+    {
+        if (_chainAtCommit is { Count: > 0 })
+        {
+            throw new InvalidOperationException("A transaction with audited changes is committed with CommitAsync.");
+        }
+
+        var affected = _versionsAtCommit;
+        ForgetBeforeCommit();
+        if (affected is not null)
+        {
+            DataVersions.Bump(this, affected);
+        }
+    }
+
+    /// <summary>A new transaction, a rolled-back one or a new borrower of this pooled context: nothing is left to chain.</summary>
+    internal void ForgetBeforeCommit()
+    {
+        _chainAtCommit = null;
+        _chainKeys = null;
+        _versionsAtCommit = null;
     }
 
     /// <summary>

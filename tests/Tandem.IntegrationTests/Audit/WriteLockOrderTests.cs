@@ -45,17 +45,7 @@ public sealed class WriteLockOrderTests
         var cancel = alex.PostAsync($"/api/sessions/{session}/status", JsonContent.Create(new { status = "Cancelled" }), Ct);
         await WaitUntilBlockedAsync(app);
 
-        audit.Stage(new AuditEvent
-        {
-            Action = AuditAction.Execute,
-            ObjectType = "SessionReminder",
-            ObjectId = session.ToString(),
-            EngagementId = sams,
-            PracticeId = practiceId,
-            DataCategory = AuditCategories.Administrative,
-            Purpose = "reminder",
-            Role = "System",
-        });
+        audit.Stage(Event(practiceId, sams, "SessionReminder", session.ToString()) with { Purpose = "reminder" });
         await db.SaveChangesAsync(Ct);
         await tx.CommitAsync(Ct);
         await tx.DisposeAsync();
@@ -127,6 +117,41 @@ public sealed class WriteLockOrderTests
     }
 
     [Fact]
+    public async Task A_unit_of_work_of_several_saves_chains_its_entries_at_commit_so_a_message_written_meanwhile_is_answered()
+    {
+        // The shape of accepting an invitation as a new person: a first save that is audited (the account), then a change
+        // to the engagement's row (the new participant), in one transaction. Sam writes a message meanwhile: the message
+        // writer locks the engagement's row first (to number the thread), then chains its entry.
+        await using var app = await TandemApp.StartAsync();
+        var sams = await Demo.SamsEngagementAsync(app);
+        using var sam = await app.ClientForAsync("sam@riverside.test");
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+        var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
+        using var system = db.Tenant.AsSystem();
+        var practiceId = await db.Engagements.Where(e => e.Id == sams).Select(e => e.PracticeId).SingleAsync(Ct);
+        var tx = await db.Database.BeginTransactionAsync(Ct);
+        audit.Stage(Event(practiceId, sams));
+        await db.SaveChangesAsync(Ct);
+
+        // Chained at commit, the first save holds nothing yet: the message goes through (before, it waited for the head).
+        var message = sam.PostAsync($"/api/engagements/{sams}/messages", JsonContent.Create(new { body = "Running late, there in ten" }), Ct);
+        await WaitUntilBlockedAsync(app, message);
+        await db.Engagements.Where(e => e.Id == sams).ExecuteUpdateAsync(u => u.SetProperty(e => e.Version, e => e.Version), Ct);
+        await tx.CommitAsync(Ct);
+        await tx.DisposeAsync();
+
+        using var answer = await message;
+        var body = await answer.Content.ReadAsStringAsync(Ct);
+        Assert.True(answer.StatusCode == HttpStatusCode.Created, $"{(int)answer.StatusCode}: {body}");
+        await app.WithDbAsync(async check =>
+            Assert.Equal(1, await check.AuditEntries.AsNoTracking().CountAsync(e => e.ObjectType == "LockOrderProbe", Ct)));
+        var verified = await app.Service<AuditVerifier>().VerifyAsync(ct: Ct);
+        Assert.True(verified.Ok, verified.ToString());
+    }
+
+    [Fact]
     public async Task A_write_the_database_gives_up_on_is_answered_503_in_words_and_nothing_of_it_is_kept()
     {
         // Only PostgreSQL can be made to pick a victim on demand; SQLite queues writers (30 s) and answers the same way after.
@@ -173,11 +198,12 @@ public sealed class WriteLockOrderTests
         await command.ExecuteNonQueryAsync(Ct);
     }
 
-    private static AuditEvent Event(Guid practiceId) => new()
+    private static AuditEvent Event(Guid practiceId, Guid? engagementId = null, string type = "LockOrderProbe", string? id = null) => new()
     {
         Action = AuditAction.Execute,
-        ObjectType = "LockOrderProbe",
-        ObjectId = practiceId.ToString(),
+        ObjectType = type,
+        ObjectId = id ?? practiceId.ToString(),
+        EngagementId = engagementId,
         PracticeId = practiceId,
         DataCategory = AuditCategories.Administrative,
         Role = "System",
@@ -186,8 +212,9 @@ public sealed class WriteLockOrderTests
     /// <summary>
     /// Until another statement waits for a lock. PostgreSQL says so in <c>pg_stat_activity</c>; SQLite's writers wait inside
     /// their busy timeout, which nothing outside can see, so there the test gives the other writer a moment to reach it.
+    /// With <paramref name="orDone"/>, that request may also simply finish without waiting for anything.
     /// </summary>
-    private static async Task WaitUntilBlockedAsync(TandemApp app)
+    private static async Task WaitUntilBlockedAsync(TandemApp app, Task? orDone = null)
     {
         await using var raw = await app.OpenRawConnectionAsync();
         if (raw is not Npgsql.NpgsqlConnection)
@@ -197,7 +224,7 @@ public sealed class WriteLockOrderTests
         }
 
         var until = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < until)
+        while (DateTime.UtcNow < until && orDone?.IsCompleted != true)
         {
             await using var command = raw.CreateCommand();
             command.CommandText = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
@@ -209,6 +236,6 @@ public sealed class WriteLockOrderTests
             await Task.Delay(20, Ct);
         }
 
-        Assert.Fail("The other writer never reached the lock it waits for.");
+        Assert.True(orDone?.IsCompleted == true, "The other writer never reached the lock it waits for.");
     }
 }

@@ -8,7 +8,7 @@ namespace Tandem.Features.Audit;
 /// the practice's chain head row (SELECT ... FOR UPDATE), so several web nodes extend one
 /// chain in order; SQLite transactions are already serialised (BEGIN IMMEDIATE).
 /// One lock order for every write: the rows a change writes first, then the chain heads (in the order of their
-/// practices), then the data versions. So a save runs this after writing its rows (<see cref="TandemDbContext"/>), as
+/// practices), then the data versions. So a transaction runs this as it commits, after all its rows (<see cref="Data.ChainAtCommit"/>), as
 /// the reminder sweep does after claiming its sessions; a head taken first would wait on a row another writer holds
 /// while that writer waits on the head (a deadlock on PostgreSQL, seen as a therapist's 500).
 /// </summary>
