@@ -233,9 +233,7 @@ public abstract class TandemDbContext
 
         _versionsAtCommit = DataVersions.Merge(_versionsAtCommit, affected);
         int written;
-        // Chaining entries of another practice (or of none) is system work; a change with entries of the
-        // caller's own practice stays in that practice, so PostgreSQL's row-level security checks its rows too.
-        using (staged.Any(e => (e.PracticeId ?? Guid.Empty) != _tenant.PracticeId) ? _tenant.AsSystem() : null)
+        using (ChainScope(staged))
         {
             try
             {
@@ -278,7 +276,7 @@ public abstract class TandemDbContext
         ForgetBeforeCommit();
         if (staged is { Count: > 0 })
         {
-            using (staged.Any(e => (e.PracticeId ?? Guid.Empty) != _tenant.PracticeId) ? _tenant.AsSystem() : null)
+            using (ChainScope(staged))
             {
                 await AuditChain.AppendAsync(this, keys!, staged, ct);
             }
@@ -306,6 +304,13 @@ public abstract class TandemDbContext
             DataVersions.Bump(this, affected);
         }
     }
+
+    /// <summary>
+    /// Chaining entries of another practice (or of none) is system work; a change with entries of the caller's own
+    /// practice stays in that practice, so PostgreSQL's row-level security checks its rows too.
+    /// </summary>
+    private IDisposable? ChainScope(IReadOnlyList<AuditEvent> staged) =>
+        staged.Any(e => (e.PracticeId ?? Guid.Empty) != _tenant.PracticeId) ? _tenant.AsSystem() : null;
 
     /// <summary>A new transaction, a rolled-back one or a new borrower of this pooled context: nothing is left to chain.</summary>
     internal void ForgetBeforeCommit()
