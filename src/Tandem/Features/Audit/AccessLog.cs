@@ -54,7 +54,7 @@ internal sealed class LogRow
 /// A client sees everything about the shared record and their own personal records, never
 /// another client's personal records; attempts by people without access show as "someone".
 /// </summary>
-public sealed class AccessLog(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, IMemoryCache cache, AccessLogSettings settings)
+public sealed class AccessLog(TandemDbContext db, EngagementAccess access, CurrentUser me, AuditTrail audit, TimeProvider time, IMemoryCache cache, AccessLogSettings settings, KeptAccessLogPages kept, BreakGlassContext breakGlass)
 {
     /// <summary>The parts of a record the summary counts, in the order it names them.</summary>
     private static readonly (string What, string[] ObjectTypes)[] SummaryParts =
@@ -106,25 +106,127 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     /// The page "Who opened this record": the engagement's name and people (for the filter), the entries and, on the
     /// first page, the week's summary. One access check, one lookup of names, one entry in the trail ("opened the
     /// access log"): the page shows nothing of the record but its title and who takes part, which the log names anyway.
+    /// The page a person opens (everyone else's entries, newest first) is kept between views while the trail has nothing new
+    /// from anyone else (<see cref="KeptAccessLogPages"/>).
     /// </summary>
     public async Task<AccessLogPageView> PageAsync(Guid engagementId, Guid? who, string? kind, long? before, int take, bool othersOnly, CancellationToken ct = default)
     {
         var engagement = await access.RequireParticipantAsync(engagementId, "AccessLog", ct);
         var viewer = me.Id;
-        var rows = await RowsAsync(engagement, viewer, who, kind, before, take, othersOnly, ct);
         var since = time.GetUtcNow().AddDays(-7);
-        var counts = before is null ? await SummaryCountsAsync(engagement, viewer, since, ct) : null;
+        var parts = before is null && othersOnly && who != viewer && kept.Enabled && breakGlass.EngagementId is null && engagement.ParticipantFor(viewer) is not null
+            ? await KeptPartsAsync(engagement, viewer, who, kind, take, since, ct)
+            : await MakePartsAsync(engagement, viewer, who, kind, before, take, othersOnly, since, ct);
+        var names = parts.Names;
+        List<ReadCount>? counts = null;
+        if (parts.WholeHours is { } whole)
+        {
+            var part = await PartOfWeekAsync(engagement, viewer, since, ct);
+            counts = [.. whole.Concat(part).GroupBy(r => (r.UserId, r.ObjectType)).Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(r => r.Count)))];
+            if (NamedIn(engagement, part).Where(id => !names.ContainsKey(id)).ToList() is { Count: > 0 } unnamed)
+            {
+                // A reader of the hour at the week's start whom the kept page does not name yet (the kept names are shared: copied).
+                names = new Dictionary<Guid, string>(names);
+                foreach (var (id, name) in await db.DisplayNamesAsync(unnamed, ct))
+                {
+                    names[id] = name;
+                }
+            }
+        }
+
         var active = engagement.ActiveParticipants.OrderBy(p => p.Role == ParticipantRole.Therapist ? 0 : 1).ThenBy(p => p.JoinedAt).ToList();
-        var names = await db.DisplayNamesAsync(NamedIn(rows).Concat(active.Select(p => p.UserId)).Concat(counts is null ? [] : NamedIn(engagement, counts)), ct);
-        var (grants, sessionDays) = await ContextAsync(engagement, rows, ct);
         await RecordAsync(engagementId, ct);
         return new AccessLogPageView(
             engagement.Title,
             engagement.ParticipantFor(viewer)?.Role == ParticipantRole.Client,
             active.Count(p => p.Role == ParticipantRole.Client),
             [.. active.Where(p => p.UserId != viewer).Select(p => new AccessLogPerson(p.UserId, names.GetValueOrDefault(p.UserId, "Former member")))],
-            Entries(engagement, rows, names, grants, sessionDays),
+            parts.Entries,
             counts is null ? null : Summary(engagement, viewer, since, counts, names));
+    }
+
+    /// <summary>
+    /// What a page of the log shows that does not move with the clock: its entries in sentences, the week's whole hours of reads
+    /// (first page only) and the names of everyone either names or the filter offers.
+    /// </summary>
+    private sealed record PageParts(IReadOnlyList<AccessLogEntry> Entries, List<ReadCount>? WholeHours, Dictionary<Guid, string> Names);
+
+    private async Task<PageParts> MakePartsAsync(Engagement engagement, Guid viewer, Guid? who, string? kind, long? before, int take, bool othersOnly, DateTimeOffset since, CancellationToken ct)
+    {
+        var rows = await RowsAsync(engagement, viewer, who, kind, before, take, othersOnly, ct);
+        var whole = before is null ? await WholeHoursAsync(engagement, viewer, since, ct) : null;
+        var names = await db.DisplayNamesAsync(NamedIn(rows).Concat(engagement.ActiveParticipants.Select(p => p.UserId)).Concat(whole is null ? [] : NamedIn(engagement, whole)), ct);
+        var (grants, sessionDays) = await ContextAsync(engagement, rows, ct);
+        return new PageParts(Entries(engagement, rows, names, grants, sessionDays), whole, names);
+    }
+
+    /// <summary>
+    /// The parts of the page a person opens (everyone else's entries, newest first, and the week's summary) as kept from their
+    /// last view, when nothing they show can have changed since: the practice's data version is the same (names, people,
+    /// sessions, grants of emergency access), the week still starts in the same hour, and the trail has no entry of this
+    /// engagement, and no list that showed it, from anyone but the viewer since the page was made (<see cref="TrailAsync"/>).
+    /// The viewer's own entries, written at each view, are not on this page. Otherwise made afresh, and kept.
+    /// </summary>
+    private async Task<PageParts> KeptPartsAsync(Engagement engagement, Guid viewer, Guid? who, string? kind, int take, DateTimeOffset since, CancellationToken ct)
+    {
+        var token = await DataVersions.CurrentAsync(db, engagement.PracticeId, ct);
+        var key = new KeptAccessLogPages.Key(engagement.PracticeId, engagement.Id, viewer, me.Role.ToString(), who, kind, take, token, FirstWholeHour(since),
+            me.TimeZone, System.Globalization.CultureInfo.CurrentCulture.Name);
+        if (kept.TryGet(key, out var page))
+        {
+            var trail = await TrailAsync(engagement, viewer, page.Entries, page.Lists, ct);
+            if (!trail.Others)
+            {
+                // Only the viewer's own entries since: the same page, and the next look starts from here.
+                if (trail.Entries > page.Entries || trail.Lists > page.Lists)
+                {
+                    kept.Set(key, page with { Entries = Math.Max(trail.Entries, page.Entries), Lists = Math.Max(trail.Lists, page.Lists) });
+                }
+
+                Infrastructure.Observability.TandemMetrics.ViewLookedUp("AccessLog", hit: true);
+                return (PageParts)page.Parts;
+            }
+        }
+
+        // Where the trail stands, read before the page: an entry written meanwhile is either on it or newer than this.
+        var now = await TrailAsync(engagement, viewer, long.MaxValue, long.MaxValue, ct);
+        var parts = await MakePartsAsync(engagement, viewer, who, kind, null, take, othersOnly: true, since, ct);
+        kept.Set(key, new KeptAccessLogPages.Page(parts, now.Entries, now.Lists, DateTimeOffset.UtcNow.AddMinutes(1)));
+        Infrastructure.Observability.TandemMetrics.ViewLookedUp("AccessLog", hit: false);
+        return parts;
+    }
+
+    /// <summary>Where an engagement's trail stands: its newest entry and newest list row, and whether anyone but the viewer wrote after the given ones.</summary>
+    private sealed class TrailMark
+    {
+        public long Entries { get; init; }
+
+        public long Lists { get; init; }
+
+        public long Others { get; init; }
+    }
+
+    /// <summary>
+    /// The newest entry of the engagement and the newest list row that showed it (each one seek, through the indexes on
+    /// practice, engagement and id), and whether any entry or list row after <paramref name="entriesAfter"/> and
+    /// <paramref name="listsAfter"/> is someone else's than the viewer's (a short walk over the entries since: the viewer's own
+    /// views of the log, as the page moves its marks along at each look). A practice's entries are numbered as they are chained,
+    /// one writer at a time under its chain head, so an entry committed later never has a smaller id than one seen here.
+    /// </summary>
+    private async Task<(long Entries, long Lists, bool Others)> TrailAsync(Engagement engagement, Guid viewer, long entriesAfter, long listsAfter, CancellationToken ct)
+    {
+        var practiceId = engagement.PracticeId;
+        var engagementId = engagement.Id;
+        var mark = (await db.Database.SqlQuery<TrailMark>($"""
+            SELECT COALESCE((SELECT MAX("Id") FROM "AuditEntries" WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId}), 0) AS "Entries",
+                   COALESCE((SELECT MAX("EntryId") FROM "AuditListReads" WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId}), 0) AS "Lists",
+                   CAST(CASE WHEN EXISTS (SELECT 1 FROM "AuditEntries" WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId}
+                                              AND "Id" > {entriesAfter} AND ("UserId" IS NULL OR "UserId" <> {viewer}))
+                               OR EXISTS (SELECT 1 FROM "AuditListReads" WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId}
+                                              AND "EntryId" > {listsAfter} AND ("UserId" IS NULL OR "UserId" <> {viewer}))
+                             THEN 1 ELSE 0 END AS BIGINT) AS "Others"
+            """).ToListAsync(ct)).Single();
+        return (mark.Entries, mark.Lists, mark.Others != 0);
     }
 
     private Task RecordAsync(Guid engagementId, CancellationToken ct) => audit.RecordAsync(new AuditEvent
@@ -143,10 +245,21 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     /// </summary>
     private async Task<List<ReadCount>> SummaryCountsAsync(Engagement engagement, Guid viewer, DateTimeOffset since, CancellationToken ct)
     {
+        var whole = await WholeHoursAsync(engagement, viewer, since, ct);
+        var part = await PartOfWeekAsync(engagement, viewer, since, ct);
+        return [.. whole.Concat(part).GroupBy(r => (r.UserId, r.ObjectType)).Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(r => r.Count)))];
+    }
+
+    /// <summary>The first whole hour of the week that starts at <paramref name="since"/>.</summary>
+    private static long FirstWholeHour(DateTimeOffset since) =>
+        AccessReadCount.HourOf(since) + (AccessReadCount.StartOf(AccessReadCount.HourOf(since)) == since ? 0 : 1);
+
+    /// <summary>Others' reads in the week's whole hours, from the hourly counts.</summary>
+    private async Task<List<ReadCount>> WholeHoursAsync(Engagement engagement, Guid viewer, DateTimeOffset since, CancellationToken ct)
+    {
         var engagementId = engagement.Id;
         var counted = CountedList;
-        var firstHour = AccessReadCount.HourOf(since) + (AccessReadCount.StartOf(AccessReadCount.HourOf(since)) == since ? 0 : 1);
-        var edge = AccessReadCount.StartOf(firstHour);
+        var firstHour = FirstWholeHour(since);
         var everyone = engagement.IsTherapist(viewer);
         var partners = everyone ? [] : Partners(engagement, viewer);
         var hourly = db.Set<AccessReadCount>().AsNoTracking()
@@ -156,11 +269,22 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             hourly = hourly.Where(c => (c.SubjectId == Guid.Empty || c.SubjectId == viewer) && !partners.Contains(c.UserId));
         }
 
-        var whole = await hourly.GroupBy(c => new { c.UserId, c.ObjectType })
+        return await hourly.GroupBy(c => new { c.UserId, c.ObjectType })
             .Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(c => c.Count)))
             .ToListAsync(ct);
-        var part = since == edge ? [] : await PartOfHourAsync(engagement, viewer, everyone, partners, since, edge, ct);
-        return [.. whole.Concat(part).GroupBy(r => (r.UserId, r.ObjectType)).Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(r => r.Count)))];
+    }
+
+    /// <summary>Others' reads in the part of an hour at the week's start, up to its first whole hour (none when the week starts on the hour).</summary>
+    private Task<List<ReadCount>> PartOfWeekAsync(Engagement engagement, Guid viewer, DateTimeOffset since, CancellationToken ct)
+    {
+        var edge = AccessReadCount.StartOf(FirstWholeHour(since));
+        if (since == edge)
+        {
+            return Task.FromResult(new List<ReadCount>());
+        }
+
+        var everyone = engagement.IsTherapist(viewer);
+        return PartOfHourAsync(engagement, viewer, everyone, everyone ? [] : Partners(engagement, viewer), since, edge, ct);
     }
 
     /// <summary>

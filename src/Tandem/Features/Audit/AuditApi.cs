@@ -51,6 +51,7 @@ public sealed class AuditModule : Infrastructure.Hosting.ITandemModule
         services.AddScoped<AuditVerifier>();
         services.AddScoped<AuditHeads>();
         services.AddSingleton(AccessLogSettings.From(config));
+        services.AddSingleton(KeptAccessLogPages.From(config));
         services.AddScoped<AccessLog>();
         services.AddScoped<AuditUseCases>();
     }

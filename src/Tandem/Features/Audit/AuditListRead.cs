@@ -70,5 +70,7 @@ internal sealed class AuditListReadConfiguration : IEntityTypeConfiguration<Audi
         builder.Property(r => r.SubjectId).ValueGeneratedNever();
         // An engagement's list reads by one person, newest first: the access log walks it person by person.
         builder.HasIndex(r => new { r.PracticeId, r.EngagementId, r.UserId, r.EntryId });
+        // An engagement's newest list read, whoever made it: the access log's look at whether its kept page is still current.
+        builder.HasIndex(r => new { r.PracticeId, r.EngagementId, r.EntryId });
     }
 }

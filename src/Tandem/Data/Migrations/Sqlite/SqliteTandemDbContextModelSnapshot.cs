@@ -518,6 +518,8 @@ namespace Tandem.Data.Migrations.Sqlite
 
                     b.HasKey("PracticeId", "EntryId", "EngagementId", "SubjectId");
 
+                    b.HasIndex("PracticeId", "EngagementId", "EntryId");
+
                     b.HasIndex("PracticeId", "EngagementId", "UserId", "EntryId");
 
                     b.ToTable("AuditListReads", (string)null);
