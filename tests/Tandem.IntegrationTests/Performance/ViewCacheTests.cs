@@ -502,7 +502,7 @@ public sealed class ViewCacheTests
         await alex.PostJsonAsync($"/api/engagements/{jordans}/therapists", new { userId = morganId }, HttpStatusCode.OK);
 
         string[] apis = [$"/api/engagements/{jordans}/progress", $"/api/engagements/{jordans}/messages"];
-        string[] pages = [$"/engagements/{jordans}", $"/engagements/{jordans}/progress", $"/engagements/{jordans}/messages"];
+        string[] pages = [$"/engagements/{jordans}", $"/engagements/{jordans}/progress", $"/engagements/{jordans}/messages", $"/engagements/{jordans}/access-log"];
         for (var round = 0; round < 2; round++)
         {
             foreach (var api in apis)

@@ -111,12 +111,13 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     /// </summary>
     public async Task<AccessLogPageView> PageAsync(Guid engagementId, Guid? who, string? kind, long? before, int take, bool othersOnly, CancellationToken ct = default)
     {
-        var engagement = await access.RequireParticipantAsync(engagementId, "AccessLog", ct);
         var viewer = me.Id;
         var since = time.GetUtcNow().AddDays(-7);
-        var parts = before is null && othersOnly && who != viewer && kept.Enabled && breakGlass.EngagementId is null && engagement.ParticipantFor(viewer) is not null
-            ? await KeptPartsAsync(engagement, viewer, who, kind, take, since, ct)
-            : await MakePartsAsync(engagement, viewer, who, kind, before, take, othersOnly, since, ct);
+        var parts = before is null && othersOnly && who != viewer && kept.Enabled && breakGlass.EngagementId is null
+                && me.Tenant.PracticeId is { } practice && !me.Tenant.IsSystem
+            ? await KeptPartsAsync(practice, engagementId, viewer, who, kind, take, since, ct)
+            : await MakePartsAsync(await access.RequireParticipantAsync(engagementId, "AccessLog", ct), viewer, who, kind, before, take, othersOnly, since, ct);
+        var engagement = parts.Engagement;
         var names = parts.Names;
         List<ReadCount>? counts = null;
         if (parts.WholeHours is { } whole)
@@ -146,10 +147,11 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     }
 
     /// <summary>
-    /// What a page of the log shows that does not move with the clock: its entries in sentences, the week's whole hours of reads
+    /// What a page of the log shows that does not move with the clock: the engagement as the participant check read it (its
+    /// title and people; only read, never changed, once kept), its entries in sentences, the week's whole hours of reads
     /// (first page only) and the names of everyone either names or the filter offers.
     /// </summary>
-    private sealed record PageParts(IReadOnlyList<AccessLogEntry> Entries, List<ReadCount>? WholeHours, Dictionary<Guid, string> Names);
+    private sealed record PageParts(Engagement Engagement, IReadOnlyList<AccessLogEntry> Entries, List<ReadCount>? WholeHours, Dictionary<Guid, string> Names);
 
     private async Task<PageParts> MakePartsAsync(Engagement engagement, Guid viewer, Guid? who, string? kind, long? before, int take, bool othersOnly, DateTimeOffset since, CancellationToken ct)
     {
@@ -157,25 +159,26 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         var whole = before is null ? await WholeHoursAsync(engagement, viewer, since, ct) : null;
         var names = await db.DisplayNamesAsync(NamedIn(rows).Concat(engagement.ActiveParticipants.Select(p => p.UserId)).Concat(whole is null ? [] : NamedIn(engagement, whole)), ct);
         var (grants, sessionDays) = await ContextAsync(engagement, rows, ct);
-        return new PageParts(Entries(engagement, rows, names, grants, sessionDays), whole, names);
+        return new PageParts(engagement, Entries(engagement, rows, names, grants, sessionDays), whole, names);
     }
 
     /// <summary>
     /// The parts of the page a person opens (everyone else's entries, newest first, and the week's summary) as kept from their
     /// last view, when nothing they show can have changed since: the practice's data version is the same (names, people,
-    /// sessions, grants of emergency access), the week still starts in the same hour, and the trail has no entry of this
-    /// engagement, and no list that showed it, from anyone but the viewer since the page was made (<see cref="TrailAsync"/>).
-    /// The viewer's own entries, written at each view, are not on this page. Otherwise made afresh, and kept.
+    /// sessions, grants of emergency access, and who takes part: so the participant check the page was made after still
+    /// holds, as for every kept view), the week still starts in the same hour, and the trail has no entry of this engagement,
+    /// and no list that showed it, from anyone but the viewer since the page was made (<see cref="TrailAsync"/>, one
+    /// statement with the version). The viewer's own entries, written at each view, are not on this page. Otherwise the
+    /// participant check runs and the page is made afresh, and kept.
     /// </summary>
-    private async Task<PageParts> KeptPartsAsync(Engagement engagement, Guid viewer, Guid? who, string? kind, int take, DateTimeOffset since, CancellationToken ct)
+    private async Task<PageParts> KeptPartsAsync(Guid practiceId, Guid engagementId, Guid viewer, Guid? who, string? kind, int take, DateTimeOffset since, CancellationToken ct)
     {
-        var token = await DataVersions.CurrentAsync(db, engagement.PracticeId, ct);
-        var key = new KeptAccessLogPages.Key(engagement.PracticeId, engagement.Id, viewer, me.Role.ToString(), who, kind, take, token, FirstWholeHour(since),
+        var key = new KeptAccessLogPages.Key(practiceId, engagementId, viewer, me.Role.ToString(), who, kind, take, FirstWholeHour(since),
             me.TimeZone, System.Globalization.CultureInfo.CurrentCulture.Name);
         if (kept.TryGet(key, out var page))
         {
-            var trail = await TrailAsync(engagement, viewer, page.Entries, page.Lists, ct);
-            if (!trail.Others)
+            var trail = await TrailAsync(practiceId, engagementId, viewer, page.Entries, page.Lists, ct);
+            if (trail.Token == page.Token && !trail.Others)
             {
                 // Only the viewer's own entries since: the same page, and the next look starts from here.
                 if (trail.Entries > page.Entries || trail.Lists > page.Lists)
@@ -188,17 +191,24 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
             }
         }
 
+        var engagement = await access.RequireParticipantAsync(engagementId, "AccessLog", ct);
         // Where the trail stands, read before the page: an entry written meanwhile is either on it or newer than this.
-        var now = await TrailAsync(engagement, viewer, long.MaxValue, long.MaxValue, ct);
+        var now = await TrailAsync(practiceId, engagementId, viewer, long.MaxValue, long.MaxValue, ct);
         var parts = await MakePartsAsync(engagement, viewer, who, kind, null, take, othersOnly: true, since, ct);
-        kept.Set(key, new KeptAccessLogPages.Page(parts, now.Entries, now.Lists, DateTimeOffset.UtcNow.AddMinutes(1)));
+        if (engagement.PracticeId == practiceId && engagement.ParticipantFor(viewer) is not null)
+        {
+            kept.Set(key, new KeptAccessLogPages.Page(parts, now.Token, now.Entries, now.Lists, DateTimeOffset.UtcNow.AddMinutes(1)));
+        }
+
         Infrastructure.Observability.TandemMetrics.ViewLookedUp("AccessLog", hit: false);
         return parts;
     }
 
-    /// <summary>Where an engagement's trail stands: its newest entry and newest list row, and whether anyone but the viewer wrote after the given ones.</summary>
+    /// <summary>Where an engagement's trail stands: the practice's data version, its newest entry and newest list row, and whether anyone but the viewer wrote after the given ones.</summary>
     private sealed class TrailMark
     {
+        public Guid? Token { get; init; }
+
         public long Entries { get; init; }
 
         public long Lists { get; init; }
@@ -207,18 +217,18 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     }
 
     /// <summary>
-    /// The newest entry of the engagement and the newest list row that showed it (each one seek, through the indexes on
-    /// practice, engagement and id), and whether any entry or list row after <paramref name="entriesAfter"/> and
-    /// <paramref name="listsAfter"/> is someone else's than the viewer's (a short walk over the entries since: the viewer's own
-    /// views of the log, as the page moves its marks along at each look). A practice's entries are numbered as they are chained,
-    /// one writer at a time under its chain head, so an entry committed later never has a smaller id than one seen here.
+    /// In one statement: the practice's data version (<see cref="DataVersions"/>), the newest entry of the engagement and the
+    /// newest list row that showed it (each one seek, through the indexes on practice, engagement and id), and whether any
+    /// entry or list row after <paramref name="entriesAfter"/> and <paramref name="listsAfter"/> is someone else's than the
+    /// viewer's (a short walk over the entries since: the viewer's own views of the log, as the page moves its marks along at
+    /// each look). A practice's entries are numbered as they are chained, one writer at a time under its chain head, so an
+    /// entry committed later never has a smaller id than one seen here.
     /// </summary>
-    private async Task<(long Entries, long Lists, bool Others)> TrailAsync(Engagement engagement, Guid viewer, long entriesAfter, long listsAfter, CancellationToken ct)
+    private async Task<(Guid Token, long Entries, long Lists, bool Others)> TrailAsync(Guid practiceId, Guid engagementId, Guid viewer, long entriesAfter, long listsAfter, CancellationToken ct)
     {
-        var practiceId = engagement.PracticeId;
-        var engagementId = engagement.Id;
         var mark = (await db.Database.SqlQuery<TrailMark>($"""
-            SELECT COALESCE((SELECT MAX("Id") FROM "AuditEntries" WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId}), 0) AS "Entries",
+            SELECT (SELECT "Token" FROM "DataVersions" WHERE "PracticeId" = {practiceId}) AS "Token",
+                   COALESCE((SELECT MAX("Id") FROM "AuditEntries" WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId}), 0) AS "Entries",
                    COALESCE((SELECT MAX("EntryId") FROM "AuditListReads" WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId}), 0) AS "Lists",
                    CAST(CASE WHEN EXISTS (SELECT 1 FROM "AuditEntries" WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId}
                                               AND "Id" > {entriesAfter} AND ("UserId" IS NULL OR "UserId" <> {viewer}))
@@ -226,7 +236,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
                                               AND "EntryId" > {listsAfter} AND ("UserId" IS NULL OR "UserId" <> {viewer}))
                              THEN 1 ELSE 0 END AS BIGINT) AS "Others"
             """).ToListAsync(ct)).Single();
-        return (mark.Entries, mark.Lists, mark.Others != 0);
+        return (mark.Token ?? Guid.Empty, mark.Entries, mark.Lists, mark.Others != 0);
     }
 
     private Task RecordAsync(Guid engagementId, CancellationToken ct) => audit.RecordAsync(new AuditEvent

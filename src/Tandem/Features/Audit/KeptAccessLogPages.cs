@@ -18,13 +18,13 @@ public sealed class KeptAccessLogPages(bool enabled) : IDisposable
 
     public bool Enabled { get; } = enabled;
 
-    /// <summary>Everything a kept page was made for: one person (in one role), one filter, one data version, one first hour of the week, one time zone and language.</summary>
-    internal readonly record struct Key(Guid PracticeId, Guid EngagementId, Guid Viewer, string Role, Guid? Who, string? Kind, int Take, Guid Token, long FirstHour, string TimeZone, string Culture);
+    /// <summary>Everything a kept page was made for: one person (in one role), one filter, one first hour of the week, one time zone and language (its data version is in the page).</summary>
+    internal readonly record struct Key(Guid PracticeId, Guid EngagementId, Guid Viewer, string Role, Guid? Who, string? Kind, int Take, long FirstHour, string TimeZone, string Culture);
 
-    /// <summary>A kept page and where the trail stood when it was made (or last found unchanged).</summary>
+    /// <summary>A kept page, the practice's data version it was made under, and where the trail stood when it was made (or last found unchanged).</summary>
     /// <param name="Parts">The page's parts (private to <see cref="AccessLog"/>).</param>
     /// <param name="Until">A minute after it was made: its marks move along with later looks, its life does not.</param>
-    internal sealed record Page(object Parts, long Entries, long Lists, DateTimeOffset Until);
+    internal sealed record Page(object Parts, Guid Token, long Entries, long Lists, DateTimeOffset Until);
 
     internal bool TryGet(Key key, out Page page) => _cache.TryGetValue(key, out page!);
 
