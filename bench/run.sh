@@ -357,7 +357,7 @@ run_wrk() { # seconds name spec token body targets [connections]
 }
 
 peak_rss() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVER_PID/status"; }
-declare -A RPS P50 P99 BAD SOCK HWM
+declare -A RPS P50 P99 BAD SOCK HWM STARTED
 FAILED=()
 # A server in service has long since compiled its hot code to the optimised tier; a fresh one compiles it in the
 # background, on the same two cores the load is using. Under 64 connections that took a minute for one page (the access
@@ -393,6 +393,8 @@ for c in "${CASES[@]}"; do
       -o "$LOGS/trace-$slug.nettrace" >"$LOGS/trace-$slug.log" 2>&1 &
     TRACE_PID=$!
   fi
+  # When each measurement started (UTC), to line a case up with the database's own log (checkpoints, autovacuum).
+  STARTED[$name]=$(date -u +%H:%M:%S)
   out=$(run_wrk "$DURATION" "$name" "$spec" "$token" "$body" "$targets" "$conns") || die "wrk failed on $name"
   if [ -n "$TRACE_PID" ]; then
     wait "$TRACE_PID" || true
@@ -401,7 +403,7 @@ for c in "${CASES[@]}"; do
   fi
   read -r _ rps p50 p99 bad sock total <<<"$(grep '^RESULT' <<<"$out")"
   RPS[$name]=$rps; P50[$name]=$p50; P99[$name]=$p99; BAD[$name]=$bad; SOCK[$name]=$sock; HWM[$name]=$(peak_rss)
-  printf '   %-38s %9s req/s  p50 %8s ms  p99 %8s ms  non-2xx %s  socket %s  peak %s MiB\n' "$name" "$rps" "$p50" "$p99" "$bad" "$sock" "${HWM[$name]}" >&2
+  printf '   %-38s %9s req/s  p50 %8s ms  p99 %8s ms  non-2xx %s  socket %s  peak %s MiB  at %s\n' "$name" "$rps" "$p50" "$p99" "$bad" "$sock" "${HWM[$name]}" "${STARTED[$name]}" >&2
   if [ "$bad" != 0 ] || [ "$sock" != 0 ]; then FAILED+=("$name: $bad non-2xx, $sock socket errors of $total"); fi
   # No answer at all within the run is a failure too, not a throughput of zero.
   if [ "${total:-0}" = 0 ]; then FAILED+=("$name: no request completed in ${DURATION} s"); fi
