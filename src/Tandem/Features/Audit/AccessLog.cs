@@ -123,7 +123,7 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
         if (parts.WholeHours is { } whole)
         {
             var part = await PartOfWeekAsync(engagement, viewer, since, ct);
-            counts = [.. whole.Concat(part).GroupBy(r => (r.UserId, r.ObjectType)).Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(r => r.Count)))];
+            counts = Week(whole, part);
             if (NamedIn(engagement, part).Where(id => !names.ContainsKey(id)).ToList() is { Count: > 0 } unnamed)
             {
                 // A reader of the hour at the week's start whom the kept page does not name yet (the kept names are shared: copied).
@@ -257,8 +257,12 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     {
         var whole = await WholeHoursAsync(engagement, viewer, since, ct);
         var part = await PartOfWeekAsync(engagement, viewer, since, ct);
-        return [.. whole.Concat(part).GroupBy(r => (r.UserId, r.ObjectType)).Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(r => r.Count)))];
+        return Week(whole, part);
     }
+
+    /// <summary>The week's reads: its whole hours and the part of an hour at its start, per person and kind.</summary>
+    private static List<ReadCount> Week(List<ReadCount> whole, List<ReadCount> part) =>
+        [.. whole.Concat(part).GroupBy(r => (r.UserId, r.ObjectType)).Select(g => new ReadCount(g.Key.UserId, g.Key.ObjectType, g.Sum(r => r.Count)))];
 
     /// <summary>The first whole hour of the week that starts at <paramref name="since"/>.</summary>
     private static long FirstWholeHour(DateTimeOffset since) =>
