@@ -15,6 +15,7 @@ public sealed class UnreadableSettingTests
     [InlineData("Security:IdleTimeout", "half an hour", "Tandem cannot start: Security:IdleTimeout must be a length of time such as 00:30:00")]
     [InlineData("Sessions:ReminderInterval", "soon", "Tandem cannot start: Sessions:ReminderInterval must be a length of time such as 00:30:00")]
     [InlineData("Demo:Seed", "maybe", "Tandem cannot start: Demo:Seed must be true or false; \"maybe\" is not (environment variable Demo__Seed).")]
+    [InlineData("Database:SqliteCheckpointInterval", "01:00:00", "Tandem cannot start: Database:SqliteCheckpointInterval must be between 00:00:00 (off) and 00:10:00; 01:00:00 is not.")]
     [InlineData("Tandem:ViewCache", "yes", "Tandem cannot start: Tandem:ViewCache must be true or false; \"yes\" is not (environment variable Tandem__ViewCache).")]
     public async Task An_unreadable_setting_stops_the_start_with_one_line_naming_it(string key, string value, string expected)
     {
