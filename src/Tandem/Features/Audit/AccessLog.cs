@@ -217,8 +217,8 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     }
 
     /// <summary>
-    /// In one statement: the practice's data version (<see cref="DataVersions"/>), the newest entry of the engagement and the
-    /// newest list row that showed it (each one seek, through the indexes on practice, engagement and id), and whether any
+    /// In one statement: the practice's data version (<see cref="DataVersions"/>), the newest entry of the engagement (one seek)
+    /// and the newest list row that showed it (one seek for each person whose lists showed it), and whether any
     /// entry or list row after <paramref name="entriesAfter"/> and <paramref name="listsAfter"/> is someone else's than the
     /// viewer's (a short walk over the entries since: the viewer's own views of the log, as the page moves its marks along at
     /// each look). A practice's entries are numbered as they are chained, one writer at a time under its chain head, so an
@@ -226,14 +226,35 @@ public sealed class AccessLog(TandemDbContext db, EngagementAccess access, Curre
     /// </summary>
     private async Task<(Guid Token, long Entries, long Lists, bool Others)> TrailAsync(Guid practiceId, Guid engagementId, Guid viewer, long entriesAfter, long listsAfter, CancellationToken ct)
     {
+        // The lists' rows are found through their one index on (practice, engagement, reader, entry): a hop from one reader
+        // to the next (the few therapists whose lists showed the engagement), each one's newest row one seek back. A second
+        // index on (practice, engagement, entry) answered this in one seek, but every list a therapist opens writes a row
+        // under it for each engagement it shows (issue 25: their Today 13-15% faster without it, on SQLite).
         var mark = (await db.Database.SqlQuery<TrailMark>($"""
+            WITH RECURSIVE readers("Value") AS (
+                SELECT (SELECT "UserId" FROM "AuditListReads"
+                        WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId} AND "UserId" IS NOT NULL
+                        ORDER BY "UserId" LIMIT 1)
+                UNION ALL
+                SELECT (SELECT r."UserId" FROM "AuditListReads" AS r
+                        WHERE r."PracticeId" = {practiceId} AND r."EngagementId" = {engagementId} AND r."UserId" > readers."Value"
+                        ORDER BY r."UserId" LIMIT 1)
+                FROM readers WHERE readers."Value" IS NOT NULL
+            ),
+            newest("EntryId", "UserId") AS (
+                SELECT (SELECT MAX(r."EntryId") FROM "AuditListReads" AS r
+                        WHERE r."PracticeId" = {practiceId} AND r."EngagementId" = {engagementId} AND r."UserId" = readers."Value"), readers."Value"
+                FROM readers WHERE readers."Value" IS NOT NULL
+                UNION ALL
+                SELECT (SELECT MAX(r."EntryId") FROM "AuditListReads" AS r
+                        WHERE r."PracticeId" = {practiceId} AND r."EngagementId" = {engagementId} AND r."UserId" IS NULL), NULL
+            )
             SELECT (SELECT "Token" FROM "DataVersions" WHERE "PracticeId" = {practiceId}) AS "Token",
                    COALESCE((SELECT MAX("Id") FROM "AuditEntries" WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId}), 0) AS "Entries",
-                   COALESCE((SELECT MAX("EntryId") FROM "AuditListReads" WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId}), 0) AS "Lists",
+                   COALESCE((SELECT MAX("EntryId") FROM newest), 0) AS "Lists",
                    CAST(CASE WHEN EXISTS (SELECT 1 FROM "AuditEntries" WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId}
                                               AND "Id" > {entriesAfter} AND ("UserId" IS NULL OR "UserId" <> {viewer}))
-                               OR EXISTS (SELECT 1 FROM "AuditListReads" WHERE "PracticeId" = {practiceId} AND "EngagementId" = {engagementId}
-                                              AND "EntryId" > {listsAfter} AND ("UserId" IS NULL OR "UserId" <> {viewer}))
+                               OR EXISTS (SELECT 1 FROM newest WHERE "EntryId" > {listsAfter} AND ("UserId" IS NULL OR "UserId" <> {viewer}))
                              THEN 1 ELSE 0 END AS BIGINT) AS "Others"
             """).ToListAsync(ct)).Single();
         return (mark.Token ?? Guid.Empty, mark.Entries, mark.Lists, mark.Others != 0);

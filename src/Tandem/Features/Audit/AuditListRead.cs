@@ -68,9 +68,9 @@ internal sealed class AuditListReadConfiguration : IEntityTypeConfiguration<Audi
         builder.Property(r => r.EntryId).ValueGeneratedNever();
         builder.Property(r => r.EngagementId).ValueGeneratedNever();
         builder.Property(r => r.SubjectId).ValueGeneratedNever();
-        // An engagement's list reads by one person, newest first: the access log walks it person by person.
+        // An engagement's list reads by one person, newest first: the access log walks it person by person, and finds the
+        // newest of all (whether its kept page is still current) one person at a time. The only index a list's row is written
+        // under besides the key: a therapist's Today writes a row for each engagement it shows at every view (issue 25).
         builder.HasIndex(r => new { r.PracticeId, r.EngagementId, r.UserId, r.EntryId });
-        // An engagement's newest list read, whoever made it: the access log's look at whether its kept page is still current.
-        builder.HasIndex(r => new { r.PracticeId, r.EngagementId, r.EntryId });
     }
 }

@@ -530,8 +530,6 @@ namespace Tandem.Data.Migrations.Postgres
 
                     b.HasKey("PracticeId", "EntryId", "EngagementId", "SubjectId");
 
-                    b.HasIndex("PracticeId", "EngagementId", "EntryId");
-
                     b.HasIndex("PracticeId", "EngagementId", "UserId", "EntryId");
 
                     b.ToTable("AuditListReads", (string)null);

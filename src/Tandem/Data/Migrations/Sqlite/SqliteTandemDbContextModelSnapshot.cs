@@ -518,8 +518,6 @@ namespace Tandem.Data.Migrations.Sqlite
 
                     b.HasKey("PracticeId", "EntryId", "EngagementId", "SubjectId");
 
-                    b.HasIndex("PracticeId", "EngagementId", "EntryId");
-
                     b.HasIndex("PracticeId", "EngagementId", "UserId", "EntryId");
 
                     b.ToTable("AuditListReads", (string)null);
